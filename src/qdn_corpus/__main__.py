@@ -1,0 +1,3 @@
+from qdn_corpus.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""Decoding of raw bytes and text normalisation (str -> str); pure functions, no I/O."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Signatures of common non-text files that sites and scrapers leave beside the texts.
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or docx/xlsx)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (doc/xls)"),
+)
+
+
+@dataclass
+class Decoded:
+    """Text decoded from bytes, or the reason it could not be."""
+
+    text: str | None
+    encoding: str | None
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    skip_reason: str | None = None
+
+
+def _first_bad_utf8(data: bytes) -> tuple[int, int]:
+    """Byte position of the first undecodable UTF-8 sequence and how many there are."""
+    first, count, pos = -1, 0, 0
+    dec = codecs.getincrementaldecoder("utf-8")("strict")
+    while pos < len(data):
+        try:
+            dec.decode(data[pos:], final=True)
+            break
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+            if first < 0:
+                first = bad
+            count += 1
+            pos = pos + exc.end
+            dec.reset()
+    return first, count
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a raw file: UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK; line ends to \\n.
+
+    Binary files and files with no text get a skip reason instead of text. A UTF-8 file with a
+    few bad bytes keeps its text with those bytes replaced, and a warning says where.
+    """
+    if not data.strip():
+        return Decoded(None, None, skip_reason="empty or whitespace only")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _finish(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as exc:
+            return Decoded(None, None, skip_reason=f"invalid UTF-16 at byte {exc.start}")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return Decoded(None, None, skip_reason=f"not text: {what}")
+    if b"\x00" in data[:65536]:
+        return Decoded(None, None, skip_reason="not text: contains NUL bytes")
+    try:
+        return _finish(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    first, count = _first_bad_utf8(data)
+    # A mostly-UTF-8 file with a few bad bytes is UTF-8 with damage, not GBK: a GBK file of any
+    # length fails UTF-8 on almost every Chinese character.
+    if count * 200 < len(data):
+        text = data.decode("utf-8-sig", errors="replace")
+        result = _finish(text, "utf-8")
+        result.warnings.append(
+            (first, f"{count} undecodable byte sequence(s) replaced with U+FFFD, first at byte {first}")
+        )
+        return result
+    try:
+        return _finish(data.decode("gb18030"), "gb18030")
+    except UnicodeDecodeError as exc:
+        text = data.decode("gb18030", errors="replace")
+        result = _finish(text, "gb18030")
+        result.warnings.append(
+            (exc.start, f"undecodable bytes replaced with U+FFFD, first at byte {exc.start}")
+        )
+        return result
+
+
+def _finish(text: str, encoding: str) -> Decoded:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return Decoded(None, None, skip_reason="empty or whitespace only")
+    if _control_ratio(text) > 0.1:
+        return Decoded(None, None, skip_reason="not text: mostly control characters")
+    return Decoded(text, encoding)
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if ch < " " and ch not in "\n\t\f\v")
+    return bad / max(1, len(sample))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Per-character fold: NFKC width folding and lower case, only where it stays one char."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x10000):
+        ch = chr(cp)
+        if ch.isspace():
+            table[cp] = " "
+            continue
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        if len(folded) == 1 and folded != ch:
+            table[cp] = folded
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+    for ch in "\t\n\r\v\f":
+        table[ord(ch)] = " "
+    # Brackets of document numbers: 〔2022〕, [2022], 【2022】, (2022) all read as 〔2022〕 would,
+    # but only the square-ish ones are folded; round brackets stay "(" after NFKC.
+    for ch in "[【［〖":
+        table[ord(ch)] = "〔"
+    for ch in "]】］〗":
+        table[ord(ch)] = "〕"
+    return table
+
+
+def fold(text: str) -> str:
+    """Search form of a text: width variants, case and whitespace folded, one char per char.
+
+    Keeping the length lets a match in the folded text be shown at the same offsets in the
+    original. Used for both the index and queries, never for the stored text.
+    """
+    return text.translate(_fold_table())
+
+
+def tidy_line(line: str) -> str:
+    """Strip a line's surrounding whitespace (including NBSP and the ideographic space)."""
+    return line.strip()
+
+
+def strip_controls(text: str) -> str:
+    """Make untrusted text harmless on a terminal: control characters become visible escapes."""
+    out = []
+    for ch in text:
+        if (ch < " " and ch not in "\n\t") or "\x7f" <= ch <= "\x9f":
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)

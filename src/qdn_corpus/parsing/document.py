@@ -1,0 +1,187 @@
+"""Single-document layouts: title, header lines, metadata blocks, addressee, signature."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import regex
+
+from qdn_corpus.models import DateSource
+from qdn_corpus.parsing.fields import DATE_RE, find_date, infer_news_date, is_doc_number_line
+
+# Labels of header lines and gov.cn metadata blocks; longest first so 发布时间 beats 时间.
+_LABELS = (
+    "信息来源", "文章来源", "来源", "发布时间", "发布日期", "发文日期", "成文日期", "印发日期",
+    "生效日期", "更新时间", "日期", "时间", "作者", "点击数", "点击量", "浏览次数", "阅读次数",
+    "访问次数", "浏览量", "字体", "字号", "索引号", "主题分类", "发文机关", "发布机构", "标题",
+    "发文字号", "文号", "主题词", "有效性", "责任编辑", "编辑", "分享到", "打印",
+)
+_WIDGETS = {"字体", "字号", "分享到", "打印"}  # page furniture: recognised, not kept
+_LABEL_RE = regex.compile(
+    r"(?:^|(?<=[\s|｜丨]))(?P<label>"
+    + "|".join(sorted(_LABELS, key=len, reverse=True))
+    + r")\s*[:：]"
+)
+SOURCE_LABELS = ("来源", "信息来源", "文章来源", "发布机构")
+DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "发文日期", "成文日期", "印发日期")
+NUMBER_LABELS = ("发文字号", "文号")
+
+_ADDRESSEE_RE = regex.compile(r"[\p{Han}（）()、，,\s]{2,60}[:：]")
+_ORG_RE = regex.compile(
+    r"[\p{Han}（）()]{2,40}(?:局|委员会|委|政府|办公室|办公厅|厅|部|院|会|中心|公司|小组|指挥部|所|"
+    r"站|处|队|社|集团|协会|办|府|室)"
+)
+_DATE_LINE_RE = regex.compile(r"[（(]?\s*" + DATE_RE.pattern + r"\s*[）)]?")
+_TITLE_ISSUER_RE = regex.compile(r"(?P<org>[^《》\s]{2,40}?)关于")
+
+
+def parse_header_line(line: str) -> dict[str, str | None] | None:
+    """`来源: X 发布时间: Y` as {label: value}; empty values are None. None if not a header."""
+    if not _LABEL_RE.match(line):
+        return None
+    found = list(_LABEL_RE.finditer(line))
+    pairs: dict[str, str | None] = {}
+    for m, nxt in zip(found, [*found[1:], None]):
+        value = line[m.end() : nxt.start() if nxt else len(line)].strip()
+        pairs.setdefault(m["label"], value or None)
+    return pairs
+
+
+def _nows(s: str) -> str:
+    return regex.sub(r"\s+", "", s)
+
+
+@dataclass
+class DocParts:
+    """What the layout parser found; offsets are into the text it was given."""
+
+    title: str | None = None
+    meta: dict[str, str | None] = field(default_factory=dict)
+    addressee: str | None = None
+    doc_number_line: str | None = None
+    signature_orgs: list[str] = field(default_factory=list)
+    signature_date: dt.date | None = None
+    body: str = ""
+    start: int = 0
+    consumed: list[str] = field(default_factory=list)
+
+    def first(self, labels: tuple[str, ...]) -> str | None:
+        for label in labels:
+            if self.meta.get(label):
+                return self.meta[label]
+        return None
+
+    def date(self) -> tuple[dt.date | None, DateSource | None]:
+        for label in DATE_LABELS:
+            value = self.meta.get(label)
+            found = find_date(value) if value else None
+            if found:
+                return found, "header"
+        if self.signature_date:
+            return self.signature_date, "signature"
+        lead = self.body.lstrip().split("\n", 1)[0]
+        inferred = infer_news_date(lead)
+        return (inferred, "text") if inferred else (None, None)
+
+    def issuer(self) -> str | None:
+        if self.meta.get("发文机关"):
+            return self.meta["发文机关"]
+        if self.signature_orgs:
+            return " ".join(self.signature_orgs)
+        if self.title:
+            m = _TITLE_ISSUER_RE.match(self.title)
+            if m and _ORG_RE.fullmatch(m["org"]):
+                return m["org"]
+        return None
+
+
+def _looks_like_title(line: str) -> bool:
+    if not 2 <= len(line) <= 120 or "。" in line[:-1]:
+        return False
+    if line[-1] in "：:，,；;":
+        return False
+    return not _DATE_LINE_RE.fullmatch(line)
+
+
+def _title_repeat(lines: list[tuple[int, str]], i: int, title: str) -> int:
+    """If lines[i:] repeat the title wrapped over several lines, the index after them, else i."""
+    want = _nows(title)
+    acc = ""
+    j = i
+    while j < len(lines) and len(acc) < len(want):
+        piece = _nows(lines[j][1])
+        if not piece or not want.startswith(acc + piece):
+            return i
+        acc += piece
+        j += 1
+    return j if acc == want and j - i >= 1 else i
+
+
+def parse_document(text: str) -> DocParts:
+    """Split one document into title, header fields, body and signature (see DocParts)."""
+    parts = DocParts()
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lines.append((pos + raw.index(stripped[0]), stripped))
+        pos += len(raw) + 1
+    if not lines:
+        return parts
+    parts.start = lines[0][0]
+
+    def absorb(line: str, pairs: dict[str, str | None]) -> None:
+        parts.consumed.append(line)
+        for label, value in pairs.items():
+            if label not in _WIDGETS:
+                parts.meta.setdefault(label, value)
+
+    i = 0
+    # A gov.cn metadata block may come before the title.
+    while i < len(lines) and (pairs := parse_header_line(lines[i][1])) is not None:
+        absorb(lines[i][1], pairs)
+        i += 1
+    if parts.meta.get("标题"):
+        parts.title = parts.meta["标题"]
+    elif i < len(lines) and _looks_like_title(lines[i][1]) and len(lines) > 1:
+        parts.title = lines[i][1]
+        parts.consumed.append(lines[i][1])
+        i += 1
+    while i < len(lines):
+        line = lines[i][1]
+        if (pairs := parse_header_line(line)) is not None:
+            absorb(line, pairs)
+            i += 1
+            continue
+        if parts.title and (after := _title_repeat(lines, i, parts.title)) > i:
+            parts.consumed.extend(line for _, line in lines[i:after])
+            i = after
+            continue
+        if parts.doc_number_line is None and is_doc_number_line(line):
+            parts.doc_number_line = line
+            parts.consumed.append(line)
+            i += 1
+            continue
+        if parts.addressee is None and _ADDRESSEE_RE.fullmatch(line) and i + 1 < len(lines):
+            parts.addressee = line[:-1].strip()
+            parts.consumed.append(line)
+            i += 1
+        break
+
+    end = len(lines)
+    if end - 1 > i and (m := _DATE_LINE_RE.fullmatch(lines[end - 1][1])):
+        parts.signature_date = find_date(m.group())
+        if parts.signature_date:
+            parts.consumed.append(lines[end - 1][1])
+            end -= 1
+            orgs = []
+            while end - 1 > i and len(orgs) < 3 and _ORG_RE.fullmatch(lines[end - 1][1]):
+                orgs.insert(0, lines[end - 1][1])
+                end -= 1
+            parts.signature_orgs = orgs
+            parts.consumed.extend(orgs)
+    body_lines = lines[i:end]
+    parts.body = "\n".join(line for _, line in body_lines)
+    return parts

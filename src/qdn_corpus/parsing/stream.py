@@ -1,0 +1,69 @@
+"""The dated stream layout: `2022.12.05:政策解读:贵州省-黔东南:<body>` records back to back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from qdn_corpus.parsing.regions import is_region_header
+
+# Bounded repetitions only, so matching costs O(1) per position and the scan is linear.
+HEADER_RE = regex.compile(
+    r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?\s*[:：]\s*"
+    r"(?P<cat>[\p{Han}A-Za-z]{1,12})\s*[:：]\s*"
+    r"(?P<region>\p{Han}{2,16}(?:\s*[-－—/／·]\s*\p{Han}{2,16}){0,3})\s*[:：]"
+)
+
+
+@dataclass
+class StreamItem:
+    header: regex.Match[str] | None  # None for text before the first header
+    start: int  # where the item (header included) starts
+    body_start: int
+    body_end: int
+
+
+@lru_cache(maxsize=4096)
+def _known_region(text: str) -> bool:
+    return is_region_header(text)
+
+
+def headers(text: str) -> Iterator[regex.Match[str]]:
+    """Stream headers in a text; a header must name a known place, so body text rarely fools it."""
+    for m in HEADER_RE.finditer(text):
+        if _known_region(m["region"]):
+            yield m
+
+
+def is_stream(text: str) -> bool:
+    """A stream starts with a header, or has at least two headers at line starts."""
+    lead = len(text) - len(text.lstrip())
+    first = HEADER_RE.match(text, lead)
+    if first and _known_region(first["region"]):
+        return True
+    at_line_start = 0
+    for m in headers(text):
+        if m.start() == 0 or text[m.start() - 1] == "\n":
+            at_line_start += 1
+            if at_line_start >= 2:
+                return True
+    return False
+
+
+def split(text: str) -> list[StreamItem]:
+    """Cut a stream into items: each header up to the next one; leading text is its own item."""
+    items: list[StreamItem] = []
+    prev: regex.Match[str] | None = None
+    for m in headers(text):
+        if prev is None:
+            if text[: m.start()].strip():
+                items.append(StreamItem(None, 0, 0, m.start()))
+        else:
+            items.append(StreamItem(prev, prev.start(), prev.end(), m.start()))
+        prev = m
+    if prev is not None:
+        items.append(StreamItem(prev, prev.start(), prev.end(), len(text)))
+    return items
