@@ -1,0 +1,353 @@
+"""The `qdn` command: parse options, call one library function, render, map errors to exits.
+
+Exit status follows grep: 0 something matched, 1 nothing did, 2 an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from qdn_corpus.errors import NotFoundError, QdnError
+
+app = typer.Typer(
+    name="qdn",
+    help=(
+        "Search a folder of Chinese policy documents: parse them into records, index them, "
+        "find every passage on a topic.\n\n"
+        "Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    data_dir: Path
+    verbose: bool = False
+    quiet: bool = False
+
+
+def _state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def _stderr() -> Any:
+    from qdn_corpus.render import stderr_console
+
+    return stderr_console()
+
+
+def note(state: State, message: str) -> None:
+    """A one-line note on stderr (silenced by --quiet)."""
+    if not state.quiet:
+        from qdn_corpus.normalize import strip_controls
+
+        print(f"qdn: {strip_controls(message)}", file=sys.stderr)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    from qdn_corpus.normalize import strip_controls
+
+    print(f"qdn: error: {strip_controls(message)}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", envvar="QDN_DATA_DIR", help="Data folder: raw files in DIR/raw, the index in DIR/index.")
+    ] = Path("data"),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show per-file decisions and warnings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Silence notes (errors still show).")] = False,
+) -> None:
+    """Search a folder of Chinese policy documents.
+
+    Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南
+    """
+    ctx.obj = State(data_dir, verbose, quiet and not verbose)
+
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="table | json | jsonl | csv (default: table on a terminal, jsonl when piped)."),
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", help="At most this many results.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date: 2022, 2022-11, 2022-11-05, 2022.11, 2022年11月.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to the end of this date or period.")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Province, prefecture or county, any alias: 黔东南, 凯里.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", help="Stream category, e.g. 政策解读.")]
+DocTypeOpt = Annotated[str | None, typer.Option("--doc-type", help="Document type: 通知, 意见, 报告, 总结, 解读 …")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Text in the source or issuer, e.g. 投资促进局.")]
+SortOpt = Annotated[str | None, typer.Option("--sort", help="relevance | date | -date (newest first).")]
+
+_FORMATS = ("table", "json", "jsonl", "csv")
+_SORTS = ("relevance", "date", "-date")
+
+
+def _format(value: str | None) -> Any:
+    from qdn_corpus.render import default_format
+
+    if value is None:
+        return default_format(sys.stdout)
+    if value not in _FORMATS:
+        fail(f"unknown format {value!r}: use one of {', '.join(_FORMATS)}")
+    return value
+
+
+def _sort(value: str | None, default: str) -> Any:
+    value = value or default
+    if value not in _SORTS:
+        fail(f"unknown sort {value!r}: use one of {', '.join(_SORTS)}")
+    return value
+
+
+def _open_index(state: State) -> Any:
+    from qdn_corpus.query import open_index
+
+    with _Progress(state, "indexing") as progress:
+        return open_index(state.data_dir, lambda m: note(state, m), progress)
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only when work takes a moment."""
+
+    def __init__(self, state: State, label: str) -> None:
+        self.state, self.label = state, label
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, done: int, total: int, result: Any) -> None:
+        if self.state.verbose:
+            _describe(result)
+        if self.bar is None:
+            if self.state.quiet or not sys.stderr.isatty() or time.monotonic() - self.started < 0.5:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=_stderr(), transient=True)
+            self.task = self.bar.add_task(self.label, total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done)
+
+
+def _describe(result: Any) -> None:
+    name = result.entry.name
+    if result.skipped:
+        print(f"qdn: {name}: skipped ({result.skipped})", file=sys.stderr)
+    else:
+        print(f"qdn: {name}: {result.layout}, {result.encoding}, {len(result.records)} record(s)", file=sys.stderr)
+    for problem in result.problems:
+        print(f"qdn: warning: {problem}", file=sys.stderr)
+
+
+@app.command()
+def parse(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse.", show_default=False)],
+    format: FormatOpt = None,
+) -> None:
+    """Parse files or folders into records without indexing them.
+
+    Example: qdn parse data/raw/000_79ec2d9e8d54e8d5.txt --format json | jq '.[0].region'
+    """
+    from qdn_corpus.corpus import discover, read
+    from qdn_corpus.render import write_items
+
+    state = _state(ctx)
+    fmt = _format(format)
+    records = []
+    skipped = 0
+    for entry in discover(paths, base=state.data_dir):
+        result = read(entry)
+        if state.verbose:
+            _describe(result)
+        else:
+            for problem in result.problems:
+                note(state, f"warning: {problem}")
+        if result.skipped:
+            skipped += 1
+            note(state, f"skipped {entry.name}: {result.skipped}")
+        records.extend(result.records)
+        if fmt == "jsonl":  # stream: a large folder shows results as it goes
+            write_items(result.records, fmt, sys.stdout)
+    if fmt != "jsonl":
+        write_items(records, fmt, sys.stdout)
+    note(state, f"{len(records)} record(s)" + (f", {skipped} file(s) skipped" if skipped else ""))
+    raise typer.Exit(0 if records else 1)
+
+
+@app.command()
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over instead of updating.")] = False,
+) -> None:
+    """Index DATA_DIR/raw: parse new or changed files, drop deleted ones, print a summary.
+
+    Example: qdn --data-dir data index --rebuild
+    """
+    from qdn_corpus.index import build
+
+    state = _state(ctx)
+    with _Progress(state, "indexing") as progress:
+        report = build(state.data_dir, rebuild=rebuild, progress=progress)
+    for problem in report.problems:
+        if state.verbose or not state.quiet:
+            print(f"qdn: warning: {problem}", file=sys.stderr)
+    for name, reason in report.skipped:
+        print(f"qdn: skipped {name}: {reason}", file=sys.stderr)
+    if report.changed:
+        what = "rebuilt" if report.rebuilt else "updated"
+        summary = (
+            f"{what} the index: {report.files} files, {report.records} records "
+            f"({report.added} added, {report.updated} updated, {report.removed} removed; "
+            f"{report.parsed_files} files parsed)"
+        )
+    else:
+        summary = f"index up to date: {report.files} files, {report.records} records"
+    if report.skipped:
+        summary += f"; {len(report.skipped)} file(s) skipped"
+    if report.problems:
+        summary += f"; {len(report.problems)} warning(s)"
+    print(f"qdn: {summary} in {report.seconds:.1f} s", file=sys.stderr)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words, \"phrases\", AND/OR/NOT, -word, prefix*, field:value.", show_default=False)],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = 20,
+    sort: SortOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Find the records that match a query, best first, with the matched passages.
+
+    Unquoted words must all occur (in any order); a "quoted phrase" must occur exactly. Fields:
+    title:, body:, source:, number:, region:, category:, type:, date:2022-11, date:2021..2022.
+
+    Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
+    """
+    from qdn_corpus.query import Filters
+    from qdn_corpus.query import search as run
+    from qdn_corpus.render import write_items
+
+    state = _state(ctx)
+    fmt, order = _format(format), _sort(sort, "relevance")
+    filters = Filters(since, until, region, category, doc_type, source)
+    filters.query()  # validate dates before any indexing work
+    ix = _open_index(state)
+    results = run(ix, query, filters, limit=limit, sort=order)
+    write_items(results.items, fmt, sys.stdout)
+    shown = len(results.items)
+    note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")
+    raise typer.Exit(0 if results.items else 1)
+
+
+@app.command(name="list")
+def list_(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    sort: SortOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """List records, newest first (undated last), filtered by date, region, category, type, source.
+
+    Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
+    """
+    from qdn_corpus.query import Filters, list_records
+    from qdn_corpus.render import write_items
+
+    state = _state(ctx)
+    fmt, order = _format(format), _sort(sort, "-date")
+    filters = Filters(since, until, region, category, doc_type, source)
+    filters.query()
+    ix = _open_index(state)
+    results = list_records(ix, filters, limit=limit, sort=order)
+    write_items(results.items, fmt, sys.stdout)
+    raise typer.Exit(0 if results.items else 1)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
+    format: FormatOpt = None,
+) -> None:
+    """Show one record in full, with its outline.
+
+    Example: qdn show 9149a584
+    """
+    from qdn_corpus.query import get
+    from qdn_corpus.render import write_record
+
+    state = _state(ctx)
+    fmt = _format(format)
+    ix = _open_index(state)
+    try:
+        record = get(ix, record_id)
+    except NotFoundError as exc:
+        fail(str(exc), 1)
+    write_record(record, fmt, sys.stdout)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a record (what parse, list and show emit; search adds score, snippets).
+
+    Example: qdn schema | jq '.properties | keys'
+    """
+    from qdn_corpus.models import Hit
+
+    print(json.dumps(Hit.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Entry point: run the app, turning every failure into one line and an exit status."""
+    try:
+        app()  # standalone: usage errors exit 2 with typer's message, typer.Exit carries codes
+    except QdnError as exc:
+        from qdn_corpus.normalize import strip_controls
+
+        print(f"qdn: error: {strip_controls(str(exc))}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("qdn: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # the last guard: a one-line message, never a traceback
+        if os.environ.get("QDN_DEBUG"):
+            raise
+        print(f"qdn: internal error: {type(exc).__name__}: {exc} (set QDN_DEBUG=1 for details)", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,150 @@
+"""The only reader of raw files: find them, decode them, parse them into records."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qdn_corpus.errors import NotFoundError
+from qdn_corpus.models import Problem, Record
+from qdn_corpus.normalize import decode
+from qdn_corpus.parsing import parse_text
+
+
+@dataclass
+class FileEntry:
+    """A raw file found on disk, named relative to the data dir (or as the user gave it)."""
+
+    path: Path
+    name: str
+    size: int = 0
+    mtime_ns: int = 0
+    problem: str | None = None  # why it cannot be read at all (permissions, symlink loop)
+
+
+@dataclass
+class FileResult:
+    entry: FileEntry
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: str | None = None
+    layout: str | None = None
+    encoding: str | None = None
+
+
+def display_name(path: Path, base: Path | None) -> str:
+    """The file's name in records: relative to the data dir when inside it, with / separators."""
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _entry(path: Path, base: Path | None) -> FileEntry:
+    entry = FileEntry(path, display_name(path, base) if not path.is_symlink() else _link_name(path, base))
+    try:
+        st = path.stat()
+    except OSError as exc:
+        entry.problem = _os_reason(exc)
+        return entry
+    entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
+    entry.problem = _irregular(st.st_mode)
+    return entry
+
+
+def _irregular(mode: int) -> str | None:
+    # Reading a FIFO would block forever; sockets and devices are not documents.
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "not a regular file"
+
+
+def _link_name(path: Path, base: Path | None) -> str:
+    # A symlink is named by where it stands, not where it points.
+    if base is not None:
+        try:
+            return (path.parent.resolve() / path.name).relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if exc.errno == 40:  # ELOOP
+        reason = "symlink loop"
+    return f"cannot read: {reason}"
+
+
+def discover(paths: Iterable[Path], base: Path | None = None) -> Iterator[FileEntry]:
+    """Files under the given paths, in sorted order; hidden files and folders are skipped.
+
+    Symlinked folders are not followed (a loop would never end); symlinked files are read.
+    """
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise NotFoundError(f"no such file or folder: {path}")
+        if path.is_dir() and not path.is_symlink():
+            name = display_name(path, base)
+            yield from _walk(path, "" if name == "." else name + "/")
+        else:
+            yield _entry(path, base)
+
+
+def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
+    """Names are built from the walk itself: no resolve() per file, so a stat walk stays cheap."""
+    try:
+        with os.scandir(folder) as it:
+            children = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield FileEntry(folder, prefix.rstrip("/") or folder.as_posix(), problem=_os_reason(exc))
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        path, name = Path(child.path), prefix + child.name
+        try:
+            if child.is_dir(follow_symlinks=False):
+                yield from _walk(path, name + "/")
+                continue
+            if child.is_symlink() and path.is_dir():
+                yield FileEntry(path, name, problem="symlink to a folder, not followed")
+                continue
+            st = child.stat()
+        except OSError as exc:
+            yield FileEntry(path, name, problem=_os_reason(exc))
+            continue
+        yield FileEntry(path, name, st.st_size, st.st_mtime_ns, _irregular(st.st_mode))
+
+
+def read(entry: FileEntry) -> FileResult:
+    """Decode and parse one file; every failure becomes a skip reason or a problem, never raises."""
+    result = FileResult(entry)
+    if entry.problem:
+        result.skipped = entry.problem
+        return result
+    try:
+        data = entry.path.read_bytes()
+    except IsADirectoryError:
+        result.skipped = "is a folder"
+        return result
+    except OSError as exc:
+        result.skipped = _os_reason(exc)
+        return result
+    decoded = decode(data)
+    if decoded.text is None:
+        result.skipped = decoded.skip_reason
+        return result
+    result.encoding = decoded.encoding
+    for offset, message in decoded.warnings:
+        result.problems.append(Problem(file=entry.name, offset=offset, message=message))
+    parsed = parse_text(decoded.text, entry.name)
+    result.records = parsed.records
+    result.problems.extend(parsed.problems)
+    result.layout = parsed.layout
+    if not parsed.records:
+        result.skipped = "no text"
+    return result

@@ -1,0 +1,445 @@
+"""Search, list and get: query text in, models out. Query errors become QdnError."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+
+from qdn_corpus.dates import parse_period
+from qdn_corpus.errors import NotFoundError, QuerySyntaxError, UsageError
+from qdn_corpus.models import Hit, Record, Snippet
+from qdn_corpus.normalize import fold
+
+Sort = Literal["relevance", "date", "-date"]
+MAX_QUERY = 2000
+FIELDS = ("title", "body", "source", "number", "region", "category", "type", "date", "file")
+_FIELD_ALIASES = {"doc_type": "type", "doc_number": "number", "issuer": "source"}
+
+
+# ---- the query language --------------------------------------------------------------------
+
+
+@dataclass
+class Term:
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    field: str | None = None
+
+
+@dataclass
+class Not:
+    child: Node
+
+
+@dataclass
+class Bool:
+    op: Literal["and", "or"]
+    children: list[Node]
+
+
+Node = Term | Not | Bool
+
+_TOKEN_RE = regex.compile(
+    r"""\s*(?:
+        (?P<lparen>[(（])
+      | (?P<rparen>[)）])
+      | (?P<field>[A-Za-z_]+)[:：](?P<fvalue>"[^"]*"?|[^\s()（）]*)
+      | (?P<phrase>"[^"]*"?|“[^”]*”?)
+      | (?P<word>[^\s()（）"“]+)
+    )""",
+    regex.VERBOSE,
+)
+_OPERATORS = {"AND": "and", "和": "and", "OR": "or", "或": "or", "NOT": "not", "非": "not"}
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if not m or m.end() == pos:
+            raise QuerySyntaxError(f"cannot read the query at {text[pos:pos + 10]!r}")
+        pos = m.end()
+        kind = m.lastgroup or ""
+        if kind == "fvalue":
+            kind = "field"
+        value = m[kind] if kind != "field" else f"{m['field']}:{m['fvalue']}"
+        tokens.append((kind, value))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens, self.i = tokens, 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def op(self) -> str | None:
+        tok = self.peek()
+        return _OPERATORS.get(tok[1]) if tok and tok[0] == "word" else None
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise QuerySyntaxError("empty query: give a word to search for, e.g. 承诺兑现")
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise QuerySyntaxError("unbalanced parenthesis: a ')' has no '('")
+        return node
+
+    def or_expr(self) -> Node:
+        children = [self.and_expr()]
+        while self.op() == "or":
+            self.i += 1
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Bool("or", children)
+
+    def and_expr(self) -> Node:
+        children = [self.unary()]
+        while (tok := self.peek()) is not None and tok[0] != "rparen" and self.op() != "or":
+            if self.op() == "and":
+                self.i += 1
+            children.append(self.unary())
+        return children[0] if len(children) == 1 else Bool("and", children)
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok is None:
+            raise QuerySyntaxError("the query ends with an operator: add a word after it")
+        if self.op() == "not":
+            self.i += 1
+            return Not(self.unary())
+        if self.op() is not None:
+            raise QuerySyntaxError(f"{tok[1]!r} needs a word on both sides")
+        kind, value = tok
+        self.i += 1
+        if kind == "lparen":
+            if (nxt := self.peek()) is not None and nxt[0] == "rparen":
+                raise QuerySyntaxError("empty parentheses: put a word inside")
+            node = self.or_expr()
+            if (close := self.peek()) is None or close[0] != "rparen":
+                raise QuerySyntaxError("unbalanced parenthesis: add the closing ')'")
+            self.i += 1
+            return node
+        if kind == "rparen":
+            raise QuerySyntaxError("unbalanced parenthesis: a ')' has no '('")
+        if kind == "word" and value.startswith("-") and len(value) > 1:
+            return Not(_term(value[1:]))
+        if kind == "field":
+            name, _, raw = value.partition(":")
+            name = _FIELD_ALIASES.get(name.lower(), name.lower())
+            if name not in FIELDS:
+                raise QuerySyntaxError(f"unknown field {name!r}: use one of {', '.join(FIELDS)}")
+            if not raw or raw == '"':
+                raise QuerySyntaxError(f"{name}: needs a value, e.g. {name}:营商环境")
+            term = _term(raw)
+            term.field = name
+            return term
+        return _term(value)
+
+
+def _term(raw: str) -> Term:
+    if raw[:1] in '"“':
+        close = "”" if raw[0] == "“" else '"'
+        if len(raw) < 2 or raw[-1] != close:
+            raise QuerySyntaxError("unbalanced quote: add the closing quote")
+        inner = raw[1:-1]
+        if not inner.strip():
+            raise QuerySyntaxError("empty phrase: put some text between the quotes")
+        return Term(inner, phrase=True)
+    if raw.endswith("*"):
+        stem = raw.rstrip("*")
+        if not stem:
+            raise QuerySyntaxError("a lone * would match everything: put a word before it, e.g. 招商*")
+        if "*" in stem:
+            raise QuerySyntaxError("* is only allowed at the end of a word, e.g. 招商*")
+        return Term(stem, prefix=True)
+    return Term(raw)
+
+
+def parse_query(text: str) -> Node:
+    """Parse the query language: words, "phrases", AND/OR/NOT, -word, prefix*, field:value."""
+    if len(text) > MAX_QUERY:
+        raise QuerySyntaxError(f"query too long ({len(text)} characters; at most {MAX_QUERY})")
+    return _Parser(_lex(text)).parse()
+
+
+# ---- compiling to Whoosh -------------------------------------------------------------------
+
+
+@dataclass
+class _Compiled:
+    match: Any
+    scores: list[Any] = field(default_factory=list)
+    highlights: list[tuple[str, bool]] = field(default_factory=list)  # folded text, is_prefix
+
+
+def _substring(text: str, fields: tuple[str, ...]) -> Any:
+    """Records whose folded field text contains `text`: a phrase over its bigrams."""
+    from whoosh import query as q
+
+    t = fold(text).strip()
+    if not t:
+        raise QuerySyntaxError(f"nothing to search for in {text!r}")
+    parts = []
+    for name in fields:
+        if len(t) == 1:
+            parts.append(q.Prefix(name, t))
+        elif len(t) == 2:
+            parts.append(q.Term(name, t))
+        else:
+            parts.append(q.Phrase(name, [t[i : i + 2] for i in range(len(t) - 1)]))
+    return parts[0] if len(parts) == 1 else q.Or(parts)
+
+
+_TEXT_FIELDS = ("grams", "title_g")
+_SUBSTRING_FIELDS = {"title": ("title_g",), "body": ("grams",), "source": ("source_g",), "number": ("number_g",)}
+
+
+def _score_terms(text: str) -> list[Any]:
+    from whoosh import query as q
+
+    from qdn_corpus.analysis import words
+
+    out = []
+    for w in dict.fromkeys(words(text)):
+        out.append(q.Term("title", w))
+        out.append(q.Term("body", w))
+    return out
+
+
+def _compile(node: Node) -> _Compiled:
+    from whoosh import query as q
+
+    if isinstance(node, Bool):
+        parts = [_compile(c) for c in node.children]
+        match = (q.And if node.op == "and" else q.Or)([p.match for p in parts])
+        return _Compiled(match, [s for p in parts for s in p.scores], [h for p in parts for h in p.highlights])
+    if isinstance(node, Not):
+        inner = _compile(node.child)
+        return _Compiled(q.Not(inner.match))
+    if node.field in _SUBSTRING_FIELDS:
+        return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [(fold(node.text), False)])
+    if node.field == "region":
+        return _Compiled(region_query(node.text.strip('"')))
+    if node.field in ("category", "type"):
+        name = "category" if node.field == "category" else "doc_type"
+        return _Compiled(q.Term(name, node.text.strip('"')))
+    if node.field == "date":
+        return _Compiled(date_query(node.text))
+    if node.field == "file":
+        return _Compiled(q.Wildcard("file", f"*{node.text.strip(chr(34))}*"))
+    if node.prefix:
+        stem = fold(node.text)
+        return _Compiled(q.Or([q.Prefix("title", stem), q.Prefix("body", stem)]), [], [(stem, True)])
+    if node.phrase:
+        return _Compiled(_substring(node.text, _TEXT_FIELDS), _score_terms(node.text), [(fold(node.text), False)])
+    from qdn_corpus.analysis import query_words
+
+    ws = query_words(node.text) or [node.text]
+    match = q.And([_substring(w, _TEXT_FIELDS) for w in ws]) if len(ws) > 1 else _substring(ws[0], _TEXT_FIELDS)
+    scores = _score_terms(node.text)
+    if len(ws) > 1:
+        # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
+        scores.append(q.ConstantScoreQuery(_substring(node.text, _TEXT_FIELDS), 50.0))
+    return _Compiled(match, scores, [(fold(node.text), False), *((fold(w), False) for w in ws)])
+
+
+def region_query(name: str) -> Any:
+    """Records in a region at any level; aliases (黔东南, 黔东南苗族侗族自治州) resolve."""
+    from whoosh import query as q
+
+    from qdn_corpus.parsing.regions import gazetteer
+
+    place = gazetteer().resolve(name)
+    return q.Term("region", place.name if place else name.strip())
+
+
+def date_query(text: str) -> Any:
+    """date:2022-11, date:2022..2023, date:2022-11.. or date:..2021."""
+    lo, sep, hi = text.strip('"').partition("..")
+    if not sep:
+        start, end = parse_period(lo)
+        return _date_range(start, end)
+    start = parse_period(lo)[0] if lo else None
+    end = parse_period(hi)[1] if hi else None
+    if start is None and end is None:
+        raise QuerySyntaxError("date:.. needs a start or an end, e.g. date:2022..2023")
+    return _date_range(start, end)
+
+
+def _date_range(start: dt.date | None, end: dt.date | None) -> Any:
+    from whoosh import query as q
+
+    return q.TermRange(
+        "date", start.isoformat() if start else None, end.isoformat() if end else None
+    )
+
+
+# ---- filters, search, list, get ------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    since: str | None = None
+    until: str | None = None
+    region: str | None = None
+    category: str | None = None
+    doc_type: str | None = None
+    source: str | None = None
+
+    def query(self) -> Any:
+        from whoosh import query as q
+
+        parts: list[Any] = []
+        if self.since or self.until:
+            start = parse_period(self.since)[0] if self.since else None
+            end = parse_period(self.until)[1] if self.until else None
+            if start and end and start > end:
+                raise UsageError(f"--since {self.since} is after --until {self.until}")
+            parts.append(_date_range(start, end))
+        if self.region:
+            parts.append(region_query(self.region))
+        if self.category:
+            parts.append(q.Term("category", self.category))
+        if self.doc_type:
+            parts.append(q.Term("doc_type", self.doc_type))
+        if self.source:
+            parts.append(_substring(self.source, ("source_g",)))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else q.And(parts)
+
+
+@dataclass
+class Results:
+    items: list[Any]  # Hit for search, Record for list
+    total: int
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be at least 1 (got {limit})")
+
+
+def _sort_facets(sort: Sort) -> Any:
+    from whoosh import sorting
+
+    return sorting.MultiFacet(
+        [
+            sorting.FieldFacet("hasdate"),
+            sorting.FieldFacet("date", reverse=sort == "-date"),
+            sorting.FieldFacet("id"),
+        ]
+    )
+
+
+def search(ix: Any, text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Results:
+    """Records matching a query, best first (or by date), with snippets."""
+    from whoosh import query as q
+
+    _check_limit(limit)
+    compiled = _compile(parse_query(text))
+    match = compiled.match
+    if _only_negative(match):
+        match = q.And([q.Every(), match])
+    final = q.AndMaybe(q.ConstantScoreQuery(match, 0.0), q.Or(compiled.scores)) if compiled.scores else match
+    with ix.searcher() as searcher:
+        if sort == "relevance":
+            results = searcher.search(final, filter=filters.query(), limit=limit)
+        else:
+            results = searcher.search(final, filter=filters.query(), limit=limit, sortedby=_sort_facets(sort))
+        total = len(results)
+        hits = []
+        for hit in results:
+            record = Record.model_validate_json(hit["record"])
+            score = round(float(hit.score or 0.0), 4)
+            hits.append(Hit(**record.model_dump(), score=score, snippets=snippets(record, compiled.highlights)))
+    if sort == "relevance":
+        hits.sort(key=lambda h: (-h.score, h.id))
+    return Results(hits, total)
+
+
+def _only_negative(query: Any) -> bool:
+    from whoosh import query as q
+
+    if isinstance(query, q.Not):
+        return True
+    if isinstance(query, q.And):
+        return all(_only_negative(c) for c in query.subqueries)
+    return False
+
+
+def list_records(ix: Any, filters: Filters, limit: int | None = None, sort: Sort = "-date") -> Results:
+    """All records matching the filters, newest first by default; undated last."""
+    from whoosh import query as q
+
+    _check_limit(limit)
+    with ix.searcher() as searcher:
+        facets = _sort_facets("-date" if sort == "relevance" else sort)
+        results = searcher.search(q.Every(), filter=filters.query(), limit=limit, sortedby=facets)
+        records = [Record.model_validate_json(hit["record"]) for hit in results]
+        return Results(records, len(results))
+
+
+def get(ix: Any, prefix: str) -> Record:
+    """The one record whose id starts with `prefix`."""
+    from whoosh import query as q
+
+    prefix = prefix.strip().lower()
+    if not regex.fullmatch(r"[0-9a-f]{1,16}", prefix):
+        raise UsageError(f"{prefix!r} is not a record id: ids are hexadecimal, e.g. 9149a584")
+    with ix.searcher() as searcher:
+        results = searcher.search(q.Prefix("id", prefix), limit=6)
+        ids = [hit["id"] for hit in results]
+        if not ids:
+            raise NotFoundError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
+        if len(ids) > 1:
+            shown = ", ".join(ids[:5])
+            raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
+        return Record.model_validate_json(results[0]["record"])
+
+
+# ---- snippets ------------------------------------------------------------------------------
+
+
+def snippets(record: Record, needles: list[tuple[str, bool]], width: int = 36, most: int = 2) -> list[Snippet]:
+    """Passages of the body around the matched text, with highlight offsets into each passage."""
+    body = record.body
+    folded = fold(body)
+    spans: list[tuple[int, int]] = []
+    for needle, _prefix in sorted(needles, key=lambda n: -len(n[0])):
+        needle = needle.strip()
+        if not needle:
+            continue
+        start = folded.find(needle)
+        while start >= 0 and len(spans) < 200:
+            end = start + len(needle)
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(needle, end)
+    spans.sort()
+    out: list[Snippet] = []
+    used_until = -1
+    for s, e in spans:
+        if s < used_until:
+            continue
+        a, b = max(0, s - width), min(len(body), e + width)
+        inside = [(x - a, y - a) for x, y in spans if x >= a and y <= b]
+        out.append(Snippet(text=body[a:b], highlights=inside))
+        used_until = b
+        if len(out) >= most:
+            break
+    return out
+
+
+def open_index(data_dir: Path, notify: Any, progress: Any = None) -> Any:
+    from qdn_corpus.index import open_fresh
+
+    return open_fresh(data_dir, notify, progress)
