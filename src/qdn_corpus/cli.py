@@ -5,12 +5,14 @@ Exit status follows grep: 0 something matched, 1 nothing did, 2 an error.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -63,6 +65,22 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
     print(f"qdn: error: {strip_controls(message)}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _errors(func: Callable[..., None]) -> Callable[..., None]:
+    """Map the library's named errors to one line on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except QdnError as exc:
+            fail(str(exc))
+        except BrokenPipeError:
+            # The reader (head, less) went away: not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    return wrapper
 
 
 @app.callback()
@@ -163,6 +181,7 @@ def _describe(result: Any) -> None:
 
 
 @app.command()
+@_errors
 def parse(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse.", show_default=False)],
@@ -199,6 +218,7 @@ def parse(
 
 
 @app.command()
+@_errors
 def index(
     ctx: typer.Context,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over instead of updating.")] = False,
@@ -234,6 +254,7 @@ def index(
 
 
 @app.command()
+@_errors
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words, \"phrases\", AND/OR/NOT, -word, prefix*, field:value.", show_default=False)],
@@ -271,6 +292,7 @@ def search(
 
 
 @app.command(name="list")
+@_errors
 def list_(
     ctx: typer.Context,
     since: SinceOpt = None,
@@ -301,6 +323,7 @@ def list_(
 
 
 @app.command()
+@_errors
 def show(
     ctx: typer.Context,
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
@@ -324,6 +347,7 @@ def show(
 
 
 @app.command()
+@_errors
 def schema() -> None:
     """Print the JSON Schema of a record (what parse, list and show emit; search adds score, snippets).
 

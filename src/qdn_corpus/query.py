@@ -410,32 +410,35 @@ def get(ix: Any, prefix: str) -> Record:
 
 
 def snippets(record: Record, needles: list[tuple[str, bool]], width: int = 36, most: int = 2) -> list[Snippet]:
-    """Passages of the body around the matched text, with highlight offsets into each passage."""
+    """Passages of the body around the matched text, with highlight offsets into each passage.
+
+    Passages around the longest needle (the whole query) are chosen first, then the words.
+    """
     body = record.body
     folded = fold(body)
     spans: list[tuple[int, int]] = []
-    for needle, _prefix in sorted(needles, key=lambda n: -len(n[0])):
+    first_choice: list[tuple[int, int]] = []
+    for rank, (needle, _prefix) in enumerate(sorted(needles, key=lambda n: -len(n[0]))):
         needle = needle.strip()
-        if not needle:
-            continue
-        start = folded.find(needle)
+        start = folded.find(needle) if needle else -1
         while start >= 0 and len(spans) < 200:
             end = start + len(needle)
             if not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
+                first_choice.append((rank, start))
             start = folded.find(needle, end)
-    spans.sort()
-    out: list[Snippet] = []
-    used_until = -1
-    for s, e in spans:
-        if s < used_until:
-            continue
-        a, b = max(0, s - width), min(len(body), e + width)
-        inside = [(x - a, y - a) for x, y in spans if x >= a and y <= b]
-        out.append(Snippet(text=body[a:b], highlights=inside))
-        used_until = b
-        if len(out) >= most:
+    windows: list[tuple[int, int]] = []
+    for _rank, start in sorted(first_choice):
+        if len(windows) >= most:
             break
+        end = next(e for s, e in spans if s == start)
+        a, b = max(0, start - width), min(len(body), end + width)
+        if not any(a < y and x < b for x, y in windows):
+            windows.append((a, b))
+    out = []
+    for a, b in sorted(windows):
+        inside = sorted((x - a, y - a) for x, y in spans if x >= a and y <= b)
+        out.append(Snippet(text=body[a:b], highlights=inside))
     return out
 
 

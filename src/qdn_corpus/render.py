@@ -93,7 +93,7 @@ def _table(items: Sequence[Record]) -> Table:
     table = Table(show_lines=hits, expand=False)
     table.add_column("date", no_wrap=True)
     table.add_column("region", no_wrap=True)
-    table.add_column("title / snippets" if hits else "title", ratio=1)
+    table.add_column("title / snippets" if hits else "title", overflow="fold")
     if hits:
         table.add_column("score", justify="right")
     table.add_column("id", no_wrap=True, style="dim")

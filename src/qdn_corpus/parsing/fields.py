@@ -9,7 +9,7 @@ import regex
 from qdn_corpus.models import Heading
 
 DATE_RE = regex.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?P<y>(?:19|20)\d{2})\s*[-./．－／年]\s*(?P<m>\d{1,2})\s*[-./．－／月]\s*(?P<d>\d{1,2})\s*日?"
 )
 _MONTH_DAY_RE = regex.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?=\p{Han}))")
@@ -75,7 +75,7 @@ def doc_type(title: str | None) -> str | None:
     """The document type named at the end of a title (…的通知 -> 通知), else None."""
     if not title:
         return None
-    t = title.strip().rstrip("》」\"”'’)） ")
+    t = title.strip().rstrip("》」\"”'’ ")
     for kind in DOC_TYPES:
         if t.endswith(kind):
             return _BASE_TYPES.get(kind, kind)

@@ -12,7 +12,7 @@ from qdn_corpus.parsing.regions import is_region_header
 
 # Bounded repetitions only, so matching costs O(1) per position and the scan is linear.
 HEADER_RE = regex.compile(
-    r"(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*日?\s*[:：]\s*"
+    r"(?P<y>\d{4})\s*[-./．－／年]\s*(?P<m>\d{1,2})\s*[-./．－／月]\s*(?P<d>\d{1,2})\s*日?\s*[:：]\s*"
     r"(?P<cat>[\p{Han}A-Za-z]{1,12})\s*[:：]\s*"
     r"(?P<region>\p{Han}{2,16}(?:\s*[-－—/／·]\s*\p{Han}{2,16}){0,3})\s*[:：]"
 )

@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets its own data folder; none touches ./data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def jsonl(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder holding a copy of the five seed documents."""
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for seed in sorted(SEEDS.iterdir()):
+        shutil.copy2(seed, raw / seed.name)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def qdn(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the CLI in-process against the test's data folder."""
+    from qdn_corpus.cli import app
+
+    monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
+    runner = CliRunner()
+
+    def run(*args: str) -> Run:
+        result = runner.invoke(app, list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
