@@ -275,16 +275,14 @@ def search(
 
     Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
     """
-    from qdn_corpus.query import Filters
+    from qdn_corpus.query import Filters, plan
     from qdn_corpus.query import search as run
     from qdn_corpus.render import write_items
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "relevance")
-    filters = Filters(since, until, region, category, doc_type, source)
-    filters.query()  # validate dates before any indexing work
-    ix = _open_index(state)
-    results = run(ix, query, filters, limit=limit, sort=order)
+    planned = plan(query, Filters(since, until, region, category, doc_type, source), limit, order)
+    results = run(_open_index(state), planned)
     write_items(results.items, fmt, sys.stdout)
     shown = len(results.items)
     note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")
@@ -314,10 +312,10 @@ def list_(
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "-date")
-    filters = Filters(since, until, region, category, doc_type, source)
-    filters.query()
-    ix = _open_index(state)
-    results = list_records(ix, filters, limit=limit, sort=order)
+    if limit is not None and limit < 1:
+        fail(f"--limit must be at least 1 (got {limit})")
+    filter_query = Filters(since, until, region, category, doc_type, source).query()
+    results = list_records(_open_index(state), filter_query, limit=limit, sort=order)
     write_items(results.items, fmt, sys.stdout)
     raise typer.Exit(0 if results.items else 1)
 
@@ -333,11 +331,12 @@ def show(
 
     Example: qdn show 9149a584
     """
-    from qdn_corpus.query import get
+    from qdn_corpus.query import check_id, get
     from qdn_corpus.render import write_record
 
     state = _state(ctx)
     fmt = _format(format)
+    check_id(record_id)
     ix = _open_index(state)
     try:
         record = get(ix, record_id)

@@ -340,8 +340,19 @@ def _sort_facets(sort: Sort) -> Any:
     )
 
 
-def search(ix: Any, text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Results:
-    """Records matching a query, best first (or by date), with snippets."""
+@dataclass
+class Plan:
+    """A checked search: everything that can be wrong with it is found before the index opens."""
+
+    query: Any
+    filter: Any
+    highlights: list[tuple[str, bool]]
+    limit: int | None
+    sort: Sort
+
+
+def plan(text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Plan:
+    """Parse and compile a query and its filters; raises QdnError on any mistake."""
     from whoosh import query as q
 
     _check_limit(limit)
@@ -350,18 +361,24 @@ def search(ix: Any, text: str, filters: Filters, limit: int | None = 20, sort: S
     if _only_negative(match):
         match = q.And([q.Every(), match])
     final = q.AndMaybe(q.ConstantScoreQuery(match, 0.0), q.Or(compiled.scores)) if compiled.scores else match
+    return Plan(final, filters.query(), compiled.highlights, limit, sort)
+
+
+def search(ix: Any, p: Plan) -> Results:
+    """Records matching a planned query, best first (or by date), with snippets."""
     with ix.searcher() as searcher:
-        if sort == "relevance":
-            results = searcher.search(final, filter=filters.query(), limit=limit)
+        if p.sort == "relevance":
+            results = searcher.search(p.query, filter=p.filter, limit=p.limit)
         else:
-            results = searcher.search(final, filter=filters.query(), limit=limit, sortedby=_sort_facets(sort))
+            results = searcher.search(p.query, filter=p.filter, limit=p.limit, sortedby=_sort_facets(p.sort))
         total = len(results)
         hits = []
         for hit in results:
             record = Record.model_validate_json(hit["record"])
-            score = round(float(hit.score or 0.0), 4)
-            hits.append(Hit(**record.model_dump(), score=score, snippets=snippets(record, compiled.highlights)))
-    if sort == "relevance":
+            # Sorted by date, Whoosh's "score" is the sort key: relevance is not computed.
+            score = round(float(hit.score or 0.0), 4) if p.sort == "relevance" else 0.0
+            hits.append(Hit(**record.model_dump(), score=score, snippets=snippets(record, p.highlights)))
+    if p.sort == "relevance":
         hits.sort(key=lambda h: (-h.score, h.id))
     return Results(hits, total)
 
@@ -376,25 +393,30 @@ def _only_negative(query: Any) -> bool:
     return False
 
 
-def list_records(ix: Any, filters: Filters, limit: int | None = None, sort: Sort = "-date") -> Results:
-    """All records matching the filters, newest first by default; undated last."""
+def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
+    """All records matching the filter (from Filters.query), newest first; undated last."""
     from whoosh import query as q
 
     _check_limit(limit)
     with ix.searcher() as searcher:
         facets = _sort_facets("-date" if sort == "relevance" else sort)
-        results = searcher.search(q.Every(), filter=filters.query(), limit=limit, sortedby=facets)
+        results = searcher.search(q.Every(), filter=filter, limit=limit, sortedby=facets)
         records = [Record.model_validate_json(hit["record"]) for hit in results]
         return Results(records, len(results))
+
+
+def check_id(prefix: str) -> str:
+    prefix = prefix.strip().lower()
+    if not regex.fullmatch(r"[0-9a-f]{1,16}", prefix):
+        raise UsageError(f"{prefix!r} is not a record id: ids are hexadecimal, e.g. 9149a584")
+    return prefix
 
 
 def get(ix: Any, prefix: str) -> Record:
     """The one record whose id starts with `prefix`."""
     from whoosh import query as q
 
-    prefix = prefix.strip().lower()
-    if not regex.fullmatch(r"[0-9a-f]{1,16}", prefix):
-        raise UsageError(f"{prefix!r} is not a record id: ids are hexadecimal, e.g. 9149a584")
+    prefix = check_id(prefix)
     with ix.searcher() as searcher:
         results = searcher.search(q.Prefix("id", prefix), limit=6)
         ids = [hit["id"] for hit in results]

@@ -1,0 +1,260 @@
+"""Search, list and show through the CLI over the seed corpus and small fixtures."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from qdn_corpus.normalize import fold
+
+Qdn = object
+
+
+def all_records(qdn) -> list[dict]:  # type: ignore[no-untyped-def]
+    run = qdn("list", "--format", "jsonl")
+    assert run.exit_code == 0
+    return run.jsonl()
+
+
+def test_first_search_builds_the_index_and_finds_the_topic(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("search", "承诺兑现")
+    assert run.exit_code == 0
+    assert "building the index" in run.stderr
+    hits = run.jsonl()
+    assert hits and all("承诺" in fold(h["body"]) and "兑现" in fold(h["body"]) for h in hits)
+    exact = [h for h in hits if "承诺兑现" in h["body"]]
+    apart = [h for h in hits if "承诺兑现" not in h["body"]]
+    assert exact and apart, "seed 002 says 招商引资承诺不兑现"
+    assert min(h["score"] for h in exact) > max(h["score"] for h in apart)
+    assert any("002_" in h["file"] for h in apart)
+    assert (data_dir / "index" / "CURRENT").exists()
+
+
+def test_hits_carry_record_fields_score_and_snippets(qdn) -> None:  # type: ignore[no-untyped-def]
+    hits = qdn("search", "承诺兑现", "--format", "json").json()
+    listed = {r["id"]: r for r in all_records(qdn)}
+    for hit in hits:
+        record = {k: v for k, v in hit.items() if k not in ("score", "snippets")}
+        assert record == listed[hit["id"]], "the same record looks the same in search and list"
+        for snippet in hit["snippets"]:
+            for start, end in snippet["highlights"]:
+                assert fold(snippet["text"][start:end]) in {"承诺兑现", "承诺", "兑现"}
+
+
+def test_json_keeps_chinese_readable(qdn) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("search", "承诺兑现", "--format", "json")
+    assert "承诺" in run.stdout and "\\u" not in run.stdout
+
+
+@pytest.mark.parametrize("phrase", ["承诺兑现", "商环境", "黎从榕", "国发〔2022〕2号", "国发(2022)2号", "招商引资", "一窗通办"])
+def test_quoted_phrase_equals_substring_scan(qdn, phrase: str) -> None:  # type: ignore[no-untyped-def]
+    records = all_records(qdn)
+    want = {r["id"] for r in records if fold(phrase) in fold(r["body"]) or fold(phrase) in fold(r["title"] or "")}
+    run = qdn("search", f'"{phrase}"', "--limit", "100")
+    got = {h["id"] for h in run.jsonl()}
+    assert got == want
+    assert run.exit_code == (0 if want else 1)
+
+
+def test_random_substrings_match_a_plain_scan(qdn) -> None:  # type: ignore[no-untyped-def]
+    records = all_records(qdn)
+    texts = {r["id"]: fold(r["body"]) + "\n" + fold(r["title"] or "") for r in records}
+    rng = random.Random(7)
+    for _ in range(40):
+        body = rng.choice(records)["body"]
+        n = rng.randint(2, 8)
+        start = rng.randrange(0, max(1, len(body) - n))
+        phrase = body[start : start + n].replace('"', "").strip()
+        if len(phrase) < 2 or any(ch in phrase for ch in "\n()（）"):
+            continue
+        want = {i for i, t in texts.items() if fold(phrase) in t}
+        got = {h["id"] for h in qdn("search", f'"{phrase}"', "--limit", "100").jsonl()}
+        assert got == want, phrase
+
+
+@pytest.mark.parametrize(("query", "must"), [("黔东南", "黔东南"), ("国务院", "国务院")])
+def test_sub_words_are_found(qdn, query: str, must: str) -> None:  # type: ignore[no-untyped-def]
+    hits = qdn("search", query, "--limit", "100").jsonl()
+    records = all_records(qdn)
+    assert {h["id"] for h in hits} == {r["id"] for r in records if must in r["body"] or must in (r["title"] or "")}
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        ("营商环境 AND 招商引资", lambda t: "营商环境" in t and "招商引资" in t),
+        ("营商环境 招商引资", lambda t: "营商环境" in t and "招商引资" in t),
+        ("疫情 OR 桥头堡", lambda t: "疫情" in t or "桥头堡" in t),
+        ("营商环境 NOT 疫情", lambda t: "营商环境" in t and "疫情" not in t),
+        ("营商环境 -疫情", lambda t: "营商环境" in t and "疫情" not in t),
+        ("(疫情 OR 桥头堡) AND 招商", lambda t: ("疫情" in t or "桥头堡" in t) and "招商" in t),
+        ('"营商环境" 或 "疫情防控"', lambda t: "营商环境" in t or "疫情防控" in t),
+    ],
+)
+def test_boolean_queries(qdn, query: str, check) -> None:  # type: ignore[no-untyped-def]
+    records = all_records(qdn)
+    want = {r["id"] for r in records if check(fold(r["body"]) + fold(r["title"] or ""))}
+    got = {h["id"] for h in qdn("search", query, "--limit", "100").jsonl()}
+    assert got == want
+
+
+def test_prefix_and_field_queries(qdn) -> None:  # type: ignore[no-untyped-def]
+    assert qdn("search", "招商*").exit_code == 0
+    titles = [h["title"] for h in qdn("search", "title:营商环境").jsonl()]
+    assert titles == ["黔东南州人民政府关于全州优化营商环境工作情况的报告"]
+    sources = {h["source"] for h in qdn("search", "source:投资促进局").jsonl()}
+    assert sources == {"黔东南州投资促进局"}
+    assert {h["region"]["province"] for h in qdn("search", "region:山东 意见").jsonl()} == {"山东省"}
+    dated = qdn("search", "招商 date:2022-11").jsonl()
+    assert dated and all(h["date"].startswith("2022-11") for h in dated)
+
+
+def test_list_since_is_newest_first_with_undated_excluded(qdn) -> None:  # type: ignore[no-untyped-def]
+    records = qdn("list", "--since", "2022-11").jsonl()
+    assert len(records) == 15
+    dates = [r["date"] for r in records]
+    assert dates == sorted(dates, reverse=True) and dates[-1] == "2022-11-23"
+
+
+def test_list_puts_undated_last_in_both_orders(qdn) -> None:  # type: ignore[no-untyped-def]
+    for sort in ("-date", "date"):
+        dates = [r["date"] for r in qdn("list", "--sort", sort).jsonl()]
+        assert dates[-1] is None and None not in dates[:-1]
+        dated = dates[:-1]
+        assert dated == sorted(dated, reverse=sort == "-date")
+
+
+@pytest.mark.parametrize("since", ["2022-11", "2022.11", "2022年11月", "2022-11-01"])
+def test_date_spellings(qdn, since: str) -> None:  # type: ignore[no-untyped-def]
+    assert len(qdn("list", "--since", since).jsonl()) == 15
+
+
+def test_until_is_inclusive_of_the_period(qdn) -> None:  # type: ignore[no-untyped-def]
+    records = qdn("list", "--since", "2022-11", "--until", "2022-11").jsonl()
+    assert records and all(r["date"].startswith("2022-11") for r in records)
+
+
+@pytest.mark.parametrize("region", ["黔东南", "黔东南州", "黔东南苗族侗族自治州"])
+def test_region_aliases(qdn, region: str) -> None:  # type: ignore[no-untyped-def]
+    records = qdn("list", "--region", region).jsonl()
+    assert len(records) == 17 and all(r["region"]["prefecture"] == "黔东南州" for r in records)
+
+
+def test_other_filters(qdn) -> None:  # type: ignore[no-untyped-def]
+    assert len(qdn("list", "--category", "政策解读").jsonl()) == 15
+    assert [r["doc_type"] for r in qdn("list", "--doc-type", "报告").jsonl()] == ["报告"]
+    assert [r["source"] for r in qdn("list", "--source", "投资促进局").jsonl()] == ["黔东南州投资促进局"]
+    assert len(qdn("list", "--limit", "3").jsonl()) == 3
+    assert qdn("list", "--region", "山东", "--since", "2022").exit_code == 1
+
+
+def test_sort_by_date(qdn) -> None:  # type: ignore[no-untyped-def]
+    dates = [h["date"] for h in qdn("search", "招商", "--sort", "-date", "--limit", "100").jsonl()]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_formats(qdn) -> None:  # type: ignore[no-untyped-def]
+    csv_out = qdn("list", "--format", "csv").stdout
+    assert csv_out.startswith("\ufeffid,date,title")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(csv_out.lstrip("\ufeff"))))
+    assert len(rows) == 19 and rows[0]["province"] == "贵州省"
+    table = qdn("search", "承诺兑现", "--format", "table", "--limit", "2").stdout
+    assert "承诺" in table and "{" not in table
+
+
+def test_show_by_prefix(qdn) -> None:  # type: ignore[no-untyped-def]
+    record = all_records(qdn)[0]
+    shown = qdn("show", record["id"][:8], "--format", "json").json()
+    assert shown == [record]
+    table = qdn("show", record["id"][:8], "--format", "table").stdout
+    assert record["id"] in table
+
+
+def test_nothing_found_exits_1(qdn) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("search", '"这段文字不在任何文件里"')
+    assert run.exit_code == 1 and run.stdout == ""
+
+
+ERRORS = [
+    (["search", "(承诺"], "unbalanced parenthesis"),
+    (["search", "承诺)"], "unbalanced parenthesis"),
+    (["search", '"承诺'], "unbalanced quote"),
+    (["search", "AND"], "needs a word"),
+    (["search", "承诺 AND"], "ends with an operator"),
+    (["search", "*"], "lone *"),
+    (["search", ""], "empty query"),
+    (["search", "承" * 10000], "query too long"),
+    (["search", "foo:bar"], "unknown field"),
+    (["search", "承诺", "--since", "2022-13"], "invalid date"),
+    (["list", "--since", "yesterday"], "invalid date"),
+    (["list", "--since", "2023", "--until", "2022"], "is after"),
+    (["search", "承诺", "--limit", "-1"], "--limit"),
+    (["list", "--format", "xml"], "unknown format"),
+    (["list", "--sort", "size"], "unknown sort"),
+    (["show", "zz"], "not a record id"),
+    (["search", "date:2022-99"], "invalid date"),
+    (["parse", "/no/such/file.txt"], "no such file"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), ERRORS)
+def test_errors_are_one_line_with_exit_2(qdn, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    run: Run = qdn(*args)
+    assert run.exit_code == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
+def test_ambiguous_id_prefix_is_an_error(qdn) -> None:  # type: ignore[no-untyped-def]
+    ids = [r["id"] for r in all_records(qdn)]
+    prefix = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
+    run = qdn("show", prefix)
+    assert run.exit_code == 2 and "matches" in run.stderr
+
+
+def test_unknown_id_exits_1(qdn) -> None:  # type: ignore[no-untyped-def]
+    qdn("index")
+    assert qdn("show", "ffffffffffffffff").exit_code == 1
+
+
+def test_untrusted_text_is_shown_literally(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "恶意标题[bold]粗体[/]\n\n正文含有[link=http://x]链接[/link]和\x1b[31m红色\x1b[0m以及\x07响铃。招商引资。"
+    (data_dir / "raw" / "evil.txt").write_text(text, "utf-8")
+    table = qdn("search", "招商引资", "--format", "table", "--limit", "50").stdout
+    assert "\x1b" not in table and "\x07" not in table
+    assert "[bold]" in table
+    hits = [h for h in qdn("search", "红色").jsonl() if h["file"] == "raw/evil.txt"]
+    assert "\x1b[31m红色" in hits[0]["body"], "JSON keeps the original text exactly"
+    shown = qdn("show", hits[0]["id"], "--format", "table").stdout
+    assert "\x1b" not in shown and "[link=http://x]" in shown
+
+
+def test_parse_command(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("parse", str(data_dir / "raw"))
+    records = run.jsonl()
+    assert run.exit_code == 0 and len(records) == 19
+    assert records[0]["file"] == "raw/000_79ec2d9e8d54e8d5.txt"
+    listed = {r["id"] for r in all_records(qdn)}
+    assert {r["id"] for r in records} == listed, "parse and the index give the same ids"
+    one = qdn("parse", str(data_dir / "raw" / "001_412e36e966f0b5c0.txt"), "--format", "json").json()
+    assert one[0]["title"] == "黔东南州投资促进工作2021年半年工作总结"
+
+
+def test_every_command_has_help_with_an_example(qdn) -> None:  # type: ignore[no-untyped-def]
+    for command in ([], ["parse"], ["index"], ["search"], ["list"], ["show"], ["schema"]):
+        run = qdn(*command, "--help")
+        assert run.exit_code == 0 and "Example" in run.stdout, command
+
+
+def test_schema_lists_the_fields(qdn) -> None:  # type: ignore[no-untyped-def]
+    schema = json.loads(qdn("schema").stdout)
+    assert {"id", "title", "date", "region", "body", "outline", "file", "offset", "score", "snippets"} <= set(schema["properties"])
