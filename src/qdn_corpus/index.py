@@ -159,7 +159,7 @@ def stale_files(data_dir: Path, current: Live) -> bool:
 
 
 @contextmanager
-def write_lock(data_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def write_lock(data_dir: Path, wait: float | None = None) -> Iterator[None]:
     """One writer at a time; the lock dies with its process, so a killed run never blocks."""
     root = index_dir(data_dir)
     try:
@@ -168,7 +168,7 @@ def write_lock(data_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None
     except OSError as exc:
         raise IndexWriteError(f"cannot write the index in {root}: {exc.strerror}") from None
     try:
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

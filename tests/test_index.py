@@ -1,0 +1,197 @@
+"""Indexing: incremental updates, crash safety, concurrency, unusable index folders."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qdn_corpus.errors import IndexBusyError, IndexWriteError
+from qdn_corpus.index import build, live, write_lock
+
+NEW_DOC = "新增的测试文件\n\n来源：凯里市投资促进局 发布时间：2023-05-06\n\n这里提到独一无二的短语青蛙跳水。\n"
+
+
+def ids(qdn) -> set[str]:  # type: ignore[no-untyped-def]
+    return {r["id"] for r in qdn("list").jsonl()}
+
+
+def test_index_summary_and_noop(qdn) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("index")
+    assert run.exit_code == 0
+    assert "5 files, 19 records (19 added, 0 updated, 0 removed" in run.stderr
+    again = qdn("index")
+    assert "index up to date: 5 files, 19 records" in again.stderr
+
+
+def test_add_change_delete_a_file(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    qdn("index")
+    raw = data_dir / "raw"
+    (raw / "sub").mkdir()
+    (raw / "sub" / "new.txt").write_text(NEW_DOC, "utf-8")
+    run = qdn("index")
+    assert "1 added, 0 updated, 0 removed; 1 files parsed" in run.stderr
+    assert [h["file"] for h in qdn("search", '"青蛙跳水"').jsonl()] == ["raw/sub/new.txt"]
+
+    (raw / "sub" / "new.txt").write_text(NEW_DOC.replace("青蛙跳水", "猴子捞月"), "utf-8")
+    os.utime(raw / "sub" / "new.txt", ns=(time.time_ns(), time.time_ns() + 10**9))
+    run = qdn("index")
+    assert "0 added, 1 updated, 0 removed" in run.stderr
+    assert qdn("search", '"青蛙跳水"').exit_code == 1
+    assert qdn("search", '"猴子捞月"').exit_code == 0
+
+    (raw / "001_412e36e966f0b5c0.txt").unlink()
+    run = qdn("index")
+    assert "0 added, 0 updated, 1 removed" in run.stderr
+    assert all(r["file"] != "raw/001_412e36e966f0b5c0.txt" for r in qdn("list").jsonl())
+
+
+def test_search_refreshes_a_stale_index(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    qdn("index")
+    (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
+    run = qdn("search", '"青蛙跳水"')
+    assert run.exit_code == 0 and "updating it" in run.stderr
+
+
+def test_hidden_files_are_skipped_and_bad_files_reported(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    raw = data_dir / "raw"
+    (raw / ".hidden.txt").write_text(NEW_DOC, "utf-8")
+    (raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (raw / "empty.txt").write_bytes(b"")
+    run = qdn("index")
+    assert run.exit_code == 0
+    assert "skipped raw/image.png: not text: a PNG image" in run.stderr
+    assert "skipped raw/empty.txt: empty or whitespace only" in run.stderr
+    assert "2 file(s) skipped" in run.stderr
+    assert qdn("search", '"青蛙跳水"').exit_code == 1
+
+
+def test_rebuild_switches_generations_atomically(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    qdn("index")
+    first = (data_dir / "index" / "CURRENT").read_text()
+    run = qdn("index", "--rebuild")
+    assert "rebuilt the index" in run.stderr
+    second = (data_dir / "index" / "CURRENT").read_text()
+    assert first != second and not (data_dir / "index" / first).exists()
+    assert len(ids(qdn)) == 19
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "version", "manifest_behind"])
+def test_broken_index_is_rebuilt(qdn, data_dir: Path, damage: str) -> None:  # type: ignore[no-untyped-def]
+    qdn("index")
+    current = live(data_dir)
+    assert current is not None
+    if damage == "delete":
+        import shutil
+
+        shutil.rmtree(data_dir / "index")
+    elif damage == "truncate":
+        for f in current.path.iterdir():
+            if f.suffix in (".toc", ".seg"):
+                f.write_bytes(f.read_bytes()[:10])
+    elif damage == "version":
+        (current.path / "manifest.json").write_text('{"version": 0, "files": {}}')
+    else:
+        import json
+
+        manifest = json.loads((current.path / "manifest.json").read_text())
+        manifest["toc"] -= 1  # as if killed between Whoosh's commit and the manifest
+        (current.path / "manifest.json").write_text(json.dumps(manifest))
+    run = qdn("search", "承诺兑现")
+    assert run.exit_code == 0 and "building the index" in run.stderr
+    assert len(ids(qdn)) == 19
+
+
+def test_second_writer_fails_clearly(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import qdn_corpus.index as index
+
+    monkeypatch.setattr(index, "LOCK_WAIT_SECONDS", 0.2)
+    with write_lock(data_dir):
+        with pytest.raises(IndexBusyError, match="another qdn process"):
+            build(data_dir)
+        run = qdn("index")
+    assert run.exit_code == 2 and "another qdn process is writing the index" in run.stderr
+
+
+def test_search_during_a_write_uses_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import qdn_corpus.index as index
+
+    qdn("index")
+    (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
+    monkeypatch.setattr(index, "LOCK_WAIT_SECONDS", 0.2)
+    with write_lock(data_dir):
+        run = qdn("search", "承诺兑现")
+    assert run.exit_code == 0 and "searching the previous index" in run.stderr
+
+
+def test_killed_index_leaves_a_usable_index(data_dir: Path) -> None:
+    env = {**os.environ, "QDN_DATA_DIR": str(data_dir)}
+    cmd = [sys.executable, "-m", "qdn_corpus", "index"]
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    before = (data_dir / "index" / "CURRENT").read_text()
+    raw = data_dir / "raw"
+    for i in range(30):
+        (raw / f"extra{i:03d}.txt").write_text(NEW_DOC * 40, "utf-8")
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([*cmd, "--rebuild"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert live(data_dir) is not None, f"killed after {delay}s: the index must stay usable"
+    out = subprocess.run([*cmd[:-1], "search", "承诺兑现"], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (data_dir / "index" / "CURRENT").read_text() != "" and before
+
+
+def test_read_only_data_folder(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions; covered by the simulated write error below")
+    qdn("index")
+    for path in [data_dir, *data_dir.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        assert qdn("search", "承诺兑现").exit_code == 0
+        assert qdn("index", "--rebuild").exit_code == 2
+    finally:
+        for path in [data_dir, *data_dir.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import qdn_corpus.index as index
+
+    qdn("index")
+    (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
+
+    def cannot_write(*args: object, **kwargs: object) -> None:
+        raise IndexWriteError(f"cannot write the index in {data_dir / 'index'}: Read-only file system")
+
+    monkeypatch.setattr(index, "build", cannot_write)
+    run = qdn("search", "承诺兑现")
+    assert run.exit_code == 0 and "Read-only file system; searching the previous index" in run.stderr
+    failed = qdn("index")
+    assert failed.exit_code == 2 and "Read-only" in failed.stderr
+
+
+def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    from whoosh.writing import SegmentWriter
+
+    qdn("index")
+    (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
+
+    def full(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SegmentWriter, "commit", full)
+        run = qdn("index")
+    assert run.exit_code == 2
+    assert "the disk is full; the previous index is intact" in run.stderr
+    assert len(ids(qdn)) == 20  # the next run updates the intact previous index
