@@ -265,10 +265,9 @@ def date_query(text: str) -> Any:
     """date:2022-11, date:2022..2023, date:2022-11.. or date:..2021."""
     lo, sep, hi = text.strip('"').partition("..")
     if not sep:
-        start, end = parse_period(lo)
-        return _date_range(start, end)
-    start = parse_period(lo)[0] if lo else None
-    end = parse_period(hi)[1] if hi else None
+        return _date_range(*parse_period(lo))
+    start: dt.date | None = parse_period(lo)[0] if lo else None
+    end: dt.date | None = parse_period(hi)[1] if hi else None
     if start is None and end is None:
         raise QuerySyntaxError("date:.. needs a start or an end, e.g. date:2022..2023")
     return _date_range(start, end)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Literal
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -101,7 +101,7 @@ def _table(items: Sequence[Record]) -> Table:
         region = item.region.county or item.region.prefecture or item.region.province or ""
         title = safe(item.display_title())
         title.stylize("bold")
-        cells: list[object] = [str(item.date or "—"), safe(region)]
+        cells: list[RenderableType] = [str(item.date or "—"), safe(region)]
         if isinstance(item, Hit):
             cells.append(Group(title, *(_snippet_text(s) for s in item.snippets)))
             cells.append(f"{item.score:.2f}")
@@ -134,7 +134,7 @@ def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
     outline = Text()
     for h in record.outline:
         outline.append("  " * (h.level - 1) + strip_controls(f"{h.marker}{h.text}") + "\n")
-    parts: list[object] = [fields]
+    parts: list[RenderableType] = [fields]
     if record.outline:
         parts += [Text("\noutline", style="bold"), outline]
     parts += [Text("\n"), safe(record.body)]

@@ -42,14 +42,14 @@ def parse_header_line(line: str) -> dict[str, str | None] | None:
         return None
     found = list(_LABEL_RE.finditer(line))
     pairs: dict[str, str | None] = {}
-    for m, nxt in zip(found, [*found[1:], None]):
+    for m, nxt in zip(found, [*found[1:], None], strict=True):
         value = line[m.end() : nxt.start() if nxt else len(line)].strip()
         pairs.setdefault(m["label"], value or None)
     return pairs
 
 
 def _nows(s: str) -> str:
-    return regex.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 @dataclass
@@ -68,8 +68,9 @@ class DocParts:
 
     def first(self, labels: tuple[str, ...]) -> str | None:
         for label in labels:
-            if self.meta.get(label):
-                return self.meta[label]
+            value = self.meta.get(label)
+            if value:
+                return value
         return None
 
     def date(self) -> tuple[dt.date | None, DateSource | None]:
@@ -92,7 +93,7 @@ class DocParts:
         if self.title:
             m = _TITLE_ISSUER_RE.match(self.title)
             if m and _ORG_RE.fullmatch(m["org"]):
-                return m["org"]
+                return str(m["org"])
         return None
 
 
@@ -176,7 +177,7 @@ def parse_document(text: str) -> DocParts:
         if parts.signature_date:
             parts.consumed.append(lines[end - 1][1])
             end -= 1
-            orgs = []
+            orgs: list[str] = []
             while end - 1 > i and len(orgs) < 3 and _ORG_RE.fullmatch(lines[end - 1][1]):
                 orgs.insert(0, lines[end - 1][1])
                 end -= 1

@@ -82,7 +82,7 @@ def doc_type(title: str | None) -> str | None:
     # 印发《…若干意见》 or a type followed by a parenthetical (试行)
     m = regex.search(r"(" + "|".join(DOC_TYPES) + r")(?:[（(][^）)]{1,6}[）)])?$", t)
     if m:
-        return _BASE_TYPES.get(m[1], m[1])
+        return _BASE_TYPES.get(str(m[1]), str(m[1]))
     return None
 
 

@@ -139,7 +139,7 @@ def province_from_text(text: str, limit: int = 20000) -> Region | None:
     if not places:
         return None
     votes = Counter(p.province for p in places)
-    (best, n), *rest = votes.most_common(2) + [("", 0)]
+    (best, n), *rest = [*votes.most_common(2), ("", 0)]
     if rest and rest[0][1] == n:
         return None  # a tie says nothing
     return Region(province=best)

@@ -1,0 +1,154 @@
+"""Benchmark qdn against grep/ripgrep on a generated corpus; prints a table and writes JSON.
+
+    python bench/run.py --docs 100000        # the README's figures
+    python bench/run.py --docs 2000          # a quick look
+
+Measures, in one run: parse throughput, full index build (docs/s, MB/s, peak RSS, index size),
+no-op and one-file-changed re-index, warm and cold search latency for a fixed query set, the
+same queries by rg (or grep when rg is missing) over the raw files, and whether the phrase
+queries find the same files as the fixed-string baseline. Never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+QUERIES = [
+    ("one word", "承诺兑现", "承诺兑现"),
+    ("two words", "营商环境 招商引资", None),
+    ("quoted phrase", '"优化营商环境"', "优化营商环境"),
+    ("phrase across words", '"商环境"', "商环境"),
+    ("field query", "title:招商", None),
+    ("date filter + word", "招商引资 date:2020..2021", None),
+    ("sort by date", "承诺兑现 --sort -date", None),
+    ("10,000+ hits", "发展", "发展"),
+]
+
+
+def qdn(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QDN_DATA_DIR": str(data)}
+    return subprocess.run([sys.executable, "-m", "qdn_corpus", *args], env=env, capture_output=True, text=True)
+
+
+def timed(func, repeat: int = 1) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        func()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def baseline_cmd(raw: Path, needle: str) -> list[str]:
+    if shutil.which("rg"):
+        return ["rg", "-l", "-F", needle, str(raw)]
+    return ["grep", "-rlF", needle, str(raw)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=Path("bench/out"))
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="qdn-bench-"))
+    data = work / "data"
+    results: dict[str, object] = {"docs": args.docs, "baseline": "rg" if shutil.which("rg") else "grep"}
+
+    t = time.perf_counter()
+    files = generate(data, args.docs) if not (data / "raw").exists() else len(list((data / "raw").iterdir()))
+    results["generate_s"] = round(time.perf_counter() - t, 1)
+    raw_bytes = sum(p.stat().st_size for p in (data / "raw").iterdir())
+    results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
+
+    from qdn_corpus.corpus import discover, read
+
+    t = time.perf_counter()
+    n_records = sum(len(read(e).records) for e in discover([data / "raw"], base=data))
+    parse_s = time.perf_counter() - t
+    results["records"] = n_records
+    results["parse_mb_s"] = round(raw_bytes / 1e6 / parse_s, 2)
+
+    shutil.rmtree(data / "index", ignore_errors=True)
+    t = time.perf_counter()
+    build = qdn(data, "index", "--rebuild")
+    build_s = time.perf_counter() - t
+    assert build.returncode == 0, build.stderr
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    index_bytes = sum(p.stat().st_size for p in (data / "index").rglob("*") if p.is_file())
+    results.update(
+        build_s=round(build_s, 1), build_docs_s=round(n_records / build_s, 1), build_mb_s=round(raw_bytes / 1e6 / build_s, 2),
+        peak_rss_mb=round(rss), index_mb=round(index_bytes / 1e6, 1),
+    )
+    results["noop_reindex_s"] = round(statistics.median(timed(lambda: qdn(data, "index"), 3)), 2)
+    victim = sorted((data / "raw").iterdir())[0]
+    victim.write_text(victim.read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    results["one_changed_reindex_s"] = round(timed(lambda: qdn(data, "index"))[0], 2)
+
+    from qdn_corpus.index import open_fresh
+    from qdn_corpus.query import Filters, plan, search
+
+    ix = open_fresh(data, lambda m: None)
+    rows = []
+    for name, query, needle in QUERIES:
+        words = query.split(" --sort ")
+        sort = "-date" if len(words) > 1 else "relevance"
+        p = plan(words[0], Filters(), limit=20, sort=sort)  # type: ignore[arg-type]
+        hits = search(ix, p)
+        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort)), 15))  # type: ignore[arg-type]
+        cli_args = ["search", words[0], "--format", "jsonl", "--limit", "20"] + (["--sort", "-date"] if sort != "relevance" else [])
+        cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
+        row = {
+            "query": name, "text": query, "hits": hits.total,
+            "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "warm_p95_ms": round(warm[int(len(warm) * 0.95) - 1] * 1000, 1),
+            "cold_s": round(cold, 3),
+        }
+        if needle:
+            cmd = baseline_cmd(data / "raw", needle)
+            base = statistics.median(timed(lambda: subprocess.run(cmd, capture_output=True), 5))  # noqa: B023
+            found = set(subprocess.run(cmd, capture_output=True, text=True).stdout.split())
+            row["baseline_s"] = round(base, 3)
+            row["ratio_cold_vs_baseline"] = round(cold / base, 2)
+            row["baseline_files"] = len(found)
+            if query.startswith('"'):
+                everything = search(ix, plan(query, Filters(), limit=None))
+                mine = {str(data / h.file) for h in everything.items}
+                row["same_files_as_baseline"] = mine == found
+        rows.append(row)
+    results["queries"] = rows
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "qdn_corpus", "--help"], capture_output=True)
+    results["help_s"] = round(time.perf_counter() - t, 3)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"bench-{args.docs}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+    print(f"docs {args.docs} ({files} files, {results['raw_mb']} MB, {n_records} records); baseline {results['baseline']}")
+    for key in ("parse_mb_s", "build_s", "build_docs_s", "build_mb_s", "peak_rss_mb", "index_mb", "noop_reindex_s",
+                "one_changed_reindex_s", "help_s"):
+        print(f"  {key:24} {results[key]}")
+    print(f"  {'query':22} {'hits':>7} {'warm p50':>9} {'warm p95':>9} {'cold':>7} {'baseline':>9} {'ratio':>6}  same")
+    for r in rows:
+        print(f"  {r['query']:22} {r['hits']:>7} {r['warm_p50_ms']:>7}ms {r['warm_p95_ms']:>7}ms {r['cold_s']:>6}s "
+              f"{r.get('baseline_s', ''):>8}{'s' if 'baseline_s' in r else ' '} {r.get('ratio_cold_vs_baseline', ''):>6}  "
+              f"{r.get('same_files_as_baseline', '')}")
+    print(f"written to {out}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
