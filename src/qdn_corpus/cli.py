@@ -307,13 +307,12 @@ def list_(
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
-    from qdn_corpus.query import Filters, list_records
+    from qdn_corpus.query import Filters, check_limit, list_records
     from qdn_corpus.render import write_items
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "-date")
-    if limit is not None and limit < 1:
-        fail(f"--limit must be at least 1 (got {limit})")
+    check_limit(limit)
     filter_query = Filters(since, until, region, category, doc_type, source).query()
     results = list_records(_open_index(state), filter_query, limit=limit, sort=order)
     write_items(results.items, fmt, sys.stdout)

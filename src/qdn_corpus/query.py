@@ -322,7 +322,7 @@ class Results:
     total: int
 
 
-def _check_limit(limit: int | None) -> None:
+def check_limit(limit: int | None) -> None:
     if limit is not None and limit < 1:
         raise UsageError(f"--limit must be at least 1 (got {limit})")
 
@@ -354,7 +354,7 @@ def plan(text: str, filters: Filters, limit: int | None = 20, sort: Sort = "rele
     """Parse and compile a query and its filters; raises QdnError on any mistake."""
     from whoosh import query as q
 
-    _check_limit(limit)
+    check_limit(limit)
     compiled = _compile(parse_query(text))
     match = compiled.match
     if _only_negative(match):
@@ -396,7 +396,7 @@ def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-
     """All records matching the filter (from Filters.query), newest first; undated last."""
     from whoosh import query as q
 
-    _check_limit(limit)
+    check_limit(limit)
     with ix.searcher() as searcher:
         facets = _sort_facets("-date" if sort == "relevance" else sort)
         results = searcher.search(q.Every(), filter=filter, limit=limit, sortedby=facets)
