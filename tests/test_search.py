@@ -11,8 +11,6 @@ import pytest
 from conftest import Run
 from qdn_corpus.normalize import fold
 
-Qdn = object
-
 
 def all_records(qdn) -> list[dict]:  # type: ignore[no-untyped-def]
     run = qdn("list", "--format", "jsonl")
