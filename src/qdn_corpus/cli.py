@@ -134,10 +134,10 @@ def _sort(value: str | None, default: str) -> Any:
 
 
 def _open_index(state: State) -> Any:
-    from qdn_corpus.query import open_index
+    from qdn_corpus.index import open_fresh
 
     with _Progress(state, "indexing") as progress:
-        return open_index(state.data_dir, lambda m: note(state, m), progress)
+        return open_fresh(state.data_dir, lambda m: note(state, m), progress)
 
 
 class _Progress:

@@ -461,9 +461,3 @@ def snippets(record: Record, needles: list[tuple[str, bool]], width: int = 36, m
         inside = sorted((x - a, y - a) for x, y in spans if x >= a and y <= b)
         out.append(Snippet(text=body[a:b], highlights=inside))
     return out
-
-
-def open_index(data_dir: Path, notify: Any, progress: Any = None) -> Any:
-    from qdn_corpus.index import open_fresh
-
-    return open_fresh(data_dir, notify, progress)
