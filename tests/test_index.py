@@ -190,7 +190,7 @@ def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: py
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(SegmentWriter, "commit", full)
+        patch.setattr(SegmentWriter, "_commit_toc", full)
         run = qdn("index")
     assert run.exit_code == 2
     assert "the disk is full; the previous index is intact" in run.stderr

@@ -16,17 +16,21 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qdn_corpus.corpus import FileEntry, FileResult, discover, read
+from whoosh.fields import TEXT
+from whoosh.system import pack_uint
+
+from qdn_corpus.corpus import FileEntry, discover, read
 from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
 from qdn_corpus.models import Problem, Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 LOCK_WAIT_SECONDS = 10.0
 
@@ -51,25 +55,39 @@ class IndexReport:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
 
-Progress = Callable[[int, int, FileResult], None]  # done, total, the file just read
+Progress = Callable[[int, int, "FileDone"], None]  # done, total, the file just indexed
+
+
+class Tokens(TEXT):  # type: ignore[misc]
+    """A TEXT field whose value is its list of tokens, computed beforehand (in a worker).
+
+    Whoosh's analyzer chain costs microseconds per token; counting the tokens here does not.
+    Phrase fields number tokens 0, 1, 2 …, so bigram positions are character positions.
+    """
+
+    def index(self, value: list[str], **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        boost = self.format.field_boost
+        if self.format.supports("positions"):
+            positions: dict[str, list[int]] = {}
+            for i, token in enumerate(value):
+                positions.setdefault(token, []).append(i)
+            encode = self.format.encode
+            return [(t.encode("utf-8"), len(p), len(p) * boost, encode(p)) for t, p in positions.items()]
+        return [(t.encode("utf-8"), n, n * boost, pack_uint(n)) for t, n in Counter(value).items()]
 
 
 def schema() -> Any:
-    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-    from qdn_corpus.analysis import PreTokenized
-
-    words, grams = PreTokenized("words"), PreTokenized("bigrams")
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         file=ID,
         record=STORED,
-        title=TEXT(analyzer=words, phrase=False, field_boost=3.0),
-        body=TEXT(analyzer=words, phrase=False),
-        grams=TEXT(analyzer=grams, phrase=True),
-        title_g=TEXT(analyzer=grams, phrase=True),
-        source_g=TEXT(analyzer=grams, phrase=True),
-        number_g=TEXT(analyzer=grams, phrase=True),
+        title=Tokens(phrase=False, field_boost=3.0),
+        body=Tokens(phrase=False),
+        title_g=Tokens(phrase=True),
+        source_g=Tokens(phrase=True),
+        number_g=Tokens(phrase=True),
         date=ID(sortable=True),
         region=KEYWORD(scorable=False),
         hasdate=ID(sortable=True),
@@ -79,7 +97,10 @@ def schema() -> Any:
 
 
 def document_fields(record: Record) -> dict[str, Any]:
-    """The Whoosh fields of a record, tokens computed here (so it can run in a worker)."""
+    """The Whoosh fields of a record, tokens computed here (so it runs in a worker).
+
+    The body's bigrams are not a Whoosh field: they go to the segment's companion files.
+    """
     from qdn_corpus.analysis import bigrams, words
 
     fields: dict[str, Any] = {
@@ -87,7 +108,6 @@ def document_fields(record: Record) -> dict[str, Any]:
         "file": record.file,
         "record": record.model_dump_json(),
         "body": words(record.body),
-        "grams": bigrams(record.body),
     }
     if record.title:
         fields["title"] = words(record.title)
@@ -228,6 +248,19 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
     return report
 
 
+@dataclass
+class FileDone:
+    """One raw file indexed (or skipped): what the progress display and the manifest need."""
+
+    entry: FileEntry
+    ids: list[str]
+    problems: list[Problem]
+    skipped: str | None
+    layout: str | None
+    encoding: str | None
+    segment: str | None = None
+
+
 def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], progress: Progress | None) -> IndexReport:
     from whoosh.index import create_in, open_dir
 
@@ -240,10 +273,8 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
     names = {e.name for e in entries}
     gone = [n for n in old_files if n not in names]
     files = {n: v for n, v in old_files.items() if n in names}
-    for info in files.values():
-        if info.get("skipped"):
-            report.skipped.append((info["name"], info["skipped"]))
     if current is not None and not todo and not gone:
+        report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
         report.records = sum(len(v["ids"]) for v in files.values())
         return report
 
@@ -251,62 +282,182 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
         report.rebuilt = True
         gen = index_dir(data_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
         gen.mkdir(parents=True)
-        ix = create_in(str(gen), schema())
+        create_in(str(gen), schema())
     else:
         gen = current.path
-        ix = open_dir(str(gen))
-    writer = ix.writer(limitmb=256)
+        todo += _compaction(open_dir(str(gen)), files, {e.name for e in todo}, entries)
+    ix = open_dir(str(gen))
+    writer = ix.writer()  # holds Whoosh's lock, deletes old documents, commits the segments
     try:
         for name in gone:
             writer.delete_by_term("file", name)
             report.removed += len(old_files[name]["ids"])
-        redo = {e.name for e in todo}
-        report.skipped = [(n, r) for n, r in report.skipped if n not in redo]
-        for result in _parsed(todo, progress):
-            name = result.entry.name
-            old_ids = set(old_files.get(name, {}).get("ids", []))
-            if name in old_files and current is not None:
-                writer.delete_by_term("file", name)
-            new_ids = [r.id for r in result.records]
-            for fields in _fields(result.records):
-                writer.add_document(**fields)
-            report.parsed_files += 1
-            report.added += len(set(new_ids) - old_ids)
-            report.updated += len(set(new_ids) & old_ids)
-            report.removed += len(old_ids - set(new_ids))
-            report.problems.extend(result.problems)
-            if result.skipped:
-                report.skipped.append((name, result.skipped))
-            files[name] = {
-                "name": name, "size": result.entry.size, "mtime_ns": result.entry.mtime_ns,
-                "ids": new_ids, "skipped": result.skipped,
-            }
-        writer.commit()
+        for entry in todo:
+            if entry.name in old_files and current is not None:
+                writer.delete_by_term("file", entry.name)
+        segments = []
+        for done, item in enumerate(_index_files(gen, todo), 1):
+            if isinstance(item, FileDone):
+                _account(report, old_files.get(item.entry.name, {}).get("ids", []), item)
+                files[item.entry.name] = {
+                    "name": item.entry.name, "size": item.entry.size, "mtime_ns": item.entry.mtime_ns,
+                    "ids": item.ids, "skipped": item.skipped, "segment": item.segment,
+                }
+                if progress:
+                    progress(done, len(todo), item)
+            else:
+                segments.append(item)
+        kept = [s for s in writer.segments if s.deleted_count() < s.doc_count_all()]
+        writer._close_segment()
+        writer._commit_toc(kept + segments)
+        writer._finish()
     except BaseException:
         writer.cancel()
         if current is None:
             shutil.rmtree(gen, ignore_errors=True)
         raise
-    manifest = {"version": SCHEMA_VERSION, "toc": ix.latest_generation(), "files": files}
+    manifest = {"version": SCHEMA_VERSION, "toc": open_dir(str(gen)).latest_generation(), "files": files}
     _write_json(gen / MANIFEST, manifest)
     if current is None:
         _switch(data_dir, gen)
     report.records = sum(len(v["ids"]) for v in files.values())
-    report.skipped.sort()
+    report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
     return report
 
 
-def _parsed(entries: list[FileEntry], progress: Progress | None) -> Iterator[FileResult]:
-    for done, entry in enumerate(entries, 1):
-        result = read(entry)
-        yield result
-        if progress:
-            progress(done, len(entries), result)
+def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
+    old_ids, new_ids = set(old), set(item.ids)
+    report.parsed_files += 1
+    report.added += len(new_ids - old_ids)
+    report.updated += len(new_ids & old_ids)
+    report.removed += len(old_ids - new_ids)
+    report.problems.extend(item.problems)
 
 
-def _fields(records: list[Record]) -> Iterator[dict[str, Any]]:
-    for record in records:
-        yield document_fields(record)
+MAX_SEGMENTS = 8
+
+
+def _compaction(ix: Any, files: dict[str, Any], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
+    """Files to re-index so that small segments merge: each update adds a segment, and Whoosh's
+    own merge would drop the companion files. Past MAX_SEGMENTS, every segment under a quarter
+    of the largest is folded into the update's new segment by re-indexing its files."""
+    segments = [s for s in ix._segments() if s.deleted_count() < s.doc_count_all()]
+    if len(segments) < MAX_SEGMENTS:
+        return []
+    largest = max(s.doc_count() for s in segments)
+    small = {s.segment_id() for s in segments if s.doc_count() < largest / 4}
+    return [e for e in entries if e.name not in redo and files.get(e.name, {}).get("segment") in small]
+
+
+Item = FileDone | Any  # a FileDone per file, then the finished Whoosh segment(s)
+
+
+def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
+    """Parse, tokenise and write `todo` as new segments: in two worker processes when there is
+    enough work to repay starting them, else here."""
+    procs = min(os.cpu_count() or 1, 2) if sum(e.size for e in todo) > PARALLEL_BYTES else 1
+    if procs == 1:
+        yield from _write_segment(gen, todo)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    queue: Any = ctx.Queue(maxsize=1000)
+    chunks = _split(todo, procs)
+    workers = [ctx.Process(target=_worker, args=(gen, chunk, queue), daemon=True) for chunk in chunks]
+    for w in workers:
+        w.start()
+    try:
+        running = len(workers)
+        while running:
+            try:
+                kind, item = queue.get(timeout=1.0)
+            except Exception:  # queue.Empty: check that the workers are still alive
+                if any(w.exitcode not in (None, 0) for w in workers):
+                    raise IndexWriteError("an indexing worker died; the previous index is intact") from None
+                continue
+            if kind == "error":
+                raise IndexWriteError(item)
+            if kind == "end":
+                running -= 1
+            else:
+                yield item
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+            w.join()
+
+
+PARALLEL_BYTES = 4_000_000
+
+
+def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
+    """n contiguous chunks of about equal bytes."""
+    total = sum(e.size for e in todo) or 1
+    chunks: list[list[FileEntry]] = [[] for _ in range(n)]
+    seen = 0
+    for e in todo:
+        chunks[min(n - 1, seen * n // total)].append(e)
+        seen += e.size
+    return [c for c in chunks if c]
+
+
+def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
+    _die_with_parent()
+    try:
+        for item in _write_segment(gen, todo):
+            queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
+    except OSError as exc:
+        queue.put(("error", str(_write_error(exc, gen.parent))))
+    except Exception as exc:  # reported as one line by the parent
+        queue.put(("error", f"indexing failed: {type(exc).__name__}: {exc}"))
+    queue.put(("end", None))
+
+
+def _die_with_parent() -> None:
+    """A worker outliving a killed `qdn index` would hold the write lock: ask Linux to end it."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
+    """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
+    segment (none when no file had a record)."""
+    from whoosh.index import open_dir
+    from whoosh.writing import SegmentWriter
+
+    from qdn_corpus.grams import GramWriter
+    from qdn_corpus.normalize import fold
+
+    writer = SegmentWriter(open_dir(str(gen)), _lk=False)
+    grams = GramWriter()
+    segment_id = writer.newsegment.segment_id()
+    try:
+        for entry in todo:
+            result = read(entry)
+            for record in result.records:
+                grams.add(writer.docnum, fold(record.body), record.date.toordinal() if record.date else 0)
+                writer.add_document(**document_fields(record))
+            yield FileDone(
+                entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
+                result.encoding, segment_id if result.records else None,
+            )
+        if not grams.texts:
+            writer._close_segment()  # its files are not in the TOC: Whoosh deletes them
+            return
+        segment = writer._finalize_segment()
+        grams.write(gen, segment.segment_id())
+        yield segment
+    finally:
+        # Not writer.cancel() or _finish(): they remove the temp folder the writers share.
+        if not writer.perdocwriter.is_closed or not writer.fieldwriter.is_closed:
+            writer._close_segment()
 
 
 # ---- reading -------------------------------------------------------------------------------

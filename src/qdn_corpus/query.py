@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import regex
+from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import NotFoundError, QuerySyntaxError, UsageError
@@ -180,84 +182,159 @@ class _Compiled:
 
 
 def _substring(text: str, fields: tuple[str, ...]) -> Any:
-    """Records whose folded field text contains `text`: a phrase over its bigrams."""
-    from whoosh import query as q
-
+    """Records whose folded field text contains `text`: for the body, the companion files'
+    bigram sets and a check of the text; for short fields, a Whoosh phrase over bigrams."""
     t = fold(text).strip()
     if not t:
         raise QuerySyntaxError(f"nothing to search for in {text!r}")
     parts = []
     for name in fields:
-        if len(t) == 1:
-            parts.append(q.Prefix(name, t))
+        if name == "body":
+            parts.append(BodyContains(t))
+        elif len(t) == 1:
+            parts.append(wq.Prefix(name, t))
         elif len(t) == 2:
-            parts.append(q.Term(name, t))
+            parts.append(wq.Term(name, t))
         else:
-            parts.append(q.Phrase(name, [t[i : i + 2] for i in range(len(t) - 1)]))
-    return parts[0] if len(parts) == 1 else q.Or(parts)
+            parts.append(wq.Phrase(name, [t[i : i + 2] for i in range(len(t) - 1)]))
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-_TEXT_FIELDS = ("grams", "title_g")
-_SUBSTRING_FIELDS = {"title": ("title_g",), "body": ("grams",), "source": ("source_g",), "number": ("number_g",)}
+class _SegmentSet(wq.Query):  # type: ignore[misc]
+    """A leaf query answered per segment from its companion files (grams.py)."""
+
+    boost = 1.0
+
+    def _key(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def _local(self, store: Any) -> Any:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(ixreader.doc_count_all())
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return 0
+
+    def docset(self, reader: Any) -> set[int]:
+        """Live documents (global numbers) of `reader` that match."""
+        from qdn_corpus.grams import reader as store
+
+        out: set[int] = set()
+        for leaf, offset in reader.leaf_readers():
+            storage = leaf.storage()
+            while not hasattr(storage, "folder"):
+                storage = storage.b  # a compound segment's OverlayStorage
+            local = self._local(store(storage.folder, leaf.segment().segment_id()))
+            if leaf.has_deletions():
+                local = {d for d in local if not leaf.is_deleted(d)}
+            out.update(d + offset for d in local) if offset else out.update(local)
+        return out
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        docs = self.docset(searcher.reader())
+        return ListMatcher(sorted(docs), all_weights=self.boost) if docs else NullMatcher()
+
+
+class BodyContains(_SegmentSet):
+    """Records whose folded body contains `needle` (already folded)."""
+
+    def __init__(self, needle: str) -> None:
+        self.needle = needle
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.needle,)
+
+    def _local(self, store: Any) -> Any:
+        return store.containing(self.needle)
+
+
+class DateIn(_SegmentSet):
+    """Records dated from `start` to `end` (inclusive; None is open)."""
+
+    def __init__(self, start: dt.date | None, end: dt.date | None) -> None:
+        self.start, self.end = start, end
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.start, self.end)
+
+    def _local(self, store: Any) -> Any:
+        lo = self.start.toordinal() if self.start else 1
+        hi = self.end.toordinal() if self.end else 1 << 30
+        return [i for i, day in enumerate(store.days()) if lo <= day <= hi]
+
+
+_TEXT_FIELDS = ("body", "title_g")
+_SUBSTRING_FIELDS = {"title": ("title_g",), "body": ("body",), "source": ("source_g",), "number": ("number_g",)}
 
 
 def _score_terms(text: str) -> list[Any]:
-    from whoosh import query as q
 
     from qdn_corpus.analysis import words
 
     out = []
     for w in dict.fromkeys(words(text)):
-        out.append(q.Term("title", w))
-        out.append(q.Term("body", w))
+        out.append(wq.Term("title", w))
+        out.append(wq.Term("body", w))
     return out
 
 
 def _compile(node: Node) -> _Compiled:
-    from whoosh import query as q
 
     if isinstance(node, Bool):
         parts = [_compile(c) for c in node.children]
-        match = (q.And if node.op == "and" else q.Or)([p.match for p in parts])
+        match = (wq.And if node.op == "and" else wq.Or)([p.match for p in parts])
         return _Compiled(match, [s for p in parts for s in p.scores], [h for p in parts for h in p.highlights])
     if isinstance(node, Not):
         inner = _compile(node.child)
-        return _Compiled(q.Not(inner.match))
+        return _Compiled(wq.Not(inner.match))
     if node.field in _SUBSTRING_FIELDS:
         return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [(fold(node.text), False)])
     if node.field == "region":
         return _Compiled(region_query(node.text.strip('"')))
     if node.field in ("category", "type"):
         name = "category" if node.field == "category" else "doc_type"
-        return _Compiled(q.Term(name, node.text.strip('"')))
+        return _Compiled(wq.Term(name, node.text.strip('"')))
     if node.field == "date":
         return _Compiled(date_query(node.text))
     if node.field == "file":
-        return _Compiled(q.Wildcard("file", f"*{node.text.strip(chr(34))}*"))
+        return _Compiled(wq.Wildcard("file", f"*{node.text.strip(chr(34))}*"))
     if node.prefix:
         stem = fold(node.text)
-        return _Compiled(q.Or([q.Prefix("title", stem), q.Prefix("body", stem)]), [], [(stem, True)])
+        return _Compiled(wq.Or([wq.Prefix("title", stem), wq.Prefix("body", stem)]), [], [(stem, True)])
     if node.phrase:
         return _Compiled(_substring(node.text, _TEXT_FIELDS), _score_terms(node.text), [(fold(node.text), False)])
     from qdn_corpus.analysis import query_words
 
     ws = query_words(node.text) or [node.text]
-    match = q.And([_substring(w, _TEXT_FIELDS) for w in ws]) if len(ws) > 1 else _substring(ws[0], _TEXT_FIELDS)
+    match = wq.And([_substring(w, _TEXT_FIELDS) for w in ws]) if len(ws) > 1 else _substring(ws[0], _TEXT_FIELDS)
     scores = _score_terms(node.text)
     if len(ws) > 1:
         # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
-        scores.append(q.ConstantScoreQuery(_substring(node.text, _TEXT_FIELDS), 50.0))
+        scores.append(wq.ConstantScoreQuery(_substring(node.text, _TEXT_FIELDS), 50.0))
     return _Compiled(match, scores, [(fold(node.text), False), *((fold(w), False) for w in ws)])
 
 
 def region_query(name: str) -> Any:
     """Records in a region at any level; aliases (黔东南, 黔东南苗族侗族自治州) resolve."""
-    from whoosh import query as q
 
     from qdn_corpus.parsing.regions import gazetteer
 
     place = gazetteer().resolve(name)
-    return q.Term("region", place.name if place else name.strip())
+    return wq.Term("region", place.name if place else name.strip())
 
 
 def date_query(text: str) -> Any:
@@ -273,11 +350,7 @@ def date_query(text: str) -> Any:
 
 
 def _date_range(start: dt.date | None, end: dt.date | None) -> Any:
-    from whoosh import query as q
-
-    return q.TermRange(
-        "date", start.isoformat() if start else None, end.isoformat() if end else None
-    )
+    return DateIn(start, end)
 
 
 # ---- filters, search, list, get ------------------------------------------------------------
@@ -293,7 +366,6 @@ class Filters:
     source: str | None = None
 
     def query(self) -> Any:
-        from whoosh import query as q
 
         parts: list[Any] = []
         if self.since or self.until:
@@ -305,14 +377,14 @@ class Filters:
         if self.region:
             parts.append(region_query(self.region))
         if self.category:
-            parts.append(q.Term("category", self.category))
+            parts.append(wq.Term("category", self.category))
         if self.doc_type:
-            parts.append(q.Term("doc_type", self.doc_type))
+            parts.append(wq.Term("doc_type", self.doc_type))
         if self.source:
             parts.append(_substring(self.source, ("source_g",)))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else q.And(parts)
+        return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 @dataclass
@@ -351,14 +423,13 @@ class Plan:
 
 def plan(text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Plan:
     """Parse and compile a query and its filters; raises QdnError on any mistake."""
-    from whoosh import query as q
 
     check_limit(limit)
     compiled = _compile(parse_query(text))
     match = compiled.match
     if _only_negative(match):
-        match = q.And([q.Every(), match])
-    final = q.AndMaybe(q.ConstantScoreQuery(match, 0.0), q.Or(compiled.scores)) if compiled.scores else match
+        match = wq.And([wq.Every(), match])
+    final = wq.AndMaybe(wq.ConstantScoreQuery(match, 0.0), wq.Or(compiled.scores)) if compiled.scores else match
     return Plan(final, filters.query(), compiled.highlights, limit, sort)
 
 
@@ -382,23 +453,21 @@ def search(ix: Any, p: Plan) -> Results:
 
 
 def _only_negative(query: Any) -> bool:
-    from whoosh import query as q
 
-    if isinstance(query, q.Not):
+    if isinstance(query, wq.Not):
         return True
-    if isinstance(query, q.And):
+    if isinstance(query, wq.And):
         return all(_only_negative(c) for c in query.subqueries)
     return False
 
 
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
     """All records matching the filter (from Filters.query), newest first; undated last."""
-    from whoosh import query as q
 
     check_limit(limit)
     with ix.searcher() as searcher:
         facets = _sort_facets("-date" if sort == "relevance" else sort)
-        results = searcher.search(q.Every(), filter=filter, limit=limit, sortedby=facets)
+        results = searcher.search(wq.Every(), filter=filter, limit=limit, sortedby=facets)
         records = [Record.model_validate_json(hit["record"]) for hit in results]
         return Results(records, len(results))
 
@@ -412,11 +481,10 @@ def check_id(prefix: str) -> str:
 
 def get(ix: Any, prefix: str) -> Record:
     """The one record whose id starts with `prefix`."""
-    from whoosh import query as q
 
     prefix = check_id(prefix)
     with ix.searcher() as searcher:
-        results = searcher.search(q.Prefix("id", prefix), limit=6)
+        results = searcher.search(wq.Prefix("id", prefix), limit=6)
         ids = [hit["id"] for hit in results]
         if not ids:
             raise NotFoundError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
