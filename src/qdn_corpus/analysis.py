@@ -62,22 +62,30 @@ def _is_word(token: str) -> bool:
 
 def cut(text: str) -> list[str]:
     """jieba.cut(text) (precise mode, HMM on), word for word."""
-    return [p for t in _engine().cut(text) for p in _split_latin(t)]
+    tokens: list[str] = _engine().cut(text)
+    if not any(len(t) > 1 and t.isascii() for t in tokens):
+        return tokens
+    return [p for t in tokens for p in _split_latin(t)]
 
 
 def cut_for_search(text: str) -> list[str]:
     """jieba.cut_for_search(text): each word preceded by its dictionary sub-words."""
     engine = _engine()
+    tokens: list[str] = engine.cut_for_search(text)
+    if not any(len(t) > 1 and t.isascii() for t in tokens):
+        return tokens  # only a run of Latin letters and digits can differ from jieba's
     words = engine.cut(text)
     out: list[str] = []
     pending: list[str] = []  # sub-words, which come just before their word
-    i = 0
-    for t in engine.cut_for_search(text):
-        if i < len(words) and t == words[i]:
+    i, n = 0, len(words)
+    for t in tokens:
+        if i < n and t == words[i]:
             i += 1
-            if _HAN.search(t) or t in _LATIN_WORDS:  # jieba has no sub-words of a Latin run
+            if len(t) > 1 and t.isascii() and t not in _LATIN_WORDS:
+                out.extend(p for p in _SKIP.split(t) if p)  # and no sub-words: jieba has none
+            else:
                 out.extend(pending)
-            out.extend(_split_latin(t))
+                out.append(t)
             pending = []
         else:
             pending.append(t)
@@ -87,9 +95,9 @@ def cut_for_search(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Ranking tokens: jieba search-mode words (sub-words included) of the folded text."""
-    return [w for w in cut_for_search(fold(text)) if _is_word(w)]
+    return [w for w in cut_for_search(fold(text)) if w.isalnum() or _is_word(w)]
 
 
 def query_words(text: str) -> list[str]:
     """The words a user typed, cut by jieba's precise mode (承诺兑现 -> 承诺, 兑现)."""
-    return [w for w in cut(fold(text)) if _is_word(w)]
+    return [w for w in cut(fold(text)) if w.isalnum() or _is_word(w)]

@@ -30,7 +30,7 @@ from qdn_corpus.corpus import FileEntry, discover, read
 from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
 from qdn_corpus.models import Problem, Record
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 LOCK_WAIT_SECONDS = 10.0
 
@@ -83,8 +83,6 @@ def schema() -> Any:
         id=ID(stored=True, unique=True, sortable=True),
         file=ID,
         record=STORED,
-        title=Tokens(phrase=False, field_boost=3.0),
-        body=Tokens(phrase=False),
         title_g=Tokens(phrase=True),
         source_g=Tokens(phrase=True),
         number_g=Tokens(phrase=True),
@@ -99,18 +97,12 @@ def schema() -> Any:
 def document_fields(record: Record) -> dict[str, Any]:
     """The Whoosh fields of a record, tokens computed here (so it runs in a worker).
 
-    The body's bigrams are not a Whoosh field: they go to the segment's companion files.
+    The body and the words are not Whoosh fields: they go to fulltext.py's files.
     """
-    from qdn_corpus.analysis import bigrams, words
+    from qdn_corpus.analysis import bigrams
 
-    fields: dict[str, Any] = {
-        "id": record.id,
-        "file": record.file,
-        "record": record.model_dump_json(),
-        "body": words(record.body),
-    }
+    fields: dict[str, Any] = {"id": record.id, "file": record.file, "record": record.model_dump_json()}
     if record.title:
-        fields["title"] = words(record.title)
         fields["title_g"] = bigrams(record.title)
     names = " ".join(dict.fromkeys(n for n in (record.source, record.issuer) if n))
     if names:
@@ -432,27 +424,30 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     from whoosh.index import open_dir
     from whoosh.writing import SegmentWriter
 
-    from qdn_corpus.grams import GramWriter
+    from qdn_corpus import fulltext
+    from qdn_corpus.analysis import words
     from qdn_corpus.normalize import fold
 
-    writer = SegmentWriter(open_dir(str(gen)), _lk=False)
-    grams = GramWriter()
+    # compound=False: opening a part of a compound segment copies it into memory (6 ms each)
+    writer = SegmentWriter(open_dir(str(gen)), _lk=False, compound=False)
+    texts = fulltext.SegmentWriter()
     segment_id = writer.newsegment.segment_id()
     try:
         for entry in todo:
             result = read(entry)
             for record in result.records:
-                grams.add(writer.docnum, fold(record.body), record.date.toordinal() if record.date else 0)
+                day = record.date.toordinal() if record.date else 0
+                texts.add(writer.docnum, fold(record.body), day, words(record.body), words(record.title or ""))
                 writer.add_document(**document_fields(record))
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
                 result.encoding, segment_id if result.records else None,
             )
-        if not grams.texts:
+        if not texts.texts:
             writer._close_segment()  # its files are not in the TOC: Whoosh deletes them
             return
         segment = writer._finalize_segment()
-        grams.write(gen, segment.segment_id())
+        texts.write(gen, segment.segment_id())
         yield segment
     finally:
         # Not writer.cancel() or _finish(): they remove the temp folder the writers share.

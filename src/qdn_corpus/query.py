@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import math
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -177,7 +180,8 @@ def parse_query(text: str) -> Node:
 @dataclass
 class _Compiled:
     match: Any
-    scores: list[Any] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # ranked with BM25
+    exact: list[Any] = field(default_factory=list)  # matches of these rank first
     highlights: list[tuple[str, bool]] = field(default_factory=list)  # folded text, is_prefix
 
 
@@ -198,6 +202,16 @@ def _substring(text: str, fields: tuple[str, ...]) -> Any:
         else:
             parts.append(wq.Phrase(name, [t[i : i + 2] for i in range(len(t) - 1)]))
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _fulltext(leaf: Any) -> Any:
+    """The fulltext.py reader of a Whoosh segment reader."""
+    from qdn_corpus.fulltext import reader
+
+    storage = leaf.storage()
+    while not hasattr(storage, "folder"):
+        storage = storage.b  # a compound segment's OverlayStorage
+    return reader(storage.folder, leaf.segment().segment_id())
 
 
 class _SegmentSet(wq.Query):  # type: ignore[misc]
@@ -231,14 +245,9 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
 
     def docset(self, reader: Any) -> set[int]:
         """Live documents (global numbers) of `reader` that match."""
-        from qdn_corpus.grams import reader as store
-
         out: set[int] = set()
         for leaf, offset in reader.leaf_readers():
-            storage = leaf.storage()
-            while not hasattr(storage, "folder"):
-                storage = storage.b  # a compound segment's OverlayStorage
-            local = self._local(store(storage.folder, leaf.segment().segment_id()))
+            local = self._local(_fulltext(leaf))
             if leaf.has_deletions():
                 local = {d for d in local if not leaf.is_deleted(d)}
             out.update(d + offset for d in local) if offset else out.update(local)
@@ -262,6 +271,19 @@ class BodyContains(_SegmentSet):
         return store.containing(self.needle)
 
 
+class WordPrefix(_SegmentSet):
+    """Records with a word (title or body) starting with `stem` (already folded)."""
+
+    def __init__(self, stem: str) -> None:
+        self.stem = stem
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.stem,)
+
+    def _local(self, store: Any) -> Any:
+        return store.with_prefix(self.stem)
+
+
 class DateIn(_SegmentSet):
     """Records dated from `start` to `end` (inclusive; None is open)."""
 
@@ -281,28 +303,20 @@ _TEXT_FIELDS = ("body", "title_g")
 _SUBSTRING_FIELDS = {"title": ("title_g",), "body": ("body",), "source": ("source_g",), "number": ("number_g",)}
 
 
-def _score_terms(text: str) -> list[Any]:
-
-    from qdn_corpus.analysis import words
-
-    out = []
-    for w in dict.fromkeys(words(text)):
-        out.append(wq.Term("title", w))
-        out.append(wq.Term("body", w))
-    return out
-
-
 def _compile(node: Node) -> _Compiled:
+    from qdn_corpus.analysis import query_words, words
 
     if isinstance(node, Bool):
         parts = [_compile(c) for c in node.children]
         match = (wq.And if node.op == "and" else wq.Or)([p.match for p in parts])
-        return _Compiled(match, [s for p in parts for s in p.scores], [h for p in parts for h in p.highlights])
+        return _Compiled(
+            match, [w for p in parts for w in p.words], [e for p in parts for e in p.exact],
+            [h for p in parts for h in p.highlights],
+        )
     if isinstance(node, Not):
-        inner = _compile(node.child)
-        return _Compiled(wq.Not(inner.match))
+        return _Compiled(wq.Not(_compile(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
-        return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [(fold(node.text), False)])
+        return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [], [(fold(node.text), False)])
     if node.field == "region":
         return _Compiled(region_query(node.text.strip('"')))
     if node.field in ("category", "type"):
@@ -314,18 +328,14 @@ def _compile(node: Node) -> _Compiled:
         return _Compiled(wq.Wildcard("file", f"*{node.text.strip(chr(34))}*"))
     if node.prefix:
         stem = fold(node.text)
-        return _Compiled(wq.Or([wq.Prefix("title", stem), wq.Prefix("body", stem)]), [], [(stem, True)])
+        return _Compiled(WordPrefix(stem), [], [], [(stem, True)])
     if node.phrase:
-        return _Compiled(_substring(node.text, _TEXT_FIELDS), _score_terms(node.text), [(fold(node.text), False)])
-    from qdn_corpus.analysis import query_words
-
+        return _Compiled(_substring(node.text, _TEXT_FIELDS), words(node.text), [], [(fold(node.text), False)])
     ws = query_words(node.text) or [node.text]
     match = wq.And([_substring(w, _TEXT_FIELDS) for w in ws]) if len(ws) > 1 else _substring(ws[0], _TEXT_FIELDS)
-    scores = _score_terms(node.text)
-    if len(ws) > 1:
-        # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
-        scores.append(wq.ConstantScoreQuery(_substring(node.text, _TEXT_FIELDS), 50.0))
-    return _Compiled(match, scores, [(fold(node.text), False), *((fold(w), False) for w in ws)])
+    # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
+    exact = [_substring(node.text, _TEXT_FIELDS)] if len(ws) > 1 else []
+    return _Compiled(match, words(node.text), exact, [(fold(node.text), False), *((fold(w), False) for w in ws)])
 
 
 def region_query(name: str) -> Any:
@@ -398,24 +408,14 @@ def check_limit(limit: int | None) -> None:
         raise UsageError(f"--limit must be at least 1 (got {limit})")
 
 
-def _sort_facets(sort: Sort) -> Any:
-    from whoosh import sorting
-
-    return sorting.MultiFacet(
-        [
-            sorting.FieldFacet("hasdate"),
-            sorting.FieldFacet("date", reverse=sort == "-date"),
-            sorting.FieldFacet("id"),
-        ]
-    )
-
-
 @dataclass
 class Plan:
     """A checked search: everything that can be wrong with it is found before the index opens."""
 
-    query: Any
+    match: Any
     filter: Any
+    words: list[str]
+    exact: list[Any]
     highlights: list[tuple[str, bool]]
     limit: int | None
     sort: Sort
@@ -423,53 +423,120 @@ class Plan:
 
 def plan(text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Plan:
     """Parse and compile a query and its filters; raises QdnError on any mistake."""
-
     check_limit(limit)
-    compiled = _compile(parse_query(text))
-    match = compiled.match
-    if _only_negative(match):
-        match = wq.And([wq.Every(), match])
-    final = wq.AndMaybe(wq.ConstantScoreQuery(match, 0.0), wq.Or(compiled.scores)) if compiled.scores else match
-    return Plan(final, filters.query(), compiled.highlights, limit, sort)
+    c = _compile(parse_query(text))
+    return Plan(c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort)
 
 
 def search(ix: Any, p: Plan) -> Results:
-    """Records matching a planned query, best first (or by date), with snippets."""
+    """Records matching a planned query, best first (or by date), with snippets.
+
+    Matching is set algebra over document numbers; only the page shown is read from Whoosh.
+    """
     with ix.searcher() as searcher:
+        view = _View(searcher)
+        docs = view.docs(p.match)
+        if p.filter is not None and docs:
+            docs &= view.docs(p.filter)
+        scores = view.scores(docs, p.words)
+        for query in p.exact:
+            for d in view.docs(query) & docs:
+                scores[d] += EXACT_BONUS
         if p.sort == "relevance":
-            results = searcher.search(p.query, filter=p.filter, limit=p.limit)
+            page = heapq.nsmallest(p.limit or len(docs), docs, key=lambda d: (-scores[d], d))
         else:
-            results = searcher.search(p.query, filter=p.filter, limit=p.limit, sortedby=_sort_facets(p.sort))
-        total = len(results)
+            page = view.by_date(docs, p.sort, p.limit)
         hits = []
-        for hit in results:
-            record = Record.model_validate_json(hit["record"])
-            # Sorted by date, Whoosh's "score" is the sort key: relevance is not computed.
-            score = round(float(hit.score or 0.0), 4) if p.sort == "relevance" else 0.0
-            hits.append(Hit(**record.model_dump(), score=score, snippets=snippets(record, p.highlights)))
-    if p.sort == "relevance":
-        hits.sort(key=lambda h: (-h.score, h.id))
-    return Results(hits, total)
+        for d in page:
+            record = view.record(d)
+            snips = snippets(record, p.highlights)
+            hits.append(Hit(**record.model_dump(), score=round(scores[d], 4), snippets=snips))
+    return Results(hits, len(docs))
 
 
-def _only_negative(query: Any) -> bool:
+EXACT_BONUS = 50.0
+K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
-    if isinstance(query, wq.Not):
-        return True
-    if isinstance(query, wq.And):
-        return all(_only_negative(c) for c in query.subqueries)
-    return False
+
+class _View:
+    """One searcher's documents: set algebra, BM25 and date order over global numbers."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves = [(leaf, offset, _fulltext(leaf)) for leaf, offset in self.reader.leaf_readers()]
+        self._live: set[int] | None = None
+
+    def live(self) -> set[int]:
+        if self._live is None:
+            self._live = set(self.reader.all_doc_ids())
+        return self._live
+
+    def docs(self, query: Any) -> set[int]:
+        if isinstance(query, _SegmentSet):
+            return query.docset(self.reader)
+        if isinstance(query, wq.And):
+            positive = [c for c in query.subqueries if not isinstance(c, wq.Not)]
+            sets = sorted((self.docs(c) for c in positive), key=len) if positive else [set(self.live())]
+            out = sets[0]
+            for other in sets[1:]:
+                out &= other
+            for c in query.subqueries:
+                if isinstance(c, wq.Not) and out:
+                    out -= self.docs(c.query)
+            return out
+        if isinstance(query, wq.Or):
+            out = set()
+            for c in query.subqueries:
+                out |= self.docs(c)
+            return out
+        if isinstance(query, wq.Not):
+            return self.live() - self.docs(query.query)
+        if isinstance(query, wq.Every):
+            return set(self.live())
+        return set(self.searcher.docs_for_query(query))
+
+    def scores(self, docs: set[int], words: list[str]) -> dict[int, float]:
+        scores = dict.fromkeys(docs, 0.0)
+        if not docs or not words:
+            return scores
+        n = self.reader.doc_count_all()
+        segments = [(offset, store, store.lengths()) for _leaf, offset, store in self.leaves]
+        average = sum(sum(lengths) for _, _, lengths in segments) / max(n, 1) or 1.0
+        for word in words:
+            postings = [(offset, store.word_postings(word), lengths) for offset, store, lengths in segments]
+            df = sum(len(nums) for _, (nums, _w), _ in postings)
+            if not df:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            for offset, (nums, weights), lengths in postings:
+                for d, tf in zip(nums, weights, strict=True):
+                    g = d + offset
+                    if g in scores:
+                        norm = K1 * (1 - B + B * lengths[d] / average)
+                        scores[g] += idf * tf * (K1 + 1) / (tf + norm)
+        return scores
+
+    def by_date(self, docs: set[int], sort: Sort, limit: int | None) -> list[int]:
+        """Newest (or oldest) first, undated last, ties in index order."""
+        days = array("i")
+        for _leaf, _offset, store in self.leaves:
+            days.extend(store.days())
+        sign = -1 if sort == "-date" else 1
+        return heapq.nsmallest(limit or len(docs), docs, key=lambda d: (days[d] == 0, sign * days[d], d))
+
+    def record(self, docnum: int) -> Record:
+        return Record.model_validate_json(self.searcher.stored_fields(docnum)["record"])
 
 
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
     """All records matching the filter (from Filters.query), newest first; undated last."""
-
     check_limit(limit)
     with ix.searcher() as searcher:
-        facets = _sort_facets("-date" if sort == "relevance" else sort)
-        results = searcher.search(wq.Every(), filter=filter, limit=limit, sortedby=facets)
-        records = [Record.model_validate_json(hit["record"]) for hit in results]
-        return Results(records, len(results))
+        view = _View(searcher)
+        docs = view.docs(filter) if filter is not None else set(view.live())
+        page = view.by_date(docs, "-date" if sort == "relevance" else sort, limit)
+        return Results([view.record(d) for d in page], len(docs))
 
 
 def check_id(prefix: str) -> str:

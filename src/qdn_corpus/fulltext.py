@@ -1,0 +1,211 @@
+"""The full-text part of each Whoosh segment: body bigram sets, word postings, texts, dates.
+
+Whoosh's writer costs about 10 µs per posting in pure Python, and a 1,600-character body has
+about 1,100 distinct bigrams and 500 distinct jieba words: as Whoosh fields that capped the
+build at 44 documents a second per process (measured, see the README). The same postings in
+flat arrays cost a fraction of that to write and answer the two questions search asks:
+which documents contain a substring (intersect the bigram sets, then check the candidates'
+folded text), and how well each matching document scores for the query's jieba words (BM25).
+Whoosh keeps the stored records, the short fields and the metadata.
+
+Files are named `<segment id>.q*`, so that Whoosh deletes them with their segment; arrays are
+in native byte order. Document numbers are Whoosh's within the segment.
+  .qkey .qoff .qpst  sorted bigram codes (u64), offsets (u64), document numbers (u32)
+  .qwrd .qwof .qwdc .qwtf  sorted words (UTF-8 lines), offsets, document numbers, weights (u16)
+  .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
+  .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its length
+               in words (u32)
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from array import array
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache, partial
+from pathlib import Path
+
+END = "\ue000"  # ends every body, so each character starts a bigram
+_SHIFT = 21  # code points fit in 21 bits
+TITLE_WEIGHT = 3  # a word in the title counts as three in the body
+
+
+def _code(gram: str) -> int:
+    return (ord(gram[0]) << _SHIFT) | ord(gram[1])
+
+
+class SegmentWriter:
+    """Collects one segment's documents, in document-number order, and writes its files."""
+
+    def __init__(self) -> None:
+        self.grams: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
+        self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
+        self.texts: list[bytes] = []
+        self.days = array("i")
+        self.lengths = array("I")
+
+    def add(self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str]) -> None:
+        if docnum != len(self.texts):
+            raise ValueError(f"documents must come in order: got {docnum}, expected {len(self.texts)}")
+        t = folded_body + END
+        grams = self.grams
+        for gram in {t[i : i + 2] for i in range(len(t) - 1)}:
+            grams[gram].append(docnum)
+        counts = Counter(body_words)
+        for w in title_words:
+            counts[w] += TITLE_WEIGHT
+        words = self.words
+        for word, n in counts.items():
+            post = words[word]
+            post.append(docnum)
+            post.append(n)
+        self.texts.append(folded_body.encode("utf-8"))
+        self.days.append(day)
+        self.lengths.append(len(body_words) + TITLE_WEIGHT * len(title_words))
+
+    def write(self, folder: Path, segment_id: str) -> None:
+        base = f"{folder / segment_id}"
+        items = sorted((_code(g), docs) for g, docs in self.grams.items())
+        _write(f"{base}.qkey", array("Q", (k for k, _ in items)))
+        _write_parts(base, ".qoff", ".qpst", [docs for _, docs in items])
+        words = sorted(self.words)
+        with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
+            f.write("\n".join(words))
+        _write_parts(base, ".qwof", ".qwdc", [self.words[w][0::2] for w in words])
+        with open(f"{base}.qwtf", "wb") as f:
+            for w in words:
+                f.write(array("H", (min(n, 65535) for n in self.words[w][1::2])).tobytes())
+        _write_parts(base, ".qtof", ".qtxt", self.texts)
+        _write(f"{base}.qday", self.days)
+        _write(f"{base}.qlen", self.lengths)
+
+
+def _write(path: str, arr: array[int]) -> None:
+    with open(path, "wb") as f:
+        f.write(arr.tobytes())
+
+
+def _write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[array[int] | bytes]) -> None:
+    offsets = array("Q", [0])
+    with open(base + data_ext, "wb") as f:
+        for part in parts:
+            f.write(part if isinstance(part, bytes) else part.tobytes())
+            offsets.append(offsets[-1] + len(part))
+    _write(base + offsets_ext, offsets)
+
+
+def _load(path: str, typecode: str) -> array[int]:
+    arr = array(typecode)
+    with open(path, "rb") as f:
+        arr.frombytes(f.read())
+    return arr
+
+
+def _slice(path: str, typecode: str, start: int, end: int) -> array[int]:
+    arr = array(typecode)
+    with open(path, "rb") as f:
+        f.seek(start * arr.itemsize)
+        arr.frombytes(f.read((end - start) * arr.itemsize))
+    return arr
+
+
+class SegmentReader:
+    """One segment's files, each loaded on first use."""
+
+    def __init__(self, folder: str, segment_id: str) -> None:
+        self.base = os.path.join(folder, segment_id)
+        self._cache: dict[str, object] = {}
+
+    def _get(self, ext: str, typecode: str) -> array[int]:
+        arr = self._cache.get(ext)
+        if arr is None:
+            arr = self._cache[ext] = _load(self.base + ext, typecode)
+        return arr  # type: ignore[return-value]
+
+    # ---- substrings
+
+    def _gram_docs(self, i: int) -> array[int]:
+        offsets = self._get(".qoff", "Q")
+        return _slice(self.base + ".qpst", "I", offsets[i], offsets[i + 1])
+
+    def _postings(self, code: int) -> array[int]:
+        keys = self._get(".qkey", "Q")
+        i = bisect_left(keys, code)
+        return self._gram_docs(i) if i < len(keys) and keys[i] == code else array("I")
+
+    def containing(self, needle: str) -> set[int]:
+        """Local numbers of the documents whose folded body contains the folded `needle`."""
+        if len(needle) == 1:
+            keys = self._get(".qkey", "Q")
+            lo, hi = bisect_left(keys, ord(needle) << _SHIFT), bisect_left(keys, (ord(needle) + 1) << _SHIFT)
+            found: set[int] = set()
+            for i in range(lo, hi):
+                found.update(self._gram_docs(i))
+            return found
+        sets = sorted((self._postings(_code(needle[i : i + 2])) for i in range(len(needle) - 1)), key=len)
+        found = set(sets[0])
+        for docs in sets[1:]:
+            if not found:
+                break
+            found.intersection_update(docs)
+        if len(needle) > 2 and found:
+            texts, offsets = self._texts()
+            b = needle.encode("utf-8")
+            found = {d for d in found if texts.find(b, offsets[d], offsets[d + 1]) >= 0}
+        return found
+
+    def _texts(self) -> tuple[mmap.mmap | bytes, array[int]]:
+        texts = self._cache.get(".qtxt")
+        if texts is None:
+            with open(self.base + ".qtxt", "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                texts = self._cache[".qtxt"] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        return texts, self._get(".qtof", "Q")  # type: ignore[return-value]
+
+    # ---- words
+
+    def _vocabulary(self) -> list[str]:
+        words = self._cache.get(".qwrd")
+        if words is None:
+            with open(self.base + ".qwrd", encoding="utf-8") as f:
+                text = f.read()
+            words = self._cache[".qwrd"] = text.split("\n") if text else []
+        return words  # type: ignore[return-value]
+
+    def word_postings(self, word: str) -> tuple[array[int], array[int]]:
+        """(document numbers, weights) of a word: its count, title occurrences counting 3."""
+        vocabulary = self._vocabulary()
+        i = bisect_left(vocabulary, word)
+        if i == len(vocabulary) or vocabulary[i] != word:
+            return array("I"), array("H")
+        offsets = self._get(".qwof", "Q")
+        start, end = offsets[i], offsets[i + 1]
+        return _slice(self.base + ".qwdc", "I", start, end), _slice(self.base + ".qwtf", "H", start, end)
+
+    def with_prefix(self, prefix: str) -> set[int]:
+        """Documents with a word (title or body) starting with `prefix`."""
+        vocabulary = self._vocabulary()
+        found: set[int] = set()
+        i = bisect_left(vocabulary, prefix)
+        while i < len(vocabulary) and vocabulary[i].startswith(prefix):
+            offsets = self._get(".qwof", "Q")
+            found.update(_slice(self.base + ".qwdc", "I", offsets[i], offsets[i + 1]))
+            i += 1
+        return found
+
+    # ---- per document
+
+    def days(self) -> array[int]:
+        return self._get(".qday", "i")
+
+    def lengths(self) -> array[int]:
+        return self._get(".qlen", "I")
+
+
+@lru_cache(maxsize=64)
+def reader(folder: str, segment_id: str) -> SegmentReader:
+    """The (cached) reader of a segment: a segment's files never change once written."""
+    return SegmentReader(folder, segment_id)
