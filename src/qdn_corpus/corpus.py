@@ -18,7 +18,7 @@ from qdn_corpus.parsing import parse_text
 class FileEntry:
     """A raw file found on disk, named relative to the data dir (or as the user gave it)."""
 
-    path: Path
+    path: Path | str  # a str from a folder walk: a Path per file would double a stat walk's time
     name: str
     size: int = 0
     mtime_ns: int = 0
@@ -105,12 +105,12 @@ def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
     for child in children:
         if child.name.startswith("."):
             continue
-        path, name = Path(child.path), prefix + child.name
+        path, name = child.path, prefix + child.name
         try:
             if child.is_dir(follow_symlinks=False):
-                yield from _walk(path, name + "/")
+                yield from _walk(Path(path), name + "/")
                 continue
-            if child.is_symlink() and path.is_dir():
+            if child.is_symlink() and os.path.isdir(path):
                 yield FileEntry(path, name, problem="symlink to a folder, not followed")
                 continue
             st = child.stat()
@@ -127,7 +127,8 @@ def read(entry: FileEntry) -> FileResult:
         result.skipped = entry.problem
         return result
     try:
-        data = entry.path.read_bytes()
+        with open(entry.path, "rb") as f:
+            data = f.read()
     except IsADirectoryError:
         result.skipped = "is a folder"
         return result

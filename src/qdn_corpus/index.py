@@ -14,6 +14,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -30,8 +31,9 @@ from qdn_corpus.corpus import FileEntry, discover, read
 from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
 from qdn_corpus.models import Problem, Record
 
-SCHEMA_VERSION = 3
-MANIFEST = "manifest.json"
+SCHEMA_VERSION = 4
+MANIFEST = "manifest.json"  # version, Whoosh TOC generation, size and mtime of each raw file
+FILES = "files.json"  # each raw file's record ids, skip reason and segment: read only to update
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -148,25 +150,53 @@ def live(data_dir: Path) -> Live | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("version") != SCHEMA_VERSION:
         return None
-    try:
-        from whoosh.index import open_dir
-
-        if open_dir(str(gen)).latest_generation() != manifest.get("toc"):
-            return None  # killed between Whoosh's commit and the manifest: rebuild
-    except Exception:  # a truncated or foreign index: any failure means "rebuild"
-        return None
+    if _toc_generation(gen) != manifest.get("toc"):
+        return None  # killed between Whoosh's commit and the manifest, or not Whoosh's: rebuild
     return Live(gen, manifest)
 
 
+def _toc_generation(gen: Path) -> int:
+    """Whoosh's latest TOC generation, from the file names (cheaper than opening the index)."""
+    try:
+        found = [int(m[1]) for n in os.listdir(gen) if (m := _TOC_RE.fullmatch(n))]
+    except OSError:
+        return -1
+    return max(found, default=-1)
+
+
+_TOC_RE = re.compile(r"_MAIN_(\d+)\.toc")
+
+
 def stale_files(data_dir: Path, current: Live) -> bool:
-    """True when the raw files differ from what the index saw (a stat walk, no reading)."""
-    known = current.manifest["files"]
+    """True when the raw files differ from what the index saw: a stat walk, no reading and
+    no per-file objects. Names and rules are discover()'s."""
+    known: dict[str, list[int]] = current.manifest["stats"]
     seen = 0
-    for entry in discover([data_dir / "raw"], base=data_dir):
-        seen += 1
-        old = known.get(entry.name)
-        if old is None or old["size"] != entry.size or old["mtime_ns"] != entry.mtime_ns:
+    stack = [(str(data_dir / "raw"), "raw/")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                children = list(it)
+        except OSError:
             return True
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            try:
+                if child.is_dir(follow_symlinks=False):
+                    stack.append((child.path, prefix + child.name + "/"))
+                    continue
+                seen += 1
+                if child.is_symlink() and os.path.isdir(child.path):
+                    now = [0, 0]
+                else:
+                    st = child.stat()
+                    now = [st.st_size, st.st_mtime_ns]
+            except OSError:
+                now = [0, 0]
+            if known.get(prefix + child.name) != now:
+                return True
     return seen != len(known)
 
 
@@ -231,6 +261,8 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
     started = time.monotonic()
     with write_lock(data_dir):
         current = None if rebuild else live(data_dir)
+        if _open(current) is None:
+            current = None  # missing, or truncated: rebuild
         entries = list(discover([raw], base=data_dir))
         try:
             report = _update(data_dir, current, entries, progress)
@@ -257,7 +289,7 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
     from whoosh.index import create_in, open_dir
 
     report = IndexReport(files=len(entries))
-    old_files: dict[str, Any] = current.manifest["files"] if current else {}
+    old_files = _files(current) if current else {}
     todo = [
         e for e in entries
         if (o := old_files.get(e.name)) is None or (o["size"], o["mtime_ns"]) != (e.size, e.mtime_ns)
@@ -308,13 +340,26 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
         if current is None:
             shutil.rmtree(gen, ignore_errors=True)
         raise
-    manifest = {"version": SCHEMA_VERSION, "toc": open_dir(str(gen)).latest_generation(), "files": files}
-    _write_json(gen / MANIFEST, manifest)
+    _write_json(gen / FILES, {n: {k: v[k] for k in ("ids", "skipped", "segment")} for n, v in files.items()})
+    stats = {n: [v["size"], v["mtime_ns"]] for n, v in files.items()}
+    _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "stats": stats})
     if current is None:
         _switch(data_dir, gen)
     report.records = sum(len(v["ids"]) for v in files.values())
     report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
     return report
+
+
+def _files(current: Live) -> dict[str, Any]:
+    """What the index knows of each raw file: stats from the manifest, the rest from FILES."""
+    try:
+        details = json.loads((current.path / FILES).read_text("utf-8"))
+    except (OSError, ValueError):
+        details = {}
+    return {
+        n: {"name": n, "size": st[0], "mtime_ns": st[1], "ids": [], "skipped": None, "segment": None, **details.get(n, {})}
+        for n, st in current.manifest["stats"].items()
+    }
 
 
 def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
@@ -467,22 +512,35 @@ def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None)
     When it cannot be refreshed (another writer, a read-only folder) the previous index is used
     with a note; only when there is none at all is that an error.
     """
-    from whoosh.index import open_dir
-
     current = live(data_dir)
+    ix = _open(current)
     try:
-        if current is None:
+        if ix is None:
             if (data_dir / "raw").is_dir():
                 notify(f"building the index in {index_dir(data_dir)} (first use or incompatible index)")
             build(data_dir, rebuild=True, progress=progress)
-        elif stale_files(data_dir, current):
+        elif current is not None and stale_files(data_dir, current):
             notify("raw files changed since the last index; updating it")
             build(data_dir, progress=progress)
+        else:
+            return ix
     except (IndexBusyError, IndexWriteError) as exc:
-        if current is None:
+        if ix is None:
             raise
         notify(f"{exc}; searching the previous index")
-    current = live(data_dir)
-    if current is None:
+        return ix
+    ix = _open(live(data_dir))
+    if ix is None:
         raise IndexWriteError(f"no usable index in {index_dir(data_dir)}; run `qdn index --rebuild`")
-    return open_dir(str(current.path))
+    return ix
+
+
+def _open(current: Live | None) -> Any:
+    if current is None:
+        return None
+    from whoosh.index import open_dir
+
+    try:
+        return open_dir(str(current.path))
+    except Exception:  # a truncated or foreign index: any failure means "rebuild"
+        return None
