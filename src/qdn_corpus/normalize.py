@@ -109,29 +109,42 @@ def _control_ratio(text: str) -> float:
     return bad / max(1, len(sample))
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """Per-character fold: NFKC width folding and lower case, only where it stays one char."""
-    table: dict[int, str] = {}
-    for cp in range(0x80, 0x10000):
+class _FoldTable(dict[int, str]):
+    """Per-character fold: NFKC width folding and lower case, only where it stays one char.
+
+    Filled on first sight of each character (str.translate calls __missing__), so a
+    one-line query does not pay for a table of all 65,000 characters (40 ms).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        for cp in range(ord("A"), ord("Z") + 1):
+            self[cp] = chr(cp + 32)
+        for ch in "\t\n\r\v\f":
+            self[ord(ch)] = " "
+        # Brackets of document numbers: 〔2022〕, [2022], 【2022】 all read as 〔2022〕 would,
+        # but only the square-ish ones are folded; round brackets stay "(" after NFKC.
+        for ch in "[【［〖":
+            self[ord(ch)] = "〔"
+        for ch in "]】］〗":
+            self[ord(ch)] = "〕"
+
+    def __missing__(self, cp: int) -> str:
         ch = chr(cp)
-        if ch.isspace():
-            table[cp] = " "
-            continue
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        if len(folded) == 1 and folded != ch:
-            table[cp] = folded
-    for cp in range(ord("A"), ord("Z") + 1):
-        table[cp] = chr(cp + 32)
-    for ch in "\t\n\r\v\f":
-        table[ord(ch)] = " "
-    # Brackets of document numbers: 〔2022〕, [2022], 【2022】, (2022) all read as 〔2022〕 would,
-    # but only the square-ish ones are folded; round brackets stay "(" after NFKC.
-    for ch in "[【［〖":
-        table[ord(ch)] = "〔"
-    for ch in "]】］〗":
-        table[ord(ch)] = "〕"
-    return table
+        folded = ch
+        if 0x80 <= cp < 0x10000:
+            if ch.isspace():
+                folded = " "
+            else:
+                nfkc = unicodedata.normalize("NFKC", ch).lower()
+                folded = nfkc if len(nfkc) == 1 else ch
+        self[cp] = folded
+        return folded
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _FoldTable:
+    return _FoldTable()
 
 
 def fold(text: str) -> str:
