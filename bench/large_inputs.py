@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import sentences  # noqa: E402
+from generate import sentences
 
-from qdn_corpus.normalize import decode  # noqa: E402
-from qdn_corpus.parsing import parse_text  # noqa: E402
+from qdn_corpus.normalize import decode
+from qdn_corpus.parsing import parse_text
 
 
 def measure(name: str, data: bytes) -> None:
