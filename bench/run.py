@@ -119,7 +119,7 @@ def main() -> None:
         sort = "-date" if len(words) > 1 else "relevance"
         p = plan(words[0], Filters(), limit=20, sort=sort)  # type: ignore[arg-type]
         hits = search(ix, p)
-        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort)), 15))  # type: ignore[arg-type]
+        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort)), 20))  # type: ignore[arg-type]  # noqa: B023
         cli_args = ["search", words[0], "--format", "jsonl", "--limit", "20"] + (["--sort", "-date"] if sort != "relevance" else [])
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
         row = {
