@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -195,3 +196,62 @@ def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: py
     assert run.exit_code == 2
     assert "the disk is full; the previous index is intact" in run.stderr
     assert len(ids(qdn)) == 20  # the next run updates the intact previous index
+
+
+def _segments(data_dir: Path) -> int:
+    current = live(data_dir)
+    assert current is not None
+    return len(list(current.path.glob("*.qkey")))
+
+
+def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import qdn_corpus.index as index
+
+    qdn("index")
+    one = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
+    assert _segments(data_dir) == 1
+    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(index, "WORKERS", 2)
+    run = qdn("index", "--rebuild")
+    assert run.exit_code == 0 and "19 records" in run.stderr
+    assert _segments(data_dir) == 2
+    two = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
+    strip = [[{k: v for k, v in json.loads(line).items() if k != "score"} for line in out.splitlines()] for out in one]
+    assert [[{k: v for k, v in json.loads(line).items() if k != "score"} for line in out.splitlines()] for out in two] == strip
+
+
+def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import qdn_corpus.index as index
+
+    qdn("index")
+    before = ids(qdn)
+
+    def broken(gen: Path, todo: list[object]) -> None:
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(index, "WORKERS", 2)
+    monkeypatch.setattr(index, "_write_segment", broken)
+    run = qdn("index", "--rebuild")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr
+    monkeypatch.undo()
+    assert ids(qdn) == before
+
+
+def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from qdn_corpus.index import MAX_SEGMENTS
+
+    qdn("index")
+    words = ["青蛙跳水", "猴子捞月", "画蛇添足", "守株待兔", "亡羊补牢", "对牛弹琴", "井底之蛙", "狐假虎威", "掩耳盗铃", "刻舟求剑",
+             "杯弓蛇影", "叶公好龙"]
+    for i, word in enumerate(words):
+        (data_dir / "raw" / f"new{i:02d}.txt").write_text(NEW_DOC.replace("青蛙跳水", word), "utf-8")
+        assert qdn("index").exit_code == 0
+        assert _segments(data_dir) <= MAX_SEGMENTS
+    (data_dir / "raw" / "new03.txt").unlink()
+    qdn("index")
+    for i, word in enumerate(words):
+        files = [h["file"] for h in qdn("search", f'"{word}"').jsonl()]
+        assert files == ([] if i == 3 else [f"raw/new{i:02d}.txt"])
+    assert len(ids(qdn)) == 19 + len(words) - 1

@@ -333,7 +333,7 @@ Item = FileDone | Any  # a FileDone per file, then the finished Whoosh segment(s
 def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     """Parse, tokenise and write `todo` as new segments: in two worker processes when there is
     enough work to repay starting them, else here."""
-    procs = min(os.cpu_count() or 1, 2) if sum(e.size for e in todo) > PARALLEL_BYTES else 1
+    procs = WORKERS if sum(e.size for e in todo) > PARALLEL_BYTES else 1
     if procs == 1:
         yield from _write_segment(gen, todo)
         return
@@ -367,7 +367,8 @@ def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             w.join()
 
 
-PARALLEL_BYTES = 4_000_000
+PARALLEL_BYTES = 4_000_000  # below this, starting workers costs more than it saves
+WORKERS = min(os.cpu_count() or 1, 2)  # the machines have two cores
 
 
 def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
