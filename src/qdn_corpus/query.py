@@ -219,20 +219,20 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
 
     boost = 1.0
 
-    def _key(self) -> tuple[Any, ...]:
-        raise NotImplementedError
+    def __init__(self, *key: Any) -> None:
+        self.key = key
 
     def _local(self, store: Any) -> Any:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._key() == self._key()
+        return type(other) is type(self) and other.key == self.key
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self._key()))
+        return hash((type(self).__name__, self.key))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}{self._key()!r}"
+        return f"{type(self).__name__}{self.key!r}"
 
     def is_leaf(self) -> bool:
         return True
@@ -259,43 +259,26 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
 
 
 class BodyContains(_SegmentSet):
-    """Records whose folded body contains `needle` (already folded)."""
-
-    def __init__(self, needle: str) -> None:
-        self.needle = needle
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.needle,)
+    """Records whose folded body contains the (folded) needle: BodyContains(needle)."""
 
     def _local(self, store: Any) -> Any:
-        return store.containing(self.needle)
+        return store.containing(self.key[0])
 
 
 class WordPrefix(_SegmentSet):
-    """Records with a word (title or body) starting with `stem` (already folded)."""
-
-    def __init__(self, stem: str) -> None:
-        self.stem = stem
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.stem,)
+    """Records with a word (title or body) starting with the (folded) stem: WordPrefix(stem)."""
 
     def _local(self, store: Any) -> Any:
-        return store.with_prefix(self.stem)
+        return store.with_prefix(self.key[0])
 
 
 class DateIn(_SegmentSet):
-    """Records dated from `start` to `end` (inclusive; None is open)."""
-
-    def __init__(self, start: dt.date | None, end: dt.date | None) -> None:
-        self.start, self.end = start, end
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.start, self.end)
+    """Records dated from start to end, inclusive, None open: DateIn(start, end)."""
 
     def _local(self, store: Any) -> Any:
-        lo = self.start.toordinal() if self.start else 1
-        hi = self.end.toordinal() if self.end else 1 << 30
+        start, end = self.key
+        lo = start.toordinal() if start else 1
+        hi = end.toordinal() if end else 1 << 30
         return [i for i, day in enumerate(store.days()) if lo <= day <= hi]
 
 
