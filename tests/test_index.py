@@ -255,3 +255,23 @@ def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: i
         files = [h["file"] for h in qdn("search", f'"{word}"').jsonl()]
         assert files == ([] if i == 3 else [f"raw/new{i:02d}.txt"])
     assert len(ids(qdn)) == 19 + len(words) - 1
+
+
+def test_a_file_overwritten_in_place_is_caught_by_the_background_check(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from qdn_corpus.index import STALE
+
+    qdn("index")
+    raw = data_dir / "raw"
+    folder = raw.stat().st_mtime_ns
+    (raw / "001_412e36e966f0b5c0.txt").write_text(NEW_DOC, "utf-8")  # same name: the folder's mtime stays
+    os.utime(raw, ns=(folder, folder))
+    qdn("search", "营商环境")  # the cheap check passes; the background check starts
+    current = live(data_dir)
+    assert current is not None
+    deadline = time.monotonic() + 20
+    while not (current.path / STALE).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run = qdn("search", '"青蛙跳水"')
+    assert run.exit_code == 0 and "updating it" in run.stderr
+    assert [h["file"] for h in run.jsonl()] == ["raw/001_412e36e966f0b5c0.txt"]
+    assert not (live(data_dir).path / STALE).exists()  # type: ignore[union-attr]

@@ -133,11 +133,11 @@ def _sort(value: str | None, default: str) -> Any:
     return value
 
 
-def _open_index(state: State, probe: Any = None) -> Any:
+def _open_index(state: State) -> Any:
     from qdn_corpus.index import open_fresh
 
     with _Progress(state, "indexing") as progress:
-        return open_fresh(state.data_dir, lambda m: note(state, m), progress, probe)
+        return open_fresh(state.data_dir, lambda m: note(state, m), progress)
 
 
 class _Progress:
@@ -275,17 +275,14 @@ def search(
 
     Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
     """
-    state = _state(ctx)
-    fmt, order = _format(format), _sort(sort, "relevance")
-    from qdn_corpus.index import FreshnessProbe
-
-    probe = FreshnessProbe(state.data_dir)  # runs while the imports and the planning below do
     from qdn_corpus.query import Filters, plan
     from qdn_corpus.query import search as run
     from qdn_corpus.render import write_items
 
+    state = _state(ctx)
+    fmt, order = _format(format), _sort(sort, "relevance")
     planned = plan(query, Filters(since, until, region, category, doc_type, source), limit, order)
-    results = run(_open_index(state, probe), planned)
+    results = run(_open_index(state), planned)
     write_items(results.items, fmt, sys.stdout)
     shown = len(results.items)
     note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")

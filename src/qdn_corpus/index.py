@@ -10,6 +10,7 @@ manifest records which Whoosh generation it describes, so a crash between the tw
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -32,9 +33,12 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 4
-MANIFEST = "manifest.json"  # version, Whoosh TOC generation, size and mtime of each raw file
-FILES = "files.json"  # each raw file's record ids, skip reason and segment: read only to update
+SCHEMA_VERSION = 5
+MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
+FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
+STALE = "STALE"  # written by the background check when a raw file changed in place
+CHECKED = "CHECKED"  # its mtime: when the background check last started
+CHECK_EVERY_SECONDS = 10.0
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -107,7 +111,7 @@ _TOC_RE = re.compile(r"_MAIN_(\d+)\.toc")
 def stale_files(data_dir: Path, current: Live) -> bool:
     """True when the raw files differ from what the index saw: a stat walk, no reading and
     no per-file objects. Names and rules are discover()'s."""
-    known: dict[str, list[int]] = current.manifest["stats"]
+    known = {n: [v["size"], v["mtime_ns"]] for n, v in _files(current).items()}
     seen = 0
     stack = [(str(data_dir / "raw"), "raw/")]
     while stack:
@@ -202,9 +206,10 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
             current = None  # missing, or truncated: rebuild
         from qdn_corpus.corpus import discover
 
+        folders = folder_mtimes(raw)  # before the walk: a file added during it is seen next time
         entries = list(discover([raw], base=data_dir))
         try:
-            report = _update(data_dir, current, entries, progress)
+            report = _update(data_dir, current, entries, folders, progress)
         except OSError as exc:
             raise _write_error(exc, index_dir(data_dir)) from None
     report.seconds = time.monotonic() - started
@@ -224,7 +229,9 @@ class FileDone:
     segment: str | None = None
 
 
-def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], progress: Progress | None) -> IndexReport:
+def _update(
+    data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
+) -> IndexReport:
     from whoosh.index import create_in, open_dir
 
     from qdn_corpus.schema import schema
@@ -241,6 +248,10 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
     if current is not None and not todo and not gone:
         report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
         report.records = sum(len(v["ids"]) for v in files.values())
+        if current.manifest.get("folders") != folders:  # e.g. a hidden file came: note the new mtimes
+            _write_json(current.path / MANIFEST, {**current.manifest, "folders": folders})
+        with contextlib.suppress(OSError):
+            (current.path / STALE).unlink()
         return report
 
     if current is None:
@@ -281,9 +292,10 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
         if current is None:
             shutil.rmtree(gen, ignore_errors=True)
         raise
-    _write_json(gen / FILES, {n: {k: v[k] for k in ("ids", "skipped", "segment")} for n, v in files.items()})
-    stats = {n: [v["size"], v["mtime_ns"]] for n, v in files.items()}
-    _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "stats": stats})
+    _write_json(gen / FILES, files)
+    _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "folders": folders})
+    with contextlib.suppress(OSError):
+        (gen / STALE).unlink()
     if current is None:
         _switch(data_dir, gen)
     report.records = sum(len(v["ids"]) for v in files.values())
@@ -292,15 +304,39 @@ def _update(data_dir: Path, current: Live | None, entries: list[FileEntry], prog
 
 
 def _files(current: Live) -> dict[str, Any]:
-    """What the index knows of each raw file: stats from the manifest, the rest from FILES."""
+    """What the index knows of each raw file: size, mtime_ns, ids, skipped, segment."""
     try:
-        details = json.loads((current.path / FILES).read_text("utf-8"))
+        files: dict[str, Any] = json.loads((current.path / FILES).read_text("utf-8"))
     except (OSError, ValueError):
-        details = {}
-    return {
-        n: {"name": n, "size": st[0], "mtime_ns": st[1], "ids": [], "skipped": None, "segment": None, **details.get(n, {})}
-        for n, st in current.manifest["stats"].items()
-    }
+        return {}
+    return files
+
+
+def folder_mtimes(raw: Path) -> dict[str, int]:
+    """The mtime of raw/ and of every folder below it (hidden and symlinked ones excepted, as in
+    discover()). A file added, removed or renamed changes its folder's mtime."""
+    out: dict[str, int] = {}
+    stack = [(str(raw), "raw")]
+    while stack:
+        path, name = stack.pop()
+        try:
+            out[name] = os.stat(path).st_mtime_ns
+            with os.scandir(path) as it:
+                stack += [(c.path, f"{name}/{c.name}") for c in it if not c.name.startswith(".") and c.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+    return out
+
+
+def folders_changed(data_dir: Path, current: Live) -> bool:
+    """The cheap check a search makes: one stat per folder (a new folder changes its parent)."""
+    for name, mtime in current.manifest.get("folders", {}).items():
+        try:
+            if os.stat(data_dir / name).st_mtime_ns != mtime:
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
@@ -450,61 +486,27 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
 Notify = Callable[[str], None]
 
 
-class FreshnessProbe:
-    """stale_files() in a child process, started before a search's own start-up work (imports,
-    the tokeniser's dictionary) so that the two share the machine's two cores; at 80,000 raw
-    files the stat walk alone is about 0.3 s. Where fork is missing, the check runs inline."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.pid = 0
-        if not hasattr(os, "fork"):
-            return
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: answer "<generation> <0|1>" and leave without cleanup
-            answer = b""
-            try:
-                os.close(read_end)
-                current = live(data_dir)
-                if current is not None:
-                    answer = f"{current.path.name} {int(stale_files(data_dir, current))}".encode()
-                os.write(write_end, answer)
-            finally:
-                os._exit(0)
-        os.close(write_end)
-        self.pid, self.fd = pid, read_end
-
-    def stale(self, current: Live) -> bool:
-        answer = b""
-        if self.pid:
-            with os.fdopen(self.fd, "rb") as f:
-                answer = f.read()
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        name, _, flag = answer.decode().partition(" ")
-        if name == current.path.name and flag in ("0", "1"):
-            return flag == "1"
-        return stale_files(self.data_dir, current)  # the child saw another generation, or failed
-
-
-def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None, probe: FreshnessProbe | None = None) -> Any:
+def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None) -> Any:
     """Open the index for reading, building or refreshing it first when it is missing or stale.
 
-    When it cannot be refreshed (another writer, a read-only folder) the previous index is used
-    with a note; only when there is none at all is that an error.
+    Staleness is checked cheaply (one stat per raw folder: files added, removed or renamed); a
+    file overwritten in place keeps its folder's mtime, so a background process compares every
+    file's size and mtime and marks the index STALE for the next command (see check_later).
+    When the index cannot be refreshed (another writer, a read-only folder) the previous one is
+    used with a note; only when there is none at all is that an error.
     """
     current = live(data_dir)
     ix = _open(current)
     try:
-        if ix is None:
+        if ix is None or current is None:
             if (data_dir / "raw").is_dir():
                 notify(f"building the index in {index_dir(data_dir)} (first use or incompatible index)")
             build(data_dir, rebuild=True, progress=progress)
-        elif current is not None and (probe.stale(current) if probe else stale_files(data_dir, current)):
+        elif folders_changed(data_dir, current) or (current.path / STALE).exists():
             notify("raw files changed since the last index; updating it")
             build(data_dir, progress=progress)
         else:
+            check_later(data_dir, current)
             return ix
     except (IndexBusyError, IndexWriteError) as exc:
         if ix is None:
@@ -515,6 +517,38 @@ def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None,
     if ix is None:
         raise IndexWriteError(f"no usable index in {index_dir(data_dir)}; run `qdn index --rebuild`")
     return ix
+
+
+def check_later(data_dir: Path, current: Live) -> None:
+    """Compare every raw file's size and mtime with the index in a detached process (at 80,000
+    files the stat walk alone takes 0.4 s, more than a search), at most every 10 s; a
+    difference writes STALE, and the next search, list or show updates the index first."""
+    marker = current.path / CHECKED
+    try:
+        if time.time() - marker.stat().st_mtime < CHECK_EVERY_SECONDS:
+            return
+        marker.touch()
+    except FileNotFoundError:
+        with contextlib.suppress(OSError):
+            marker.touch()
+    except OSError:
+        return
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the child forks the checker and leaves at once: no zombie
+        return
+    try:  # the child, then the grandchild: nothing of the parent's output stays open
+        if os.fork() == 0:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.setsid()
+            if stale_files(data_dir, current):
+                (current.path / STALE).write_text("a raw file changed in place\n", "utf-8")
+    finally:
+        os._exit(0)
 
 
 def _open(current: Live | None) -> Any:
