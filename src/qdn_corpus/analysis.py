@@ -60,8 +60,29 @@ def _is_word(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
 
+# Cuts made by a forked process (prefork.py), by mode and folded text.
+_PREFETCHED: dict[tuple[str, str], list[str]] = {}
+
+
+def tokens_for_query(query: str) -> dict[str, dict[str, list[str]]]:
+    """Every cut a compiled query will ask for, by mode and folded text (see prefork.py)."""
+    from qdn_corpus.querylang import parse_query, terms_to_tokenize
+
+    texts = [fold(t) for t in terms_to_tokenize(parse_query(query))]
+    return {"cut": {t: cut(t) for t in texts}, "cut_for_search": {t: cut_for_search(t) for t in texts}}
+
+
+def remember(tokens: dict[str, dict[str, list[str]]]) -> None:
+    """Take cuts made elsewhere (a forked process) as this process's own."""
+    for mode, found in tokens.items():
+        for text, words in found.items():
+            _PREFETCHED[mode, text] = words
+
+
 def cut(text: str) -> list[str]:
     """jieba.cut(text) (precise mode, HMM on), word for word."""
+    if (known := _PREFETCHED.get(("cut", text))) is not None:
+        return known
     tokens: list[str] = _engine().cut(text)
     if not any(len(t) > 1 and t.isascii() for t in tokens):
         return tokens
@@ -70,6 +91,8 @@ def cut(text: str) -> list[str]:
 
 def cut_for_search(text: str) -> list[str]:
     """jieba.cut_for_search(text): each word preceded by its dictionary sub-words."""
+    if (known := _PREFETCHED.get(("cut_for_search", text))) is not None:
+        return known
     engine = _engine()
     tokens: list[str] = engine.cut_for_search(text)
     if not any(len(t) > 1 and t.isascii() for t in tokens):

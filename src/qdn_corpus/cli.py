@@ -275,14 +275,21 @@ def search(
 
     Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
     """
-    from qdn_corpus.query import Filters, plan
+    from qdn_corpus import prefork
+
+    helper = prefork.take()  # cuts the query's words in a child while the index opens here
+    from qdn_corpus.query import Filters, check, plan
     from qdn_corpus.query import search as run
     from qdn_corpus.render import write_items
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "relevance")
-    planned = plan(query, Filters(since, until, region, category, doc_type, source), limit, order)
-    results = run(_open_index(state), planned)
+    filters = Filters(since, until, region, category, doc_type, source)
+    check(query, filters, limit)  # mistakes are reported before any indexing
+    ix = _open_index(state)
+    helper.cut(query)
+    planned = plan(query, filters, limit, order)
+    results = run(ix, planned)
     write_items(results.items, fmt, sys.stdout)
     shown = len(results.items)
     note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")
