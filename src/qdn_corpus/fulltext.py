@@ -118,6 +118,7 @@ class SegmentReader:
     def __init__(self, folder: str, segment_id: str) -> None:
         self.base = os.path.join(folder, segment_id)
         self._cache: dict[str, object] = {}
+        self._found: dict[str, frozenset[int]] = {}
 
     def _get(self, ext: str, typecode: str) -> array[int]:
         arr = self._cache.get(ext)
@@ -136,8 +137,20 @@ class SegmentReader:
         i = bisect_left(keys, code)
         return self._gram_docs(i) if i < len(keys) and keys[i] == code else array("I")
 
-    def containing(self, needle: str) -> set[int]:
-        """Local numbers of the documents whose folded body contains the folded `needle`."""
+    def containing(self, needle: str) -> frozenset[int]:
+        """Local numbers of the documents whose folded body contains the folded `needle`.
+
+        Answers are kept (a segment never changes): checking 17,000 candidates' text costs
+        70 ms at 100,000 documents, and a session asks for the same words again and again.
+        """
+        found = self._found.get(needle)
+        if found is None:
+            if len(self._found) >= 256:
+                self._found.pop(next(iter(self._found)))
+            found = self._found[needle] = frozenset(self._containing(needle))
+        return found
+
+    def _containing(self, needle: str) -> set[int]:
         if len(needle) == 1:
             keys = self._get(".qkey", "Q")
             lo, hi = bisect_left(keys, ord(needle) << _SHIFT), bisect_left(keys, (ord(needle) + 1) << _SHIFT)
