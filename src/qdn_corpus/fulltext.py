@@ -10,8 +10,10 @@ Whoosh keeps the stored records, the short fields and the metadata.
 
 Files are named `<segment id>.q*`, so that Whoosh deletes them with their segment; arrays are
 in native byte order. Document numbers are Whoosh's within the segment.
-  .qkey .qoff .qpst  sorted bigram codes (u64), offsets (u64), document numbers (u32)
-  .qwrd .qwof .qwdc .qwtf  sorted words (UTF-8 lines), offsets, document numbers, weights (u16)
+  .qkey .qoff .qpst  sorted bigram codes (u64), byte offsets (u64), document numbers
+  .qwrd .qwof .qwdc .qwwo .qwtf  sorted words (UTF-8 lines), byte offsets, document numbers,
+               byte offsets, weights (u16)
+Document numbers are stored as gaps (u32) and weights as u16, each list deflated (zlib, raw).
   .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
   .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its length
                in words (u32)
@@ -21,11 +23,14 @@ from __future__ import annotations
 
 import mmap
 import os
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache, partial
+from itertools import accumulate
+from operator import sub
 from pathlib import Path
 
 END = "\ue000"  # ends every body, so each character starts a bigram
@@ -38,18 +43,27 @@ def _code(gram: str) -> int:
 
 
 class SegmentWriter:
-    """Collects one segment's documents, in document-number order, and writes its files."""
+    """Collects one segment's documents, in document-number order, and writes its files.
 
-    def __init__(self) -> None:
+    Folded bodies go to disk as they come; postings stay in memory until write().
+    """
+
+    def __init__(self, folder: Path, segment_id: str) -> None:
+        self.base = f"{folder / segment_id}"
         self.grams: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
         self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
-        self.texts: list[bytes] = []
+        self.text = open(f"{self.base}.qtxt", "wb")  # noqa: SIM115 - closed by write() or close()
+        self.text_offsets = array("Q", [0])
         self.days = array("i")
         self.lengths = array("I")
 
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
     def add(self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str]) -> None:
-        if docnum != len(self.texts):
-            raise ValueError(f"documents must come in order: got {docnum}, expected {len(self.texts)}")
+        if docnum != self.count:
+            raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
         t = folded_body + END
         grams = self.grams
         for gram in {t[i : i + 2] for i in range(len(t) - 1)}:
@@ -62,25 +76,47 @@ class SegmentWriter:
             post = words[word]
             post.append(docnum)
             post.append(n)
-        self.texts.append(folded_body.encode("utf-8"))
+        data = folded_body.encode("utf-8")
+        self.text.write(data)
+        self.text_offsets.append(self.text_offsets[-1] + len(data))
         self.days.append(day)
         self.lengths.append(len(body_words) + TITLE_WEIGHT * len(title_words))
 
-    def write(self, folder: Path, segment_id: str) -> None:
-        base = f"{folder / segment_id}"
+    def write(self) -> None:
+        base = self.base
+        self.close()
         items = sorted((_code(g), docs) for g, docs in self.grams.items())
         _write(f"{base}.qkey", array("Q", (k for k, _ in items)))
-        _write_parts(base, ".qoff", ".qpst", [docs for _, docs in items])
+        _write_parts(base, ".qoff", ".qpst", (_encode(docs) for _, docs in items))
         words = sorted(self.words)
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
-        _write_parts(base, ".qwof", ".qwdc", [self.words[w][0::2] for w in words])
-        with open(f"{base}.qwtf", "wb") as f:
-            for w in words:
-                f.write(array("H", (min(n, 65535) for n in self.words[w][1::2])).tobytes())
-        _write_parts(base, ".qtof", ".qtxt", self.texts)
+        _write_parts(base, ".qwof", ".qwdc", (_encode(self.words[w][0::2]) for w in words))
+        _write_parts(base, ".qwwo", ".qwtf", (_deflate(array("H", (min(n, 65535) for n in self.words[w][1::2]))) for w in words))
+        _write(f"{base}.qtof", self.text_offsets)
         _write(f"{base}.qday", self.days)
         _write(f"{base}.qlen", self.lengths)
+
+    def close(self) -> None:
+        self.text.close()
+
+
+def _deflate(arr: array[int]) -> bytes:
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate: no header per list
+    return packer.compress(arr.tobytes()) + packer.flush()
+
+
+def _encode(docs: array[int]) -> bytes:
+    """Sorted document numbers as deflated gaps: about a quarter of the raw size."""
+    gaps = array("I", docs[:1])
+    gaps.extend(map(sub, docs[1:], docs))
+    return _deflate(gaps)
+
+
+def _decode(data: bytes) -> array[int]:
+    gaps = array("I")
+    gaps.frombytes(zlib.decompress(data, wbits=-15))
+    return array("I", accumulate(gaps))
 
 
 def _write(path: str, arr: array[int]) -> None:
@@ -88,11 +124,11 @@ def _write(path: str, arr: array[int]) -> None:
         f.write(arr.tobytes())
 
 
-def _write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[array[int] | bytes]) -> None:
+def _write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[bytes]) -> None:
     offsets = array("Q", [0])
     with open(base + data_ext, "wb") as f:
         for part in parts:
-            f.write(part if isinstance(part, bytes) else part.tobytes())
+            f.write(part)
             offsets.append(offsets[-1] + len(part))
     _write(base + offsets_ext, offsets)
 
@@ -104,12 +140,10 @@ def _load(path: str, typecode: str) -> array[int]:
     return arr
 
 
-def _slice(path: str, typecode: str, start: int, end: int) -> array[int]:
-    arr = array(typecode)
+def _bytes(path: str, offsets: array[int], i: int) -> bytes:
     with open(path, "rb") as f:
-        f.seek(start * arr.itemsize)
-        arr.frombytes(f.read((end - start) * arr.itemsize))
-    return arr
+        f.seek(offsets[i])
+        return f.read(offsets[i + 1] - offsets[i])
 
 
 class SegmentReader:
@@ -129,8 +163,7 @@ class SegmentReader:
     # ---- substrings
 
     def _gram_docs(self, i: int) -> array[int]:
-        offsets = self._get(".qoff", "Q")
-        return _slice(self.base + ".qpst", "I", offsets[i], offsets[i + 1])
+        return _decode(_bytes(self.base + ".qpst", self._get(".qoff", "Q"), i))
 
     def _postings(self, code: int) -> array[int]:
         keys = self._get(".qkey", "Q")
@@ -194,9 +227,9 @@ class SegmentReader:
         i = bisect_left(vocabulary, word)
         if i == len(vocabulary) or vocabulary[i] != word:
             return array("I"), array("H")
-        offsets = self._get(".qwof", "Q")
-        start, end = offsets[i], offsets[i + 1]
-        return _slice(self.base + ".qwdc", "I", start, end), _slice(self.base + ".qwtf", "H", start, end)
+        weights = array("H")
+        weights.frombytes(zlib.decompress(_bytes(self.base + ".qwtf", self._get(".qwwo", "Q"), i), wbits=-15))
+        return _decode(_bytes(self.base + ".qwdc", self._get(".qwof", "Q"), i)), weights
 
     def with_prefix(self, prefix: str) -> set[int]:
         """Documents with a word (title or body) starting with `prefix`."""
@@ -204,8 +237,7 @@ class SegmentReader:
         found: set[int] = set()
         i = bisect_left(vocabulary, prefix)
         while i < len(vocabulary) and vocabulary[i].startswith(prefix):
-            offsets = self._get(".qwof", "Q")
-            found.update(_slice(self.base + ".qwdc", "I", offsets[i], offsets[i + 1]))
+            found.update(_decode(_bytes(self.base + ".qwdc", self._get(".qwof", "Q"), i)))
             i += 1
         return found
 

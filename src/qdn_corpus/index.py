@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
 STALE = "STALE"  # written by the background check when a raw file changed in place
@@ -455,8 +455,8 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
 
     # compound=False: opening a part of a compound segment copies it into memory (6 ms each)
     writer = SegmentWriter(open_dir(str(gen)), _lk=False, compound=False)
-    texts = fulltext.SegmentWriter()
     segment_id = writer.newsegment.segment_id()
+    texts = fulltext.SegmentWriter(gen, segment_id)
     try:
         for entry in todo:
             result = read(entry)
@@ -468,13 +468,15 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
                 result.encoding, segment_id if result.records else None,
             )
-        if not texts.texts:
+        if not texts.count:
+            texts.close()
             writer._close_segment()  # its files are not in the TOC: Whoosh deletes them
             return
         segment = writer._finalize_segment()
-        texts.write(gen, segment.segment_id())
+        texts.write()
         yield segment
     finally:
+        texts.close()
         # Not writer.cancel() or _finish(): they remove the temp folder the writers share.
         if not writer.perdocwriter.is_closed or not writer.fieldwriter.is_closed:
             writer._close_segment()

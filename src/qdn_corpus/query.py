@@ -387,7 +387,9 @@ class _View:
         return sorted(heapq.nsmallest(limit or len(docs), docs, key=keys.__getitem__), key=lambda d: (keys[d], d))
 
     def record(self, docnum: int) -> Record:
-        return Record.model_validate_json(self.searcher.stored_fields(docnum)["record"])
+        from qdn_corpus.schema import unpack
+
+        return unpack(self.searcher.stored_fields(docnum)["record"])
 
 
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
@@ -419,7 +421,9 @@ def get(ix: Any, prefix: str) -> Record:
         if len(ids) > 1:
             shown = ", ".join(ids[:5])
             raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
-        return Record.model_validate_json(results[0]["record"])
+        from qdn_corpus.schema import unpack
+
+        return unpack(results[0]["record"])
 
 
 # ---- snippets ------------------------------------------------------------------------------
