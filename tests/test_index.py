@@ -229,13 +229,13 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
     def broken(gen: Path, todo: list[object]) -> None:
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(index, "WORKERS", 2)
-    monkeypatch.setattr(index, "_write_segment", broken)
-    run = qdn("index", "--rebuild")
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "PARALLEL_BYTES", 0)
+        patch.setattr(index, "WORKERS", 2)
+        patch.setattr(index, "_write_segment", broken)
+        run = qdn("index", "--rebuild")
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr
-    monkeypatch.undo()
     assert ids(qdn) == before
 
 
