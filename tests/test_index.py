@@ -275,3 +275,9 @@ def test_a_file_overwritten_in_place_is_caught_by_the_background_check(qdn, data
     assert run.exit_code == 0 and "updating it" in run.stderr
     assert [h["file"] for h in run.jsonl()] == ["raw/001_412e36e966f0b5c0.txt"]
     assert not (live(data_dir).path / STALE).exists()  # type: ignore[union-attr]
+
+
+def test_verbose_index_describes_each_file(qdn) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("-v", "index")
+    assert run.exit_code == 0
+    assert "qdn: raw/000_79ec2d9e8d54e8d5.txt: stream, utf-8, 15 record(s)" in run.stderr

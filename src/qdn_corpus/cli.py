@@ -175,7 +175,7 @@ def _describe(result: Any) -> None:
     if result.skipped:
         print(f"qdn: {name}: skipped ({result.skipped})", file=sys.stderr)
     else:
-        print(f"qdn: {name}: {result.layout}, {result.encoding}, {len(result.records)} record(s)", file=sys.stderr)
+        print(f"qdn: {name}: {result.layout}, {result.encoding}, {result.record_count} record(s)", file=sys.stderr)
     for problem in result.problems:
         print(f"qdn: warning: {problem}", file=sys.stderr)
 

@@ -34,6 +34,10 @@ class FileResult:
     layout: str | None = None
     encoding: str | None = None
 
+    @property
+    def record_count(self) -> int:
+        return len(self.records)
+
 
 def display_name(path: Path, base: Path | None) -> str:
     """The file's name in records: relative to the data dir when inside it, with / separators."""

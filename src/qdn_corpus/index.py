@@ -228,6 +228,10 @@ class FileDone:
     encoding: str | None
     segment: str | None = None
 
+    @property
+    def record_count(self) -> int:
+        return len(self.ids)
+
 
 def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
