@@ -152,7 +152,8 @@ class SegmentReader:
     def __init__(self, folder: str, segment_id: str) -> None:
         self.base = os.path.join(folder, segment_id)
         self._cache: dict[str, object] = {}
-        self._found: dict[str, frozenset[int]] = {}
+        self._found: dict[str, frozenset[int]] = {}  # kept answers: a segment never changes
+        self._postings_of: dict[str, tuple[array[int], array[int]]] = {}
 
     def _get(self, ext: str, typecode: str) -> array[int]:
         arr = self._cache.get(ext)
@@ -223,6 +224,14 @@ class SegmentReader:
 
     def word_postings(self, word: str) -> tuple[array[int], array[int]]:
         """(document numbers, weights) of a word: its count, title occurrences counting 3."""
+        found = self._postings_of.get(word)
+        if found is None:
+            if len(self._postings_of) >= 256:
+                self._postings_of.pop(next(iter(self._postings_of)))
+            found = self._postings_of[word] = self._word_postings(word)
+        return found
+
+    def _word_postings(self, word: str) -> tuple[array[int], array[int]]:
         vocabulary = self._vocabulary()
         i = bisect_left(vocabulary, word)
         if i == len(vocabulary) or vocabulary[i] != word:

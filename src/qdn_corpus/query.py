@@ -98,8 +98,8 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
         for leaf, offset in reader.leaf_readers():
             local = self._local(_fulltext(leaf))
             if leaf.has_deletions():
-                local = {d for d in local if not leaf.is_deleted(d)}
-            out.update(d + offset for d in local) if offset else out.update(local)
+                local = set(local).difference(leaf.segment().deleted_docs())
+            out.update(map(offset.__add__, local)) if offset else out.update(local)
         return out
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
