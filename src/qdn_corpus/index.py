@@ -38,7 +38,7 @@ MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw 
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
 STALE = "STALE"  # written by the background check when a raw file changed in place
 CHECKED = "CHECKED"  # its mtime: when the background check last started
-CHECK_EVERY_SECONDS = 10.0
+CHECK_EVERY_SECONDS = 30.0
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -527,7 +527,7 @@ def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None)
 
 def check_later(data_dir: Path, current: Live) -> None:
     """Compare every raw file's size and mtime with the index in a detached process (at 80,000
-    files the stat walk alone takes 0.4 s, more than a search), at most every 10 s; a
+    files the stat walk alone takes 0.4 s, more than a search), at most every 30 s; a
     difference writes STALE, and the next search, list or show updates the index first."""
     marker = current.path / CHECKED
     try:
@@ -551,6 +551,7 @@ def check_later(data_dir: Path, current: Live) -> None:
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
             os.setsid()
+            os.nice(19)  # behind the searches it serves: the stat walk is not urgent
             if stale_files(data_dir, current):
                 (current.path / STALE).write_text("a raw file changed in place\n", "utf-8")
     finally:
