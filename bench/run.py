@@ -98,7 +98,6 @@ def main() -> None:
     results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
 
     from qdn_corpus.corpus import discover, read
-
     from qdn_corpus.normalize import fold
 
     # Documents that contain each phrase, by a plain scan: the answer the index must give.
