@@ -550,6 +550,7 @@ def check_later(data_dir: Path, current: Live) -> None:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
+            os.closerange(3, 1 << 16)  # pipes of the search (its tokeniser helper) stay theirs
             os.setsid()
             os.nice(19)  # behind the searches it serves: the stat walk is not urgent
             if stale_files(data_dir, current):

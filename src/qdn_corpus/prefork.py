@@ -28,9 +28,9 @@ class Tokenizer:
 
                 analysis.cut("预热")  # loads the dictionary while the parent works
                 with os.fdopen(query_r, encoding="utf-8") as f:
-                    query = f.read()
-                if query:
-                    answer = analysis.tokens_for_query(query)
+                    line = f.readline()  # one JSON line: not EOF, which a forked grandchild could hold off
+                if line:
+                    answer = analysis.tokens_for_query(json.loads(line))
                     with os.fdopen(answer_w, "w", encoding="utf-8") as out:
                         json.dump(answer, out, ensure_ascii=False)
             finally:
@@ -46,7 +46,7 @@ class Tokenizer:
         pid, self.pid = self.pid, 0
         try:
             with os.fdopen(self.query_w, "w", encoding="utf-8") as f:
-                f.write(query)
+                f.write(json.dumps(query) + "\n")
             with os.fdopen(self.answer_r, encoding="utf-8") as f:
                 data = f.read()
             os.waitpid(pid, 0)
