@@ -256,3 +256,27 @@ def test_every_command_has_help_with_an_example(qdn) -> None:  # type: ignore[no
 def test_schema_lists_the_fields(qdn) -> None:  # type: ignore[no-untyped-def]
     schema = json.loads(qdn("schema").stdout)
     assert {"id", "title", "date", "region", "body", "outline", "file", "offset", "score", "snippets"} <= set(schema["properties"])
+
+
+@pytest.mark.parametrize("query", ["承诺兑现", "营商环境 招商引资", '"商环境"', "title:招商 OR 2011-2020年", "招商* -疫情"])
+def test_the_qdn_command_answers_as_the_library_does(qdn, data_dir: Path, query: str) -> None:  # type: ignore[no-untyped-def]
+    """`qdn` itself (its entry point forks the tokeniser helper) gives what the in-process CLI gives."""
+    import os
+    import subprocess
+    import sys
+
+    expected = qdn("search", query, "--limit", "50")
+    env = {**os.environ, "QDN_DATA_DIR": str(data_dir)}
+    run = subprocess.run([sys.executable, "-m", "qdn_corpus", "search", query, "--limit", "50", "--format", "jsonl"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == expected.exit_code
+    assert run.stdout == expected.stdout
+
+
+def test_posting_lists_survive_compression() -> None:
+    from array import array
+
+    from qdn_corpus.fulltext import _decode, _encode
+
+    for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
+        assert list(_decode(_encode(array("I", docs)))) == docs
