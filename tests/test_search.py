@@ -151,9 +151,11 @@ def test_other_filters(qdn) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sort_by_date(qdn) -> None:  # type: ignore[no-untyped-def]
-    dates = [h["date"] for h in qdn("search", "招商", "--sort", "-date", "--limit", "100").jsonl()]
-    dated = [d for d in dates if d]
+    hits = qdn("search", "招商", "--sort", "-date", "--limit", "100").jsonl()
+    dated = [h["date"] for h in hits if h["date"]]
     assert dated == sorted(dated, reverse=True)
+    by_relevance = {h["id"]: h["score"] for h in qdn("search", "招商", "--limit", "100").jsonl()}
+    assert {h["id"]: h["score"] for h in hits} == by_relevance  # the same scores, in date order
 
 
 def test_formats(qdn) -> None:  # type: ignore[no-untyped-def]
