@@ -307,6 +307,7 @@ def search(ix: Any, p: Plan) -> Results:
 
 
 EXACT_BONUS = 50.0
+_NATIVE: dict[tuple[Any, ...], frozenset[int]] = {}
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
 
@@ -346,7 +347,18 @@ class _View:
             return self.live() - self.docs(query.query)
         if isinstance(query, wq.Every):
             return set(self.live())
-        return set(self.searcher.docs_for_query(query))
+        return set(self._native(query))
+
+    def _native(self, query: Any) -> frozenset[int]:
+        """A Whoosh query's documents, kept while the index is unchanged (the key holds each
+        segment's id and deletion count): title phrases cost milliseconds each."""
+        key = (tuple((leaf.segment().segment_id(), leaf.segment().deleted_count()) for leaf, _, _ in self.leaves), query)
+        found = _NATIVE.get(key)
+        if found is None:
+            if len(_NATIVE) >= 256:
+                _NATIVE.pop(next(iter(_NATIVE)))
+            found = _NATIVE[key] = frozenset(self.searcher.docs_for_query(query))
+        return found
 
     def scores(self, docs: set[int], words: list[str]) -> dict[int, float]:
         """BM25 of each matching document for the query's words (0.0 without any)."""
