@@ -1,11 +1,13 @@
-"""The Whoosh index: schema, build and incremental update, freshness, opening. The only writer
-of `<data-dir>/index/`.
+"""The index: build and incremental update (in worker processes), freshness, opening. The
+only writer of `<data-dir>/index/`; schema.py says what Whoosh holds, fulltext.py the rest.
 
-Layout: `index/CURRENT` names the live generation folder (`gen-…`), which holds Whoosh's files
-and `manifest.json` (what each raw file looked like when indexed, and its record ids). A full
-build writes a new generation and switches CURRENT with an atomic rename, so a reader never sees
-half an index; an incremental update relies on Whoosh's own atomic table of contents, and the
-manifest records which Whoosh generation it describes, so a crash between the two is detected.
+Layout: `index/CURRENT` names the live generation folder (`gen-…`), which holds Whoosh's files,
+the full-text files of each segment, `manifest.json` (the raw folders' mtimes and the Whoosh
+generation it describes) and `files.json` (each raw file's size, mtime, record ids, segment).
+A full build writes a new generation and switches CURRENT with an atomic rename, so a reader
+never sees half an index; an incremental update relies on Whoosh's own atomic table of
+contents, and the manifest records which Whoosh generation it describes, so a crash between
+the two is detected.
 """
 
 from __future__ import annotations
