@@ -23,8 +23,8 @@ import regex
 
 from qdn_corpus.normalize import fold
 
-# Appended to a title, source or number before its bigrams are taken, so that a one-character
-# query is a prefix query on the bigram field. A private-use char never typed in a query.
+# Appended to a text before its bigrams are taken, so that its last character starts a bigram
+# too and a one-character query is a prefix query. A private-use char never typed in a query.
 END = "\ue000"
 
 _HAN = regex.compile(r"[\u4E00-\u9FD5]")

@@ -33,7 +33,8 @@ from itertools import accumulate
 from operator import sub
 from pathlib import Path
 
-END = "\ue000"  # ends every body, so each character starts a bigram
+from qdn_corpus.analysis import END  # ends every body too, so each character starts a bigram
+
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 
