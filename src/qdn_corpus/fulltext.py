@@ -141,12 +141,6 @@ def _load(path: str, typecode: str) -> array[int]:
     return arr
 
 
-def _bytes(path: str, offsets: array[int], i: int) -> bytes:
-    with open(path, "rb") as f:
-        f.seek(offsets[i])
-        return f.read(offsets[i + 1] - offsets[i])
-
-
 class SegmentReader:
     """One segment's files, each loaded on first use."""
 
@@ -162,10 +156,23 @@ class SegmentReader:
             arr = self._cache[ext] = _load(self.base + ext, typecode)
         return arr  # type: ignore[return-value]
 
+    def _map(self, ext: str) -> mmap.mmap | bytes:
+        """A data file, memory-mapped once (a one-character query reads hundreds of lists)."""
+        data = self._cache.get(ext)
+        if data is None:
+            with open(self.base + ext, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                data = self._cache[ext] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        return data  # type: ignore[return-value]
+
+    def _part(self, data_ext: str, offsets_ext: str, i: int) -> bytes:
+        offsets = self._get(offsets_ext, "Q")
+        return self._map(data_ext)[offsets[i] : offsets[i + 1]]
+
     # ---- substrings
 
     def _gram_docs(self, i: int) -> array[int]:
-        return _decode(_bytes(self.base + ".qpst", self._get(".qoff", "Q"), i))
+        return _decode(self._part(".qpst", ".qoff", i))
 
     def _postings(self, code: int) -> array[int]:
         keys = self._get(".qkey", "Q")
@@ -200,18 +207,10 @@ class SegmentReader:
                 break
             found.intersection_update(docs)
         if len(needle) > 2 and found:
-            texts, offsets = self._texts()
+            texts, offsets = self._map(".qtxt"), self._get(".qtof", "Q")
             b = needle.encode("utf-8")
             found = {d for d in found if texts.find(b, offsets[d], offsets[d + 1]) >= 0}
         return found
-
-    def _texts(self) -> tuple[mmap.mmap | bytes, array[int]]:
-        texts = self._cache.get(".qtxt")
-        if texts is None:
-            with open(self.base + ".qtxt", "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                texts = self._cache[".qtxt"] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-        return texts, self._get(".qtof", "Q")  # type: ignore[return-value]
 
     # ---- words
 
@@ -238,8 +237,8 @@ class SegmentReader:
         if i == len(vocabulary) or vocabulary[i] != word:
             return array("I"), array("H")
         weights = array("H")
-        weights.frombytes(zlib.decompress(_bytes(self.base + ".qwtf", self._get(".qwwo", "Q"), i), wbits=-15))
-        return _decode(_bytes(self.base + ".qwdc", self._get(".qwof", "Q"), i)), weights
+        weights.frombytes(zlib.decompress(self._part(".qwtf", ".qwwo", i), wbits=-15))
+        return _decode(self._part(".qwdc", ".qwof", i)), weights
 
     def with_prefix(self, prefix: str) -> set[int]:
         """Documents with a word (title or body) starting with `prefix`."""
@@ -247,7 +246,7 @@ class SegmentReader:
         found: set[int] = set()
         i = bisect_left(vocabulary, prefix)
         while i < len(vocabulary) and vocabulary[i].startswith(prefix):
-            found.update(_decode(_bytes(self.base + ".qwdc", self._get(".qwof", "Q"), i)))
+            found.update(_decode(self._part(".qwdc", ".qwof", i)))
             i += 1
         return found
 
