@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import regex
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
 
 from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import NotFoundError, QuerySyntaxError, UsageError
@@ -34,12 +33,18 @@ class _Compiled:
     highlights: list[tuple[str, bool]] = field(default_factory=list)  # folded text, is_prefix
 
 
-def _substring(text: str, fields: tuple[str, ...]) -> Any:
-    """Records whose folded field text contains `text`: for the body, the companion files'
-    bigram sets and a check of the text; for short fields, a Whoosh phrase over bigrams."""
+def _searchable(text: str) -> str:
+    """The folded text to look for; an error when nothing is left (a query of spaces)."""
     t = fold(text).strip()
     if not t:
         raise QuerySyntaxError(f"nothing to search for in {text!r}")
+    return t
+
+
+def _substring(text: str, fields: tuple[str, ...]) -> Any:
+    """Records whose folded field text contains `text`: for the body, the companion files'
+    bigram sets and a check of the text; for short fields, a Whoosh phrase over bigrams."""
+    t = _searchable(text)
     parts = []
     for name in fields:
         if name == "body":
@@ -64,9 +69,9 @@ def _fulltext(leaf: Any) -> Any:
 
 
 class _SegmentSet(wq.Query):  # type: ignore[misc]
-    """A leaf query answered per segment from its companion files (grams.py)."""
-
-    boost = 1.0
+    """A leaf query answered per segment from its full-text files (fulltext.py). A Whoosh Query
+    only so that wq.And/Or/Not accept it: Whoosh never runs it, _View.docs takes these leaves
+    before Whoosh would."""
 
     def __init__(self, *key: Any) -> None:
         self.key = key
@@ -83,15 +88,6 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
     def __repr__(self) -> str:
         return f"{type(self).__name__}{self.key!r}"
 
-    def is_leaf(self) -> bool:
-        return True
-
-    def estimate_size(self, ixreader: Any) -> int:
-        return int(ixreader.doc_count_all())
-
-    def estimate_min_size(self, ixreader: Any) -> int:
-        return 0
-
     def docset(self, reader: Any) -> set[int]:
         """Live documents (global numbers) of `reader` that match."""
         out: set[int] = set()
@@ -101,10 +97,6 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
                 local = set(local).difference(leaf.segment().deleted_docs())
             out.update(map(offset.__add__, local)) if offset else out.update(local)
         return out
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        docs = self.docset(searcher.reader())
-        return ListMatcher(sorted(docs), all_weights=self.boost) if docs else NullMatcher()
 
 
 class BodyContains(_SegmentSet):
@@ -266,8 +258,8 @@ def check(text: str, filters: Filters, limit: int | None) -> None:
             walk(node.child)
         elif node.field == "date":
             date_query(node.text)
-        elif (node.field is None or node.field in _SUBSTRING_FIELDS) and not fold(node.text).strip():
-            raise QuerySyntaxError(f"nothing to search for in {node.text!r}")
+        elif node.field is None or node.field in _SUBSTRING_FIELDS:
+            _searchable(node.text)
 
     walk(parse_query(text))
 
