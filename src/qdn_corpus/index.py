@@ -267,8 +267,9 @@ def _update(
         create_in(str(gen), schema())
     else:
         gen = current.path
-        todo += _compaction(open_dir(str(gen)), files, {e.name for e in todo}, entries)
     ix = open_dir(str(gen))
+    if current is not None:
+        todo += _compaction(ix, files, {e.name for e in todo}, entries)
     writer = ix.writer()  # holds Whoosh's lock, deletes old documents, commits the segments
     try:
         for name in gone:

@@ -391,9 +391,7 @@ class _View:
         return sorted(heapq.nsmallest(limit or len(docs), docs, key=keys.__getitem__), key=lambda d: (keys[d], d))
 
     def record(self, docnum: int) -> Record:
-        from qdn_corpus.schema import unpack
-
-        return unpack(self.searcher.stored_fields(docnum)["record"])
+        return Record.model_validate_json(self.searcher.stored_fields(docnum)["record"])
 
 
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
@@ -425,9 +423,7 @@ def get(ix: Any, prefix: str) -> Record:
         if len(ids) > 1:
             shown = ", ".join(ids[:5])
             raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
-        from qdn_corpus.schema import unpack
-
-        return unpack(results[0]["record"])
+        return Record.model_validate_json(results[0]["record"])
 
 
 # ---- snippets ------------------------------------------------------------------------------

@@ -50,16 +50,6 @@ def schema() -> Any:
     )
 
 
-def pack(record: Record) -> str:
-    """The stored form of a record: its JSON (Whoosh compresses stored blocks itself; deflating
-    here too made them a third larger)."""
-    return record.model_dump_json()
-
-
-def unpack(stored: str) -> Record:
-    return Record.model_validate_json(stored)
-
-
 def document_fields(record: Record) -> dict[str, Any]:
     """The Whoosh fields of a record, tokens computed here (so it runs in a worker).
 
@@ -67,7 +57,9 @@ def document_fields(record: Record) -> dict[str, Any]:
     """
     from qdn_corpus.analysis import bigrams
 
-    fields: dict[str, Any] = {"id": record.id, "file": record.file, "record": pack(record)}
+    # The record's JSON as is: Whoosh compresses stored blocks itself (deflating here too made
+    # them a third larger).
+    fields: dict[str, Any] = {"id": record.id, "file": record.file, "record": record.model_dump_json()}
     if record.title:
         fields["title_g"] = bigrams(record.title)
     names = " ".join(dict.fromkeys(n for n in (record.source, record.issuer) if n))
