@@ -110,6 +110,8 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="Province, prefe
 CategoryOpt = Annotated[str | None, typer.Option("--category", help="Stream category, e.g. 政策解读.")]
 DocTypeOpt = Annotated[str | None, typer.Option("--doc-type", help="Document type: 通知, 意见, 报告, 总结, 解读 …")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Text in the source or issuer, e.g. 投资促进局.")]
+SiteOpt = Annotated[str | None, typer.Option("--site", help="Text in the site's name or host, e.g. 黔东南州人民政府 or qdn.gov.cn.")]
+IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Text in an issuing body (发文机关), e.g. 财政部.")]
 SortOpt = Annotated[str | None, typer.Option("--sort", help="relevance | date | -date (newest first).")]
 
 _FORMATS = ("table", "json", "jsonl", "csv")
@@ -264,6 +266,8 @@ def search(
     category: CategoryOpt = None,
     doc_type: DocTypeOpt = None,
     source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
     limit: LimitOpt = 20,
     sort: SortOpt = None,
     format: FormatOpt = None,
@@ -271,7 +275,8 @@ def search(
     """Find the records that match a query, best first, with the matched passages.
 
     Unquoted words must all occur (in any order); a "quoted phrase" must occur exactly. Fields:
-    title:, body:, source:, number:, region:, category:, type:, date:2022-11, date:2021..2022.
+    title:, body:, source:, issuer:, site:, number:, region:, category:, type:, date:2022-11,
+    date:2021..2022.
 
     Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
     """
@@ -284,7 +289,7 @@ def search(
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "relevance")
-    filters = Filters(since, until, region, category, doc_type, source)
+    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
     check(query, filters, limit)  # mistakes are reported before any indexing
     ix = _open_index(state)
     helper.cut(query)
@@ -306,11 +311,14 @@ def list_(
     category: CategoryOpt = None,
     doc_type: DocTypeOpt = None,
     source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
     limit: LimitOpt = None,
     sort: SortOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List records, newest first (undated last), filtered by date, region, category, type, source.
+    """List records, newest first (undated last), filtered by date, region, category, type,
+    source, site or issuer.
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
@@ -320,7 +328,7 @@ def list_(
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "-date")
     check_limit(limit)
-    filter_query = Filters(since, until, region, category, doc_type, source).query()
+    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
     results = list_records(_open_index(state), filter_query, limit=limit, sort=order)
     write_items(results.items, fmt, sys.stdout)
     raise typer.Exit(0 if results.items else 1)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from qdn_corpus.errors import NotFoundError
 from qdn_corpus.models import Problem, Record
+from qdn_corpus.formats import Hints, extract
 from qdn_corpus.normalize import decode
 from qdn_corpus.parsing import parse_text
 
@@ -23,6 +27,19 @@ class FileEntry:
     size: int = 0
     mtime_ns: int = 0
     problem: str | None = None  # why it cannot be read at all (permissions, symlink loop)
+    sidecar: str | None = None  # NAME.metadata.json / NAME.json a crawler wrote beside the file
+
+    @property
+    def sidecar_url(self) -> str | None:
+        """The `url` of the crawler's sidecar, when there is one that says it."""
+        if not self.sidecar:
+            return None
+        try:
+            data = json.loads(Path(self.sidecar).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        url = data.get("url") if isinstance(data, dict) else None
+        return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
 
 @dataclass
@@ -33,6 +50,7 @@ class FileResult:
     skipped: str | None = None
     layout: str | None = None
     encoding: str | None = None
+    format: str | None = None
 
     @property
     def record_count(self) -> int:
@@ -106,8 +124,10 @@ def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
     except OSError as exc:
         yield FileEntry(folder, prefix.rstrip("/") or folder.as_posix(), problem=_os_reason(exc))
         return
+    names = {c.name for c in children}
+    sidecars = {c.name: owner for c in children if (owner := _sidecar_owner(c.name, names))}
     for child in children:
-        if child.name.startswith("."):
+        if child.name.startswith(".") or child.name in sidecars:
             continue
         path, name = child.path, prefix + child.name
         try:
@@ -121,7 +141,25 @@ def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
         except OSError as exc:
             yield FileEntry(path, name, problem=_os_reason(exc))
             continue
-        yield FileEntry(path, name, st.st_size, st.st_mtime_ns, _irregular(st.st_mode))
+        entry = FileEntry(path, name, st.st_size, st.st_mtime_ns, _irregular(st.st_mode))
+        for side in (child.name + ".metadata.json", child.name + ".json"):
+            if side in sidecars:
+                # A changed sidecar re-reads its file: its size and mtime count as the file's.
+                entry.sidecar = os.path.join(folder, side)
+                with contextlib.suppress(OSError):
+                    sst = os.stat(entry.sidecar)
+                    entry.size += sst.st_size
+                    entry.mtime_ns = max(entry.mtime_ns, sst.st_mtime_ns)
+                break
+        yield entry
+
+
+def _sidecar_owner(name: str, names: set[str]) -> str | None:
+    """The file a crawler's sidecar describes: X.metadata.json or X.json beside X."""
+    for suffix in (".metadata.json", ".json"):
+        if name.endswith(suffix) and (owner := name[: -len(suffix)]) in names and owner != name:
+            return owner
+    return None
 
 
 def read(entry: FileEntry) -> FileResult:
@@ -139,14 +177,29 @@ def read(entry: FileEntry) -> FileResult:
     except OSError as exc:
         result.skipped = _os_reason(exc)
         return result
-    decoded = decode(data)
-    if decoded.text is None:
-        result.skipped = decoded.skip_reason
+    if not data.strip():
+        result.skipped = "empty or whitespace only"
         return result
-    result.encoding = decoded.encoding
-    for offset, message in decoded.warnings:
+    extracted = extract(entry.name, data)
+    result.format = extracted.format
+    if extracted.format == "text" and extracted.skip_reason is None:
+        decoded = decode(data)
+        extracted.text, extracted.encoding, extracted.warnings = decoded.text, decoded.encoding, decoded.warnings
+        extracted.skip_reason = decoded.skip_reason
+    if extracted.text is None:
+        result.skipped = extracted.skip_reason or "no text"
+        return result
+    result.encoding = extracted.encoding
+    for offset, message in extracted.warnings:
         result.problems.append(Problem(file=entry.name, offset=offset, message=message))
-    parsed = parse_text(decoded.text, entry.name)
+    hints = extracted.hints if extracted.format != "text" else None
+    if entry.sidecar_url and hints is None:
+        hints = Hints()
+    if hints is not None and entry.sidecar_url:
+        hints.url = hints.url or entry.sidecar_url
+        if hints.attachments and hints.url:
+            hints.attachments = [a.model_copy(update={"url": urljoin(hints.url, a.url)}) for a in hints.attachments]
+    parsed = parse_text(extracted.text, entry.name, extracted.format, hints)
     result.records = parsed.records
     result.problems.extend(parsed.problems)
     result.layout = parsed.layout

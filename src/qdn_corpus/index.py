@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import fcntl
 import json
 import os
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
+LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
 STALE = "STALE"  # written by the background check when a raw file changed in place
 CHECKED = "CHECKED"  # its mtime: when the background check last started
@@ -111,35 +113,16 @@ _TOC_RE = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def stale_files(data_dir: Path, current: Live) -> bool:
-    """True when the raw files differ from what the index saw: a stat walk, no reading and
-    no per-file objects. Names and rules are discover()'s."""
+    """True when the raw files differ from what the index saw: a stat walk with discover()'s
+    names and rules (hidden files, sidecars), no reading."""
+    from qdn_corpus.corpus import discover
+
     known = {n: [v["size"], v["mtime_ns"]] for n, v in _files(current).items()}
     seen = 0
-    stack = [(str(data_dir / "raw"), "raw/")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                children = list(it)
-        except OSError:
+    for entry in discover([data_dir / "raw"], base=data_dir):
+        seen += 1
+        if known.get(entry.name) != [entry.size, entry.mtime_ns]:
             return True
-        for child in children:
-            if child.name.startswith("."):
-                continue
-            try:
-                if child.is_dir(follow_symlinks=False):
-                    stack.append((child.path, prefix + child.name + "/"))
-                    continue
-                seen += 1
-                if child.is_symlink() and os.path.isdir(child.path):
-                    now = [0, 0]
-                else:
-                    st = child.stat()
-                    now = [st.st_size, st.st_mtime_ns]
-            except OSError:
-                now = [0, 0]
-            if known.get(prefix + child.name) != now:
-                return True
     return seen != len(known)
 
 
@@ -229,6 +212,8 @@ class FileDone:
     layout: str | None
     encoding: str | None
     segment: str | None = None
+    urls: list[str] = field(default_factory=list)
+    format: str | None = None
 
     @property
     def record_count(self) -> int:
@@ -285,6 +270,7 @@ def _update(
                 files[item.entry.name] = {
                     "name": item.entry.name, "size": item.entry.size, "mtime_ns": item.entry.mtime_ns,
                     "ids": item.ids, "skipped": item.skipped, "segment": item.segment,
+                    "urls": item.urls, "format": item.format,
                 }
                 if progress:
                     progress(done, len(todo), item)
@@ -300,6 +286,7 @@ def _update(
             shutil.rmtree(gen, ignore_errors=True)
         raise
     _write_json(gen / FILES, files)
+    _write_json(gen / LINKS, _links(files))
     _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "folders": folders})
     with contextlib.suppress(OSError):
         (gen / STALE).unlink()
@@ -308,6 +295,34 @@ def _update(
     report.records = sum(len(v["ids"]) for v in files.values())
     report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
     return report
+
+
+def _links(files: dict[str, Any]) -> dict[str, str]:
+    """What attachment links resolve to: each file's URL (its page's meta, its sidecar) and
+    the names of the files that can be attachments (a link's relative path, as wget saves)."""
+    from qdn_corpus.formats.html import ATTACHMENT_EXTS
+
+    links: dict[str, str] = {}
+    for name, v in files.items():
+        if v.get("format") not in (None, "text", "html") or name.lower().endswith(ATTACHMENT_EXTS):
+            links[name] = name
+        for url in v.get("urls") or []:
+            links.setdefault(url, name)
+    return links
+
+
+def links_of(ix: Any) -> dict[str, str]:
+    """The attachment link map of an open index (written with it, read once per process)."""
+    return _read_links(str(ix.storage.folder))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_links(folder: str) -> dict[str, str]:
+    try:
+        data = json.loads((Path(folder) / LINKS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _files(current: Live) -> dict[str, Any]:
@@ -474,6 +489,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
                 result.encoding, segment_id if result.records else None,
+                [r.url for r in result.records if r.url] or ([u] if (u := entry.sidecar_url) else []), result.format,
             )
         if not texts.count:
             texts.close()

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-DateSource = Literal["stream", "header", "signature", "text"]
+DateSource = Literal["meta", "stream", "header", "signature", "text"]
+Format = Literal["text", "html", "docx", "pdf", "doc", "wps", "ofd"]
 
 
 class _Model(BaseModel):
@@ -34,6 +35,14 @@ class Heading(_Model):
     offset: int
 
 
+class Attachment(_Model):
+    """A document the page links to: its link text, its URL, and its file when it is in the corpus."""
+
+    name: str
+    url: str
+    file: str | None = None
+
+
 class Record(_Model):
     """One document (or one item of a dated stream); the JSON contract of every command."""
 
@@ -47,7 +56,16 @@ class Record(_Model):
     source: str | None = None
     issuer: str | None = None
     addressee: str | None = None
+    issuers: list[str] = []
     doc_number: str | None = None
+    written_date: dt.date | None = None
+    index_no: str | None = None
+    topic: str | None = None
+    validity: str | None = None
+    url: str | None = None
+    site: str | None = None
+    attachments: list[Attachment] = []
+    format: Format = "text"
     meta: dict[str, str | None] = {}
     body: str = ""
     outline: list[Heading] = []

@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import NotFoundError, QuerySyntaxError, UsageError
+from qdn_corpus.index import links_of
 from qdn_corpus.models import Hit, Record, Snippet
 from qdn_corpus.normalize import fold
 from qdn_corpus.querylang import Bool, Node, Not, parse_query
@@ -124,7 +125,10 @@ class DateIn(_SegmentSet):
 
 
 _TEXT_FIELDS = ("body", "title_g")
-_SUBSTRING_FIELDS = {"title": ("title_g",), "body": ("body",), "source": ("source_g",), "number": ("number_g",)}
+_SUBSTRING_FIELDS = {
+    "title": ("title_g",), "body": ("body",), "source": ("source_g",), "number": ("number_g",),
+    "issuer": ("issuer_g",), "site": ("site_g",),
+}
 
 
 def _compile(node: Node) -> _Compiled:
@@ -198,6 +202,8 @@ class Filters:
     category: str | None = None
     doc_type: str | None = None
     source: str | None = None
+    site: str | None = None
+    issuer: str | None = None
 
     def query(self) -> Any:
 
@@ -216,6 +222,10 @@ class Filters:
             parts.append(wq.Term("doc_type", self.doc_type))
         if self.source:
             parts.append(_substring(self.source, ("source_g",)))
+        if self.site:
+            parts.append(_substring(self.site, ("site_g",)))
+        if self.issuer:
+            parts.append(_substring(self.issuer, ("issuer_g",)))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -277,7 +287,7 @@ def search(ix: Any, p: Plan) -> Results:
     Matching is set algebra over document numbers; only the page shown is read from Whoosh.
     """
     with ix.searcher() as searcher:
-        view = _View(searcher)
+        view = _View(searcher, links_of(ix))
         docs = view.docs(p.match)
         if p.filter is not None and docs:
             docs &= view.docs(p.filter)
@@ -306,11 +316,12 @@ K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 class _View:
     """One searcher's documents: set algebra, BM25 and date order over global numbers."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, links: dict[str, str]) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves = [(leaf, offset, _fulltext(leaf)) for leaf, offset in self.reader.leaf_readers()]
         self._live: set[int] | None = None
+        self.links = links  # attachment URL or path -> file (index.links_of)
 
     def live(self) -> set[int]:
         if self._live is None:
@@ -391,14 +402,42 @@ class _View:
         return sorted(heapq.nsmallest(limit or len(docs), docs, key=keys.__getitem__), key=lambda d: (keys[d], d))
 
     def record(self, docnum: int) -> Record:
-        return Record.model_validate_json(self.searcher.stored_fields(docnum)["record"])
+        return resolve_attachments(Record.model_validate_json(self.searcher.stored_fields(docnum)["record"]), self.links)
+
+
+def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
+    """Set each attachment's `file` when the linked document is in the corpus: by its URL (a
+    page's meta, a sidecar), or by the path the link names relative to the page's file, as
+    wget mirrors a site (the URL's path relative to the page's URL)."""
+    if not record.attachments or not links:
+        return record
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    here = posixpath.dirname(record.file)
+    page = urlsplit(record.url) if record.url else None
+    out = []
+    for att in record.attachments:
+        target = links.get(att.url)
+        if target is None:
+            link = urlsplit(att.url)
+            if not link.scheme:
+                rel = unquote(link.path)
+            elif page is not None and link.netloc == page.netloc:
+                rel = posixpath.relpath(unquote(link.path), posixpath.dirname(unquote(page.path)) or "/")
+            else:
+                rel = None
+            if rel:
+                target = links.get(posixpath.normpath(posixpath.join(here, rel)))
+        out.append(att.model_copy(update={"file": target}))
+    return record.model_copy(update={"attachments": out})
 
 
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
     """All records matching the filter (from Filters.query), newest first; undated last."""
     check_limit(limit)
     with ix.searcher() as searcher:
-        view = _View(searcher)
+        view = _View(searcher, links_of(ix))
         docs = view.docs(filter) if filter is not None else set(view.live())
         page = view.by_date(docs, "-date" if sort == "relevance" else sort, limit)
         return Results([view.record(d) for d in page], len(docs))
@@ -423,7 +462,7 @@ def get(ix: Any, prefix: str) -> Record:
         if len(ids) > 1:
             shown = ", ".join(ids[:5])
             raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
-        return Record.model_validate_json(results[0]["record"])
+        return resolve_attachments(Record.model_validate_json(results[0]["record"]), links_of(ix))
 
 
 # ---- snippets ------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ import regex
 from qdn_corpus.errors import QuerySyntaxError
 
 MAX_QUERY = 2000
-FIELDS = ("title", "body", "source", "number", "region", "category", "type", "date", "file")
-_FIELD_ALIASES = {"doc_type": "type", "doc_number": "number", "issuer": "source"}
+FIELDS = ("title", "body", "source", "issuer", "site", "number", "region", "category", "type", "date", "file")
+_FIELD_ALIASES = {"doc_type": "type", "doc_number": "number"}
 
 
 # ---- the query language --------------------------------------------------------------------

@@ -42,12 +42,22 @@ def schema() -> Any:
         title_g=Tokens(phrase=True),
         source_g=Tokens(phrase=True),
         number_g=Tokens(phrase=True),
+        site_g=Tokens(phrase=True),
+        issuer_g=Tokens(phrase=True),
         date=ID(sortable=True),
         region=KEYWORD(scorable=False),
         hasdate=ID(sortable=True),
         category=ID,
         doc_type=ID,
     )
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname
 
 
 def document_fields(record: Record) -> dict[str, Any]:
@@ -67,6 +77,11 @@ def document_fields(record: Record) -> dict[str, Any]:
         fields["source_g"] = bigrams(names)
     if record.doc_number:
         fields["number_g"] = bigrams(record.doc_number)
+    if record.issuers or record.issuer:
+        fields["issuer_g"] = bigrams(" ".join(record.issuers) or record.issuer or "")
+    site = " ".join(dict.fromkeys(s for s in (record.site, _host(record.url)) if s))
+    if site:
+        fields["site_g"] = bigrams(site)
     if record.date:
         fields["date"] = record.date.isoformat()
     fields["hasdate"] = "0" if record.date else "1"  # sorts undated records last

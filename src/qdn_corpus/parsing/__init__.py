@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from qdn_corpus.models import Problem, Record, Region
+import regex
+
+from qdn_corpus.formats import Hints
+from qdn_corpus.models import Format, Problem, Record, Region
 from qdn_corpus.parsing import stream
 from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, parse_document
-from qdn_corpus.parsing.fields import doc_type, make_date, normalise_doc_number, outline
+from qdn_corpus.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.parsing.regions import parse_region, province_from_text, region_from_names
 
 
@@ -29,48 +32,94 @@ def record_id(file: str, ordinal: int) -> str:
     return hashlib.sha1(f"{file}\n{ordinal}".encode()).hexdigest()[:16]
 
 
-def parse_text(text: str, file: str) -> ParseResult:
-    """Parse one decoded file: a dated stream gives many records, anything else one."""
-    if stream.is_stream(text):
+def parse_text(text: str, file: str, fmt: Format = "text", hints: Hints | None = None) -> ParseResult:
+    """Parse one file's text: a dated stream gives many records, anything else one.
+
+    Every format comes here: `hints` are what the format knew beyond the text (a page's meta
+    tags and 信息公开 block) and win over what the layout rules find in the text. Only plain
+    text can be a stream.
+    """
+    if fmt == "text" and hints is None and stream.is_stream(text):
         return _parse_stream(text, file)
     result = ParseResult()
-    record = _document_record(text, file, 0, 0, result)
+    record = _document_record(text, file, 0, 0, result, fmt, hints or Hints())
     if record is not None:
         result.records.append(record)
     return result
 
 
+_WRITTEN_LABELS = ("成文日期", "生成日期", "印发日期", "发文日期")
+_PUBLISHED_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间", "更新时间")
+_ISSUER_LABELS = ("发文机关", "发布机构", "公开主体", "发布单位")
+_NAME_SPLIT_RE = regex.compile(r"[\s、，,；;]+")
+
+
+def _label(meta: dict[str, str | None], labels: tuple[str, ...]) -> str | None:
+    return next((v for k in labels if (v := meta.get(k))), None)
+
+
+def _names(text: str | None) -> list[str]:
+    """Joint issuers: 发展改革委 财政部 … or 自然资源部、中国银行保险监督管理委员会."""
+    if not text:
+        return []
+    return [n for n in _NAME_SPLIT_RE.split(text.strip()) if len(n) >= 2]
+
+
 def _document_record(
-    text: str, file: str, base: int, ordinal: int, result: ParseResult
+    text: str, file: str, base: int, ordinal: int, result: ParseResult, fmt: Format = "text", hints: Hints | None = None
 ) -> Record | None:
-    parts = parse_document(text)
+    hints = hints or Hints()
+    parts = parse_document(text, hints.title)
     if not parts.body and not parts.title and not parts.consumed:
         return None
     result.consumed.extend(parts.consumed)
+    meta = {**parts.meta, **{k: v for k, v in hints.meta.items() if v or k not in parts.meta}}
     date, date_source = parts.date()
-    issuer = parts.issuer()
-    source = parts.first(SOURCE_LABELS) or issuer
-    number_text = parts.first(NUMBER_LABELS) or parts.doc_number_line
+    for written, source_kind in ((hints.date, hints.date_source), (_label(hints.meta, _PUBLISHED_LABELS), "header")):
+        found = find_date(written) if written else None
+        if found:
+            date, date_source = found, source_kind or "header"
+            break
+    written_text = _label(meta, _WRITTEN_LABELS)
+    written_date = (find_date(written_text) if written_text else None) or parts.signature_date
+    issuer_text = _label(hints.meta, _ISSUER_LABELS)
+    issuers = _names(issuer_text) or _names(parts.issuer()) or parts.signature_orgs
+    issuer = " ".join(issuers) if issuers else None
+    if issuer_text and not issuers:
+        issuer = issuer_text
+    source = hints.source or _label(hints.meta, SOURCE_LABELS) or parts.first(SOURCE_LABELS) or issuer
+    number_text = hints.doc_number or _label(meta, NUMBER_LABELS) or parts.doc_number_line
     doc_number = (normalise_doc_number(number_text) or number_text) if number_text else None
     region = (
         region_from_names(source, issuer, parts.title)
+        or region_from_names(hints.site)
         or province_from_text(parts.body)
         or Region()
     )
-    if not parts.body:
+    if not parts.body and fmt == "text":
         result.problems.append(Problem(file=file, offset=base + parts.start, message="document has no body text"))
     return Record(
         id=record_id(file, ordinal),
         title=parts.title,
         date=date,
         date_source=date_source,
+        category=hints.category,
         doc_type=doc_type(parts.title),
         region=region,
         source=source,
         issuer=issuer,
+        issuers=issuers,
         addressee=parts.addressee,
         doc_number=doc_number,
-        meta=parts.meta,
+        written_date=written_date,
+        index_no=hints.index_no or meta.get("索引号"),
+        topic=hints.topic or meta.get("主题分类"),
+        validity=hints.validity or meta.get("有效性") or meta.get("时效性"),
+        url=hints.url,
+        site=hints.site,
+        attachments=hints.attachments,
+        format=fmt,
+        meta=meta,
         body=parts.body,
         outline=outline(parts.body),
         file=file,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import regex
 
 from qdn_corpus.models import DateSource
-from qdn_corpus.parsing.fields import DATE_RE, find_date, infer_news_date, is_doc_number_line
+from qdn_corpus.parsing.fields import DATE_RE, DOC_TYPES, find_date, infer_news_date, is_doc_number_line
 
 # Labels of header lines and gov.cn metadata blocks; longest first so 发布时间 beats 时间.
 _LABELS = (
@@ -60,6 +60,7 @@ class DocParts:
     meta: dict[str, str | None] = field(default_factory=dict)
     addressee: str | None = None
     doc_number_line: str | None = None
+    letterhead: str | None = None
     signature_orgs: list[str] = field(default_factory=list)
     signature_date: dt.date | None = None
     body: str = ""
@@ -119,8 +120,42 @@ def _title_repeat(lines: list[tuple[int, str]], i: int, title: str) -> int:
     return j if acc == want and j - i >= 1 else i
 
 
-def parse_document(text: str) -> DocParts:
-    """Split one document into title, header fields, body and signature (see DocParts)."""
+_LETTERHEAD_RE = regex.compile(r"[\p{Han}（）()\s]{2,40}(?:文件|公报|规章|令)")
+_TITLE_END_RE = regex.compile(
+    r"(?:" + "|".join(DOC_TYPES) + r")(?:[（(][^）)]{1,12}[）)])?[》」”]?$"
+)
+
+
+def _wrapped_title(lines: list[tuple[int, str]], i: int) -> int:
+    """A title wrapped over up to four lines: the index after its last line, else i + 1.
+
+    Lines join only while the title does not yet end with a document type (…的通知) and the
+    joined text does, or when the next line is a parenthetical such as （征求意见稿）.
+    """
+    end = i + 1
+    title = lines[i][1]
+    for j in range(i + 1, min(i + 4, len(lines))):
+        if _TITLE_END_RE.search(title) or not _looks_like_title(lines[j][1]) or is_doc_number_line(lines[j][1]):
+            break
+        joined = title + lines[j][1]
+        rest = "".join(line for _, line in lines[i : j + 1])
+        if _TITLE_END_RE.search(rest):
+            return j + 1 + (1 if j + 1 < len(lines) and _PAREN_NOTE_RE.fullmatch(lines[j + 1][1]) else 0)
+        title = joined
+    if end < len(lines) and _TITLE_END_RE.search(lines[i][1]) and _PAREN_NOTE_RE.fullmatch(lines[end][1]):
+        return end + 1
+    return end
+
+
+_PAREN_NOTE_RE = regex.compile(r"[（(][\p{Han}\d]{2,10}[）)]")
+
+
+def parse_document(text: str, known_title: str | None = None) -> DocParts:
+    """Split one document into title, header fields, body and signature (see DocParts).
+
+    `known_title` is a title the format already knows (a page's meta tags): then lines that
+    repeat it are consumed, and no other line is taken for the title.
+    """
     parts = DocParts()
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -140,16 +175,29 @@ def parse_document(text: str) -> DocParts:
                 parts.meta.setdefault(label, value)
 
     i = 0
-    # A gov.cn metadata block may come before the title.
-    while i < len(lines) and (pairs := parse_header_line(lines[i][1])) is not None:
-        absorb(lines[i][1], pairs)
+    # A gov.cn metadata block, a letterhead (XX人民政府文件) or the 文号 may come before the title.
+    while i < len(lines):
+        line = lines[i][1]
+        if (pairs := parse_header_line(line)) is not None:
+            absorb(line, pairs)
+        elif parts.letterhead is None and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line):
+            parts.letterhead = line
+            parts.consumed.append(line)
+        elif parts.doc_number_line is None and is_doc_number_line(line):
+            parts.doc_number_line = line
+            parts.consumed.append(line)
+        else:
+            break
         i += 1
-    if parts.meta.get("标题"):
+    if known_title:
+        parts.title = known_title
+    elif parts.meta.get("标题"):
         parts.title = parts.meta["标题"]
     elif i < len(lines) and _looks_like_title(lines[i][1]) and len(lines) > 1:
-        parts.title = lines[i][1]
-        parts.consumed.append(lines[i][1])
-        i += 1
+        end = _wrapped_title(lines, i)
+        parts.title = "".join(line for _, line in lines[i:end])
+        parts.consumed.extend(line for _, line in lines[i:end])
+        i = end
     while i < len(lines):
         line = lines[i][1]
         if (pairs := parse_header_line(line)) is not None:

@@ -1,0 +1,519 @@
+"""Saved web pages: decoding, CMS metadata, the 信息公开 block, the article text, attachments.
+
+Stages, each a function over one lxml tree: decode, read the meta tags, drop what is never
+content (scripts, navigation, footers), find the article by text density, serialise it to
+lines, read the page's label/value pairs, collect attachment links. No host-specific rules: the
+article is the block whose paragraphs carry the most sentence punctuation and the fewest links.
+"""
+
+from __future__ import annotations
+
+import codecs
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import regex
+
+from qdn_corpus.formats import Extracted, Hints, finish_lines
+from qdn_corpus.models import Attachment
+from qdn_corpus.normalize import decode
+
+_CHARSET_RE = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
+_SAVED_FROM_RE = regex.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", regex.I)
+_XML_DECL_RE = regex.compile(r"^\s*<\?xml[^>]*>")
+_GB = {"gb2312", "gbk", "x-gbk", "gb_2312", "gb_2312-80", "csgb2312", "gb18030", "cp936", "936"}
+
+# Meta tag names (lower case, spaces removed) for each field; GB/T 42147-2022's names first.
+_META_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("articletitle", "og:title", "dc.title", "dcterms.title"),
+    "date": ("pubdate", "publishdate", "pubtime", "firstpublishedtime", "article:published_time",
+             "og:release_date", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created"),
+    "source": ("contentsource", "source", "dc.publisher", "dcterms.publisher"),
+    "site": ("sitename", "og:site_name"),
+    "domain": ("sitedomain",),
+    "category": ("columnname",),
+    "url": ("url", "og:url", "dc.identifier"),
+    "keywords": ("keywords", "dc.subject"),
+    "description": ("description", "og:description", "dc.description"),
+}
+_META_LABELS = {"keywords": "关键词", "description": "摘要"}
+
+_JUNK = {"script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "select",
+         "option", "textarea", "button", "input", "nav", "footer", "aside", "head", "map", "canvas",
+         "video", "audio", "link", "meta"}
+_BLOCK = {"p", "div", "td", "th", "li", "dd", "dt", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5",
+          "h6", "section", "article", "main", "table", "tr", "tbody", "thead", "tfoot", "ul", "ol", "dl",
+          "body", "center", "form", "header", "figure", "figcaption", "caption", "address", "hr", "html"}
+_CELL = {"td", "th"}
+_SHORT_CELL = 200
+_PUNCT = set("，。；、！？,;")
+ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
+
+# Page furniture: short lines that are never article text (share bars, print/close buttons,
+# breadcrumbs, footers). Only lines shorter than _FURNITURE_MAX are candidates.
+_FURNITURE_MAX = 200
+_FURNITURE_RE = regex.compile(
+    r"^[\s【\[（(]*(?:打印本页|打印此页|打印文章|打印|关闭本页|关闭窗口|关闭|返回顶部|返回|收藏本页|收藏|"
+    r"我要纠错|纠错|分享到|分享|扫一扫|保存本页|上一篇|下一篇|相关链接|相关文章|相关阅读|相关附件下载|"
+    r"字体|字号|大\s*中\s*小|默认|A\+|A-|繁體|繁体|无障碍|长者版|关怀版|手机版|移动版|设为首页|加入收藏|"
+    r"网站地图|站点地图|联系我们|登录|注册|编\s*辑|责任编辑|X)"
+    r"(?:[\s:：】\]）)|/·]|大|中|小|当前页|在手机打开当前页|扫在手机上打开当前页|本文|此文)*$"
+)
+_FOOTER_RE = regex.compile(
+    r"版权所有|ICP备|ICP证|网站标识码|公网安备|主办单位|承办单位|技术支持|主办[:：]|承办[:：]|"
+    r"建议使用.{0,20}浏览器|分辨率|访问量|访客数|网站地图|Copyright|©"
+)
+_HOME_RE = regex.compile(r"^/?(?:index\.\w+|default\.\w+)?$", regex.I)
+_BREADCRUMB_RE = regex.compile(r"^\s*(?:当前位置|您当前的位置|您现在的位置|您的位置|所在位置|当前所在位置)\s*[:：]")
+
+
+@dataclass
+class _Block:
+    """Text gathered for one block element (inline descendants included)."""
+
+    el: Any
+    parent: _Block | None
+    chars: int = 0
+    link_chars: int = 0
+    punct: int = 0
+    score: float = 0.0
+    sub_chars: int = 0
+    sub_links: int = 0
+    sub_punct: int = 0
+    children: list[_Block] = field(default_factory=list)
+
+
+def decode_page(data: bytes) -> tuple[str | None, str | None, list[tuple[int | None, str]], str | None]:
+    """Text, encoding, warnings, skip reason: BOM, then <meta charset>, then sniffing."""
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        m = _CHARSET_RE.search(data[:16384])
+        if m:
+            declared = m.group(1).decode("ascii", "replace").lower()
+            enc = "gb18030" if declared in _GB else declared
+            try:
+                codecs.lookup(enc)
+                return data.decode(enc).replace("\r\n", "\n").replace("\r", "\n"), enc, [], None
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong or unknown declaration: sniff instead
+    decoded = decode(data)
+    return decoded.text, decoded.encoding, decoded.warnings, decoded.skip_reason
+
+
+def extract(data: bytes) -> Extracted:
+    text, encoding, warnings, skip = decode_page(data)
+    if text is None:
+        return Extracted("html", skip_reason=skip)
+    import lxml.html
+
+    saved_from = _SAVED_FROM_RE.search(text[:4096])
+    try:
+        root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text, count=1))
+    except (ValueError, SyntaxError) as exc:  # lxml: empty document, undecodable markup
+        return Extracted("html", skip_reason=f"cannot parse the HTML: {exc}")
+    hints = Hints()
+    meta = _meta_tags(root)
+    title_tag = _clean(root.findtext(".//title") or "")
+    canonical = next((e.get("href") for e in root.iter("link") if (e.get("rel") or "").lower() == "canonical" and e.get("href")), None)
+    hints.url = _absolute(meta.get("url")) or _absolute(canonical) or (saved_from[1] if saved_from else None)
+    site = meta.get("site")
+    if site:
+        hints.site = site.split(",")[-1].strip() or None  # "中国,毕节市人民政府门户网站"
+    hints.meta = {"SiteDomain": meta["domain"]} if meta.get("domain") else {}
+    for key, label in _META_LABELS.items():
+        if meta.get(key):
+            hints.meta[label] = meta[key]
+    hints.category = meta.get("category")
+    hints.source = meta.get("source")
+    if meta.get("date"):
+        hints.date, hints.date_source = meta["date"], "meta"
+
+    body = root.find("body")
+    if body is None:
+        body = root
+    _drop_junk(body)
+    page_lines = _lines(body)
+    labels = page_labels(page_lines)
+    content = _content(body)
+    lines = _lines(content) if content is not None else []
+    lines = [ln for ln in lines if not _is_furniture(ln) and not _is_label_line(ln)]
+    hints.title = (
+        meta.get("title") or labels.get("标题") or labels.get("名称") or _visible_title(body, content, title_tag, hints.site)
+        or _title_from_tag(title_tag, hints.site, hints.category)
+    )
+    hints.meta.update({k: v for k, v in labels.items() if k not in hints.meta})
+    hints.attachments = _attachments(body, content, hints.url)
+    result = Extracted("html", finish_lines(lines), hints, encoding, warnings)
+    if hints.url and _HOME_RE.match(urlsplit(hints.url).path) and not meta.get("title"):
+        result.skip_reason = f"a site's home page ({hints.url}), not an article"
+        result.text = None
+        return result
+    if not result.text and not hints.title:
+        why = "a script-only page (its text is loaded by JavaScript)" if _scripted(text) else "no article text"
+        result.skip_reason = f"{why}; nothing to index"
+        result.text = None
+    return result
+
+
+def _absolute(url: str | None) -> str | None:
+    if url and urlsplit(url.strip()).scheme in ("http", "https"):
+        return url.strip()
+    return None
+
+
+def _scripted(text: str) -> bool:
+    lower = text.lower()
+    return lower.count("<script") >= 1 and len(regex.sub(r"<[^>]*>|\s", "", regex.sub(r"(?s)<script.*?</script>", "", lower))) < 200
+
+
+def _clean(text: str) -> str:
+    """Whitespace runs to one space, none between two Chinese characters (wrapped titles)."""
+    text = regex.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+    return regex.sub(r"(?<=[\p{Han}》“”（）])\s(?=[\p{Han}《“”（）])", "", text)
+
+
+def _meta_tags(root: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower().replace(" ", "")
+        value = _clean(el.get("content") or "")
+        if key and value and key not in by_name:
+            by_name[key] = value
+    for fieldname, names in _META_FIELDS.items():
+        for name in names:
+            if by_name.get(name):
+                found[fieldname] = by_name[name]
+                break
+    return found
+
+
+def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) -> str | None:
+    """The article's visible title: a heading-like block before the article's text.
+
+    Scored by what marks titles on any site: <h1>-<h3>, a class or id naming a title, the same
+    text in <title>; the nearest to the article wins ties. None when nothing scores 2.
+    """
+    tag_key = "".join(title_tag.split())
+    stop = None
+    if content is not None:
+        for el in content.iter():
+            if isinstance(el.tag, str) and el.text and len(el.text.strip()) >= 20:
+                stop = el
+                break
+    area = content
+    for _ in range(2):
+        if area is not None and area.getparent() is not None:
+            area = area.getparent()
+    best, best_score = None, 1
+    for el in (area if area is not None else body).iter():
+        if el is stop:
+            break
+        if not isinstance(el.tag, str) or el.tag.lower() in ("a", "body", "html", "table", "tbody", "tr"):
+            continue
+        text = _clean(el.text_content())
+        if not 6 <= len(text) <= 150 or "。" in text[:-1] or text == site or _is_furniture(text):
+            continue
+        if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") < 4 or _LABEL_CELL_RE.match(text):
+            continue
+        if any(isinstance(a.tag, str) and a.tag.lower() == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
+            continue
+        score = 0
+        key = "".join(text.split())
+        if len(key) >= 6 and (key in tag_key or (len(tag_key) >= 6 and tag_key in key)):
+            score += 3
+        if el.tag.lower() in ("h1", "h2", "h3"):
+            score += 2
+        names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+        if "title" in names or "biaoti" in names:
+            score += 2
+        if score >= best_score:
+            best, best_score = text, score
+    return best
+
+
+def _title_from_tag(title: str, site: str | None, column: str | None) -> str | None:
+    """<title> minus the site's name: the longest part between separators that is not the site."""
+    if not title:
+        return None
+    parts = [p.strip() for p in regex.split(r"\s*(?:--|——|_|\||｜|-|—|–)\s*", title) if p.strip()]
+    drop = {s for s in (site, column) if s}
+    kept = [p for p in parts if p not in drop and not (site and p in site)]
+    if not kept:
+        return None
+    best = max(kept, key=len)
+    if len(kept) < len(parts) or len(parts) == 1:
+        return best if best not in drop else None
+    return best
+
+
+def _drop_junk(body: Any) -> None:
+    from lxml import etree
+
+    doomed = []
+    for el in body.iter():
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is None:  # comments and processing instructions
+            if not isinstance(el, etree._Entity):
+                doomed.append(el)
+            continue
+        tag = tag.lower()
+        style = (el.get("style") or "").replace(" ", "").lower()
+        if tag in _JUNK or el.get("hidden") is not None or "display:none" in style or (
+            tag == "header" and not _inside(el, ("article", "main"))
+        ):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail
+        if tail and tail.strip():  # keep the text that follows the removed element
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
+
+
+def _inside(el: Any, tags: tuple[str, ...]) -> bool:
+    return any(isinstance(a.tag, str) and a.tag.lower() in tags for a in el.iterancestors())
+
+
+def _count(text: str | None) -> tuple[int, int]:
+    if not text:
+        return 0, 0
+    stripped = "".join(text.split())
+    return len(stripped), sum(1 for ch in stripped if ch in _PUNCT)
+
+
+def _content(body: Any) -> Any:
+    """The element holding the article: readability's scoring of paragraphs to their parents."""
+    blocks: list[_Block] = []
+
+    def walk(el: Any, block: _Block, in_link: bool) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _BLOCK:
+            child = _Block(el, block)
+            block.children.append(child)
+            blocks.append(child)
+            block = child
+        link = in_link or tag == "a"
+        n, p = _count(el.text)
+        block.chars += n
+        block.punct += p
+        if link:
+            block.link_chars += n
+        for sub in el:
+            walk(sub, block, link)
+            n, p = _count(sub.tail)
+            block.chars += n
+            block.punct += p
+            if in_link:
+                block.link_chars += n
+
+    top = _Block(body, None)
+    blocks.append(top)
+    walk(body, top, False)
+    for b in reversed(blocks):  # children come after parents: sum subtrees bottom-up
+        b.sub_chars += b.chars
+        b.sub_links += b.link_chars
+        b.sub_punct += b.punct
+        if b.parent is not None:
+            b.parent.sub_chars += b.sub_chars
+            b.parent.sub_links += b.sub_links
+            b.parent.sub_punct += b.sub_punct
+    for b in blocks:
+        own = b.chars - b.link_chars
+        if own < 10 or b.link_chars > own:
+            continue
+        score = 1 + b.punct + min(own / 100, 3)
+        # Readability.js's ancestor weights: parent 1, grandparent 1/2, then 1/(3 * level), five
+        # levels up, so deeply nested paragraphs (editor <section>s) still add up in one container.
+        up, level = b.parent, 0
+        while up is not None and level < 5:
+            up.score += score / (1 if level == 0 else 2 if level == 1 else 3 * level)
+            up, level = up.parent, level + 1
+    best, best_score = None, 0.0
+    for b in blocks:
+        if b.score <= 0:
+            continue
+        density = b.sub_links / max(1, b.sub_chars)
+        adjusted = b.score * (1 - density)
+        if adjusted > best_score:
+            best, best_score = b, adjusted
+    if best is None or (best_score < 3 and best.sub_chars - best.sub_links < 60):
+        return None
+    # Climb to the container that also holds the title and header line, while what that adds
+    # is small and mostly not links (a parent that adds navigation is not climbed to).
+    node = best
+    for _ in range(6):
+        up = node.parent
+        if up is None:
+            break
+        extra = up.sub_chars - node.sub_chars
+        extra_links = up.sub_links - node.sub_links
+        extra_punct = up.sub_punct - node.sub_punct
+        if extra_links > 0.3 * max(extra, 1):
+            break
+        # Small additions (title, header line) or more of the same prose (an article split
+        # into sibling sections) are climbed to; a sidebar of short items is not.
+        prose = extra >= 40 and extra_punct / extra >= 0.6 * node.sub_punct / max(node.sub_chars, 1)
+        if extra > 0.5 * max(node.sub_chars, 200) and not prose:
+            break
+        node = up
+    return node.el
+
+
+def _lines(root: Any) -> list[str]:
+    """Block elements to lines, table rows to lines with cells separated by a tab."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = "".join(buf).replace("\xa0", " ")
+        buf.clear()
+        line = regex.sub(r"[ \t\u3000]*\t[ \t\u3000]*", "\t", regex.sub(r"[ \f\v\r\n]+", " ", line)).strip(" \t\u3000")
+        if line:
+            out.append(line)
+
+    def walk(el: Any, in_cell: bool) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in _CELL and not in_cell:
+            # A short cell is one value: its paragraphs stay on the row's line. A long one is a
+            # layout table holding the article: its paragraphs stay lines.
+            in_cell = len(el.text_content()) <= _SHORT_CELL
+        breaks = (tag == "br" or (tag in _BLOCK and tag not in _CELL))
+        if breaks:
+            buf.append(" ") if in_cell else flush()
+        if el.text:
+            buf.append(el.text)
+        for sub in el:
+            walk(sub, in_cell)
+            if sub.tail:
+                buf.append(sub.tail)
+        if tag in _CELL:
+            buf.append("\t")
+        elif breaks:
+            buf.append(" ") if in_cell else flush()
+
+    walk(root, False)
+    flush()
+    return out
+
+
+def _is_label_line(line: str) -> bool:
+    """A line of the 信息公开 block or a header line (索引号：… / 发布时间：… 来源：…): metadata,
+    kept in `meta`, not body text."""
+    if len(line) > 200 or "。" in line:
+        return False
+    first = _unspace_label(line.split("\t", 1)[0].strip())
+    m = _LABEL_CELL_RE.match(first)
+    if not m:
+        return False
+    bare = first == m["label"]
+    return bare or first[len(m["label"]) :].lstrip()[:1] in (":", "：")
+
+
+def _is_furniture(line: str) -> bool:
+    if len(line) > _FURNITURE_MAX or "。" in line:
+        return False
+    if _FURNITURE_RE.match(line) or _BREADCRUMB_RE.match(line):
+        return True
+    footers = len(_FOOTER_RE.findall(line))
+    return footers >= 1 and (len(line) < 60 or footers >= 2)
+
+
+# Labels of the 信息公开 block and of visible header lines; the value is the rest of the cell
+# or the next cell (values span cells in tables and <dl>s).
+PAGE_LABELS = (
+    "索引号", "主题分类", "发文机关", "发布机构", "公开主体", "成文日期", "生成日期", "印发日期", "发文字号",
+    "文号", "发布日期", "发布时间", "公开日期", "有效性", "时效性", "标题", "名称", "信息来源", "来源",
+    "文章来源", "发文日期", "统一登记号", "登记号", "体裁分类", "组配分类", "服务对象", "公开方式", "公开范围",
+    "公开责任部门", "发布单位", "责任部门", "关键词", "主题词", "生效日期", "实施日期", "废止日期", "作者", "日期",
+    "时间", "公布日期", "信息时效期", "主题", "体裁",
+)
+_LABEL_CELL_RE = regex.compile(r"^(?P<label>" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*(?P<rest>.*)$", regex.S)
+_ANY_LABEL_RE = regex.compile(r"(?:^|(?<=\s))(?P<label>" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：]")
+
+
+def _unspace_label(cell: str) -> str:
+    # 索 引 号 ： / 发布机构　：  -> 索引号：
+    m = regex.match(r"^([\p{Han}][\p{Han}\s\u3000]{1,12}?)\s*([:：])", cell)
+    if m and regex.sub(r"[\s\u3000]", "", m[1]) in PAGE_LABELS:
+        return regex.sub(r"[\s\u3000]", "", m[1]) + m[2] + cell[m.end() :]
+    squeezed = regex.sub(r"[\s\u3000]", "", cell)
+    return squeezed if squeezed in PAGE_LABELS else cell
+
+
+def page_labels(lines: list[str]) -> dict[str, str | None]:
+    """Label/value pairs of the whole page, first occurrence of each label with a value wins."""
+    found: dict[str, str | None] = {}
+    for line in lines:
+        cells = [_unspace_label(c.strip()) for c in line.split("\t") if c.strip()]
+        i = 0
+        while i < len(cells):
+            cell = cells[i]
+            m = _LABEL_CELL_RE.match(cell)
+            if not m or (not m["rest"] and not regex.match(r"^\S+\s*[:：]?$", cell)):
+                i += 1
+                continue
+            # A cell may hold several labels: 发布日期：2022-08-08 编辑：X 来源：Y
+            pieces = list(_ANY_LABEL_RE.finditer(cell))
+            if len(pieces) > 1 and pieces[0].start() == 0:
+                for a, b in zip(pieces, [*pieces[1:], None], strict=True):
+                    value = cell[a.end() : b.start() if b else len(cell)].strip()
+                    _put(found, a["label"], value)
+                i += 1
+                continue
+            value = m["rest"].strip().lstrip(":：").strip()
+            if not value and i + 1 < len(cells) and not _LABEL_CELL_RE.match(cells[i + 1]):
+                value = cells[i + 1]
+                i += 1
+            if m["label"] in ("标题", "名称", "作者", "日期") and not (cell.endswith(("：", ":")) or ":" in cell or "：" in cell):
+                i += 1  # bare 标题/名称 cells are too common to be labels without a colon
+                continue
+            _put(found, m["label"], value)
+            i += 1
+    return found
+
+
+# Widgets and labels that end a value written on the same line: 来源：X阅读： 次字号：大中小
+_VALUE_END_RE = regex.compile(
+    r"(?:阅读次数|阅读|浏览次数|浏览量|浏览|点击数|点击量|点击率|访问量|访问次数|字体|字号|责任编辑|编辑|"
+    r"分享到|打印|结束时间|开始时间|发布者|审核|校对|"
+    + "|".join(sorted(PAGE_LABELS, key=len, reverse=True))
+    + r")\s*[:：]"
+)
+
+
+def _put(found: dict[str, str | None], label: str, value: str) -> None:
+    cut = _VALUE_END_RE.search(value)
+    if cut:
+        value = value[: cut.start()]
+    value = _clean(value)
+    if found.get(label):
+        return
+    found[label] = value[:200] or None
+
+
+def _attachments(body: Any, content: Any, page_url: str | None) -> list[Attachment]:
+    """Links to documents inside the article, then elsewhere on the page; one per URL."""
+    seen: dict[str, Attachment] = {}
+    roots = [content, body] if content is not None else [body]
+    for root in roots:
+        for a in root.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            path = urlsplit(href).path.lower()
+            if not path.endswith(ATTACHMENT_EXTS):
+                continue
+            url = urljoin(page_url, href) if page_url else href
+            if url in seen:
+                continue
+            name = _clean(a.text_content()) or posixpath.basename(urlsplit(href).path)
+            seen[url] = Attachment(name=name, url=url)
+    return list(seen.values())

@@ -1,0 +1,108 @@
+"""PDF with a text layer, through pypdfium2 (PDFium's own text extraction, in reading order).
+
+Per page: page numbers (— 3 —, -3-, 第3页) and running headers or footers (the same line at the
+top or bottom of most pages) are removed; then lines the layout broke inside a sentence are
+joined, so that 承诺 / 兑现 across a line break reads 承诺兑现. A scan (no text layer) and a
+text layer without a Unicode mapping (glyph codes only) are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex
+
+from qdn_corpus.formats import Extracted, FormatError, finish_lines
+
+_PAGE_NUMBER_RE = regex.compile(
+    r"^[\s\-—–－─_~·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－─_~·•]*$"
+)
+_ENDS_SENTENCE = "。！？；：:!?;…”」』）)》"
+_STARTS_BLOCK_RE = regex.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百零〇\d]+[章节条款]|附件|附表|抄送|印发)"
+)
+
+
+def extract(data: bytes) -> Extracted:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise FormatError("the PDF is encrypted") from None
+        raise FormatError(f"damaged or truncated PDF ({message})") from None
+    try:
+        pages = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    text = "".join("".join(p) for p in pages)
+    if not "".join(text.split()):
+        return Extracted("pdf", skip_reason=f"no text layer ({len(pages)} page(s), a scan?): OCR is not available")
+    if not _readable(text):
+        return Extracted("pdf", skip_reason="the text layer has no Unicode mapping (glyph codes only): OCR is not available")
+    lines = _join(_drop_furniture(pages))
+    return Extracted("pdf", finish_lines(lines))
+
+
+def _readable(text: str) -> bool:
+    """Real text: mostly Chinese, letters, digits and punctuation, few control characters."""
+    sample = "".join(text.split())[:20000]
+    bad = sum(1 for ch in sample if ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    return bad < 0.05 * len(sample) and (han > 0.2 * len(sample) or bad == 0)
+
+
+def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Page numbers anywhere at a page's edge, and lines repeated at the edges of most pages."""
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        kept = [ln.strip() for ln in lines if ln.strip()]
+        for line in set(kept[:2] + kept[-2:]):
+            edges["".join(line.split())] += 1
+    repeated = {k for k, n in edges.items() if len(pages) >= 3 and n >= max(3, 0.5 * len(pages))}
+    out = []
+    for lines in pages:
+        kept = [ln.strip() for ln in lines if ln.strip()]
+        idx = set(range(min(3, len(kept)))) | set(range(max(0, len(kept) - 3), len(kept)))
+        out.append([
+            ln for i, ln in enumerate(kept)
+            if not (i in idx and (_PAGE_NUMBER_RE.match(ln) or "".join(ln.split()) in repeated))
+        ])
+    return out
+
+
+def _join(pages: list[list[str]]) -> list[str]:
+    """Join a line to the next when it runs to the full width and does not end a sentence."""
+    lines = [ln for page in pages for ln in page]
+    lengths = sorted(_width(ln) for ln in lines if _width(ln) >= 8)
+    if not lengths:
+        return lines
+    full = lengths[int(len(lengths) * 0.8)] * 0.85  # most body lines are full lines
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line, full):
+            sep = " " if out[-1][-1:].isascii() and line[:1].isascii() and out[-1][-1:].isalnum() else ""
+            out[-1] = out[-1] + sep + line
+        else:
+            out.append(line)
+    return out
+
+
+def _width(line: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.5 for ch in line)
+
+
+def _continues(prev: str, line: str, full: float) -> bool:
+    if not prev or prev[-1] in _ENDS_SENTENCE:
+        return False
+    if _STARTS_BLOCK_RE.match(line) or _PAGE_NUMBER_RE.match(line):
+        return False
+    return _width(prev) >= full
