@@ -9,11 +9,10 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
 
 from qdn_corpus.errors import NotFoundError
 from qdn_corpus.models import Problem, Record
-from qdn_corpus.formats import Hints, extract
+from qdn_corpus.formats import extract
 from qdn_corpus.normalize import decode
 from qdn_corpus.parsing import parse_text
 
@@ -180,7 +179,7 @@ def read(entry: FileEntry) -> FileResult:
     if not data.strip():
         result.skipped = "empty or whitespace only"
         return result
-    extracted = extract(entry.name, data)
+    extracted = extract(entry.name, data, entry.sidecar_url)
     result.format = extracted.format
     if extracted.format == "text" and extracted.skip_reason is None:
         decoded = decode(data)
@@ -192,13 +191,7 @@ def read(entry: FileEntry) -> FileResult:
     result.encoding = extracted.encoding
     for offset, message in extracted.warnings:
         result.problems.append(Problem(file=entry.name, offset=offset, message=message))
-    hints = extracted.hints if extracted.format != "text" else None
-    if entry.sidecar_url and hints is None:
-        hints = Hints()
-    if hints is not None and entry.sidecar_url:
-        hints.url = hints.url or entry.sidecar_url
-        if hints.attachments and hints.url:
-            hints.attachments = [a.model_copy(update={"url": urljoin(hints.url, a.url)}) for a in hints.attachments]
+    hints = extracted.hints if extracted.format != "text" or extracted.hints.url else None
     parsed = parse_text(extracted.text, entry.name, extracted.format, hints)
     result.records = parsed.records
     result.problems.extend(parsed.problems)

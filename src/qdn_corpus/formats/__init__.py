@@ -25,6 +25,7 @@ class Hints:
     """What a format knows about its document beyond the text: the parser trusts these first."""
 
     title: str | None = None
+    title_fallback: str | None = None  # only when the text names no title (a page's <title>)
     date: str | None = None  # as written; parsing finds the date in it
     date_source: DateSource | None = None
     written_date: str | None = None
@@ -117,39 +118,49 @@ def _zip_kind(data: bytes) -> Format | str:
     return "a ZIP archive: not read (unpack it into the raw folder)"
 
 
-def extract(name: str, data: bytes) -> Extracted:
-    """Text and hints of one file; every failure becomes a skip reason, never an exception."""
+def extract(name: str, data: bytes, url: str | None = None) -> Extracted:
+    """Text and hints of one file; every failure becomes a skip reason, never an exception.
+
+    `url` is where the file came from when something beside it says so (a crawler's sidecar).
+    """
     kind = sniff(name, data)
     if kind not in ("pdf", "doc", "wps", "docx", "ofd", "html", "text"):
         return Extracted("text", skip_reason=kind)
     fmt: Format = kind  # type: ignore[assignment]
     try:
-        if fmt == "html":
-            from qdn_corpus.formats import html
-
-            return html.extract(data)
-        if fmt == "pdf":
-            from qdn_corpus.formats import pdf
-
-            return pdf.extract(data)
-        if fmt == "docx":
-            from qdn_corpus.formats import docx
-
-            return docx.extract(data)
-        if fmt in ("doc", "wps"):
-            from qdn_corpus.formats import word
-
-            return word.extract(data, fmt)
-        if fmt == "ofd":
-            from qdn_corpus.formats import ofd
-
-            return ofd.extract(data)
+        result = _extract(fmt, data, url)
     except FormatError as exc:
         return Extracted(fmt, skip_reason=f"cannot read the {fmt.upper()} file: {exc}")
     except _LIBRARY_ERRORS as exc:  # what the libraries raise on damaged input (pdfium: RuntimeError)
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         return Extracted(fmt, skip_reason=f"cannot read the {fmt.upper()} file (damaged or unsupported): {detail}")
+    result.hints.url = result.hints.url or url
+    return result
+
+
+def _extract(fmt: Format, data: bytes, url: str | None) -> Extracted:
+    if fmt == "html":
+        from qdn_corpus.formats import html
+
+        return html.extract(data, url)
+    if fmt == "pdf":
+        from qdn_corpus.formats import pdf
+
+        return pdf.extract(data)
+    if fmt == "docx":
+        from qdn_corpus.formats import docx
+
+        return docx.extract(data)
+    if fmt in ("doc", "wps"):
+        from qdn_corpus.formats import word
+
+        return word.extract(data, fmt)
+    if fmt == "ofd":
+        from qdn_corpus.formats import ofd
+
+        return ofd.extract(data)
     return Extracted("text")
+    return Extracted("text", hints=Hints(url=url))
 
 
 def finish_lines(lines: list[str]) -> str:

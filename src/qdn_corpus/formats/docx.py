@@ -33,7 +33,9 @@ def extract(data: bytes) -> Extracted:
                 lines.extend(_paragraph(p).split("\n"))
     result = Extracted("docx", finish_lines(lines))
     if not result.text:
-        result.skip_reason, result.text = "the document has no text", None
+        images = any(part.partname.startswith("/word/media/") for part in document.part.package.iter_parts())
+        result.skip_reason = "no text, only images (a scan?): OCR is not available" if images else "the document has no text"
+        result.text = None
     return result
 
 

@@ -49,24 +49,28 @@ _BLOCK = {"p", "div", "td", "th", "li", "dd", "dt", "pre", "blockquote", "h1", "
 _CELL = {"td", "th"}
 _SHORT_CELL = 200
 _PUNCT = set("，。；、！？,;")
+_SENTENCE_RE = regex.compile(r"\p{Han}[，。；！？]")
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
 
 # Page furniture: short lines that are never article text (share bars, print/close buttons,
 # breadcrumbs, footers). Only lines shorter than _FURNITURE_MAX are candidates.
 _FURNITURE_MAX = 200
-_FURNITURE_RE = regex.compile(
-    r"^[\s【\[（(]*(?:打印本页|打印此页|打印文章|打印|关闭本页|关闭窗口|关闭|返回顶部|返回|收藏本页|收藏|"
-    r"我要纠错|纠错|分享到|分享|扫一扫|保存本页|上一篇|下一篇|相关链接|相关文章|相关阅读|相关附件下载|"
-    r"字体|字号|大\s*中\s*小|默认|A\+|A-|繁體|繁体|无障碍|长者版|关怀版|手机版|移动版|设为首页|加入收藏|"
-    r"网站地图|站点地图|联系我们|登录|注册|编\s*辑|责任编辑|X)"
-    r"(?:[\s:：】\]）)|/·]|大|中|小|当前页|在手机打开当前页|扫在手机上打开当前页|本文|此文)*$"
+_WIDGET = (
+    r"打印本页|打印此页|打印文章|仅内容打印|打印|关闭本页|关闭窗口|关闭|返回顶部|返回|收藏本页|收藏|我要纠错|纠错|"
+    r"分享到|分享|扫一扫在手机打开当前页|扫一扫|保存本页|下载|上一篇|下一篇|相关链接|相关文章|相关阅读|相关文档|"
+    r"相关文件|相关信息|相关附件下载|字体|字号|大|中|小|默认|A\+|A-|繁體|繁体|简体|无障碍|长者版|关怀版|手机版|"
+    r"移动版|设为首页|加入收藏|网站地图|站点地图|联系我们|登录|注册|编\s*辑|责任编辑|微信|微博|QQ空间|QQ|X|-"
 )
+_SEP = r"[\s【】\[\]（）()|/·:：,，、]*"
+_FURNITURE_RE = regex.compile(rf"^(?:{_SEP}(?:{_WIDGET}))+{_SEP}$")
 _FOOTER_RE = regex.compile(
     r"版权所有|ICP备|ICP证|网站标识码|公网安备|主办单位|承办单位|技术支持|主办[:：]|承办[:：]|"
     r"建议使用.{0,20}浏览器|分辨率|访问量|访客数|网站地图|Copyright|©"
 )
 _HOME_RE = regex.compile(r"^/?(?:index\.\w+|default\.\w+)?$", regex.I)
-_BREADCRUMB_RE = regex.compile(r"^\s*(?:当前位置|您当前的位置|您现在的位置|您的位置|所在位置|当前所在位置)\s*[:：]")
+_BREADCRUMB_RE = regex.compile(
+    r"^\s*(?:[您你]?(?:当前|现在|所在)?的?(?:所在)?位置\s*[:：])|^[^。，>＞»]{0,40}(?:\s*[>＞»]\s*[^。，>＞»]{1,30}){2,}$"
+)
 
 
 @dataclass
@@ -101,7 +105,7 @@ def decode_page(data: bytes) -> tuple[str | None, str | None, list[tuple[int | N
     return decoded.text, decoded.encoding, decoded.warnings, decoded.skip_reason
 
 
-def extract(data: bytes) -> Extracted:
+def extract(data: bytes, url: str | None = None) -> Extracted:
     text, encoding, warnings, skip = decode_page(data)
     if text is None:
         return Extracted("html", skip_reason=skip)
@@ -116,7 +120,7 @@ def extract(data: bytes) -> Extracted:
     meta = _meta_tags(root)
     title_tag = _clean(root.findtext(".//title") or "")
     canonical = next((e.get("href") for e in root.iter("link") if (e.get("rel") or "").lower() == "canonical" and e.get("href")), None)
-    hints.url = _absolute(meta.get("url")) or _absolute(canonical) or (saved_from[1] if saved_from else None)
+    hints.url = _absolute(meta.get("url")) or _absolute(canonical) or (saved_from[1] if saved_from else None) or url
     site = meta.get("site")
     if site:
         hints.site = site.split(",")[-1].strip() or None  # "中国,毕节市人民政府门户网站"
@@ -138,10 +142,15 @@ def extract(data: bytes) -> Extracted:
     content = _content(body)
     lines = _lines(content) if content is not None else []
     lines = [ln for ln in lines if not _is_furniture(ln) and not _is_label_line(ln)]
-    hints.title = (
-        meta.get("title") or labels.get("标题") or labels.get("名称") or _visible_title(body, content, title_tag, hints.site)
-        or _title_from_tag(title_tag, hints.site, hints.category)
-    )
+    # 标题/名称 of the 信息公开 block, not of a table inside the article (a bank account's 名称).
+    inner = page_labels(lines)
+    named = next((v for k in ("标题", "名称") if (v := labels.get(k)) and v != inner.get(k)), None)
+    hints.title = meta.get("title") or named or _visible_title(body, content, title_tag, hints.site)
+    hints.title_fallback = _title_from_tag(title_tag, hints.site, hints.category)
+    only_tag = hints.title is None
+    names = {n for n in (hints.site, hints.category, title_tag) if n}
+    while lines and lines[0] in names:  # the site's or the column's name above the article
+        lines.pop(0)
     hints.meta.update({k: v for k, v in labels.items() if k not in hints.meta})
     hints.attachments = _attachments(body, content, hints.url)
     result = Extracted("html", finish_lines(lines), hints, encoding, warnings)
@@ -149,9 +158,10 @@ def extract(data: bytes) -> Extracted:
         result.skip_reason = f"a site's home page ({hints.url}), not an article"
         result.text = None
         return result
-    if not result.text and not hints.title:
+    if not result.text and only_tag and not hints.attachments:
         why = "a script-only page (its text is loaded by JavaScript)" if _scripted(text) else "no article text"
-        result.skip_reason = f"{why}; nothing to index"
+        shown = f" (its <title> is {title_tag!r})" if title_tag else ""
+        result.skip_reason = f"{why}{shown}; nothing to index"
         result.text = None
     return result
 
@@ -190,38 +200,42 @@ def _meta_tags(root: Any) -> dict[str, str]:
 
 
 def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) -> str | None:
-    """The article's visible title: a heading-like block before the article's text.
+    """The article's visible title: a heading-like block before the article's first sentence.
 
     Scored by what marks titles on any site: <h1>-<h3>, a class or id naming a title, the same
-    text in <title>; the nearest to the article wins ties. None when nothing scores 2.
+    text in <title>; the nearest to the article wins ties. None when nothing scores 3 (then the
+    layout rules read the title from the article's first lines, and <title> is the last resort).
     """
     tag_key = "".join(title_tag.split())
     stop = None
     if content is not None:
         for el in content.iter():
-            if isinstance(el.tag, str) and el.text and len(el.text.strip()) >= 20:
-                stop = el
+            if isinstance(el.tag, str) and el.text and len(el.text.strip()) >= 20 and _count(el.text)[1]:
+                stop = el  # the article's first sentence: its title comes before
                 break
     area = content
     for _ in range(2):
         if area is not None and area.getparent() is not None:
             area = area.getparent()
-    best, best_score = None, 1
+    best, best_score = None, 2
     for el in (area if area is not None else body).iter():
         if el is stop:
             break
         if not isinstance(el.tag, str) or el.tag.lower() in ("a", "body", "html", "table", "tbody", "tr"):
             continue
         text = _clean(el.text_content())
-        if not 6 <= len(text) <= 150 or "。" in text[:-1] or text == site or _is_furniture(text):
+        key = "".join(text.split())
+        site_key = "".join((site or "").split())
+        if not 6 <= len(text) <= 150 or "。" in text[:-1] or _is_furniture(text) or text.endswith(("：", ":")):
+            continue
+        if site_key and (key in site_key or not key.replace(site_key, "")):
             continue
         if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") < 4 or _LABEL_CELL_RE.match(text):
             continue
         if any(isinstance(a.tag, str) and a.tag.lower() == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
             continue
         score = 0
-        key = "".join(text.split())
-        if len(key) >= 6 and (key in tag_key or (len(tag_key) >= 6 and tag_key in key)):
+        if len(key) >= 6 and key in tag_key:
             score += 3
         if el.tag.lower() in ("h1", "h2", "h3"):
             score += 2
@@ -259,8 +273,7 @@ def _drop_junk(body: Any) -> None:
                 doomed.append(el)
             continue
         tag = tag.lower()
-        style = (el.get("style") or "").replace(" ", "").lower()
-        if tag in _JUNK or el.get("hidden") is not None or "display:none" in style or (
+        if tag in _JUNK or el.get("hidden") is not None or _hidden_scrap(el) or (
             tag == "header" and not _inside(el, ("article", "main"))
         ):
             doomed.append(el)
@@ -276,6 +289,13 @@ def _drop_junk(body: Any) -> None:
             else:
                 parent.text = (parent.text or "") + tail
         parent.remove(el)
+
+
+def _hidden_scrap(el: Any) -> bool:
+    """A short element hidden by its style (ids and codes a CMS keeps for its scripts). A long
+    one stays: some sites hide the article itself and show it with JavaScript."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style and len(el.text_content()) < 200
 
 
 def _inside(el: Any, tags: tuple[str, ...]) -> bool:
@@ -344,15 +364,19 @@ def _content(body: Any) -> Any:
         adjusted = b.score * (1 - density)
         if adjusted > best_score:
             best, best_score = b, adjusted
-    if best is None or (best_score < 3 and best.sub_chars - best.sub_links < 60):
-        return None
+    if best is None or not _SENTENCE_RE.search(best.el.text_content()) or (best_score < 3 and best.sub_chars - best.sub_links < 60):
+        return None  # no block with a sentence in it: not an article page
     # Climb to the container that also holds the title and header line, while what that adds
     # is small and mostly not links (a parent that adds navigation is not climbed to).
-    node = best
-    for _ in range(6):
+    node, steps = best, 0
+    while steps < 4:
         up = node.parent
         if up is None:
             break
+        if up.sub_chars == node.sub_chars:  # a wrapper adds nothing: climbing it is free
+            node = up
+            continue
+        steps += 1
         extra = up.sub_chars - node.sub_chars
         extra_links = up.sub_links - node.sub_links
         extra_punct = up.sub_punct - node.sub_punct
@@ -360,7 +384,7 @@ def _content(body: Any) -> Any:
             break
         # Small additions (title, header line) or more of the same prose (an article split
         # into sibling sections) are climbed to; a sidebar of short items is not.
-        prose = extra >= 40 and extra_punct / extra >= 0.6 * node.sub_punct / max(node.sub_chars, 1)
+        prose = extra_punct * 100 >= extra
         if extra > 0.5 * max(node.sub_chars, 200) and not prose:
             break
         node = up

@@ -100,11 +100,11 @@ def _document_record(
         result.problems.append(Problem(file=file, offset=base + parts.start, message="document has no body text"))
     return Record(
         id=record_id(file, ordinal),
-        title=parts.title,
+        title=parts.title or hints.title_fallback,
         date=date,
         date_source=date_source,
         category=hints.category,
-        doc_type=doc_type(parts.title),
+        doc_type=doc_type(parts.title or hints.title_fallback),
         region=region,
         source=source,
         issuer=issuer,

@@ -98,8 +98,11 @@ class DocParts:
         return None
 
 
+_OUTLINE_START_RE = regex.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百]+[章条]")
+
+
 def _looks_like_title(line: str) -> bool:
-    if not 2 <= len(line) <= 120 or "。" in line[:-1]:
+    if not 2 <= len(line) <= 120 or "。" in line[:-1] or _OUTLINE_START_RE.match(line):
         return False
     if line[-1] in "：:，,；;":
         return False
@@ -165,6 +168,7 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             lines.append((pos + raw.index(stripped[0]), stripped))
         pos += len(raw) + 1
     if not lines:
+        parts.title = known_title
         return parts
     parts.start = lines[0][0]
 
