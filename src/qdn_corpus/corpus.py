@@ -75,7 +75,23 @@ def _entry(path: Path, base: Path | None) -> FileEntry:
         return entry
     entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
     entry.problem = _irregular(st.st_mode)
+    siblings = set(os.listdir(path.parent)) if path.parent.is_dir() else set()
+    if (owner := _sidecar_owner(path.name, siblings)) is not None:
+        entry.problem = f"a crawler's sidecar of {owner}: read with it"
+    for side in (path.name + ".metadata.json", path.name + ".json"):
+        if side in siblings:
+            _fold_sidecar(entry, str(path.parent / side))
+            break
     return entry
+
+
+def _fold_sidecar(entry: FileEntry, sidecar: str) -> None:
+    """A changed sidecar re-reads its file: its size and mtime count as the file's."""
+    entry.sidecar = sidecar
+    with contextlib.suppress(OSError):
+        sst = os.stat(sidecar)
+        entry.size += sst.st_size
+        entry.mtime_ns = max(entry.mtime_ns, sst.st_mtime_ns)
 
 
 def _irregular(mode: int) -> str | None:
@@ -143,12 +159,7 @@ def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
         entry = FileEntry(path, name, st.st_size, st.st_mtime_ns, _irregular(st.st_mode))
         for side in (child.name + ".metadata.json", child.name + ".json"):
             if side in sidecars:
-                # A changed sidecar re-reads its file: its size and mtime count as the file's.
-                entry.sidecar = os.path.join(folder, side)
-                with contextlib.suppress(OSError):
-                    sst = os.stat(entry.sidecar)
-                    entry.size += sst.st_size
-                    entry.mtime_ns = max(entry.mtime_ns, sst.st_mtime_ns)
+                _fold_sidecar(entry, os.path.join(folder, side))
                 break
         yield entry
 

@@ -178,9 +178,10 @@ def _scripted(text: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    """Whitespace runs to one space, none between two Chinese characters (wrapped titles)."""
-    text = regex.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
-    return regex.sub(r"(?<=[\p{Han}》“”（）])\s(?=[\p{Han}《“”（）])", "", text)
+    """Whitespace runs to one space; a line break between two Chinese characters (a wrapped
+    title) to nothing. Spaces between names stay (发展改革委 财政部)."""
+    text = regex.sub(r"(?<=[\p{Han}》“”（）])[ \t]*\n\s*(?=[\p{Han}《“”（）])", "", text)
+    return regex.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
 
 
 def _meta_tags(root: Any) -> dict[str, str]:

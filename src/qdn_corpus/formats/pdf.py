@@ -46,32 +46,54 @@ def extract(data: bytes) -> Extracted:
     text = "".join("".join(p) for p in pages)
     if not "".join(text.split()):
         return Extracted("pdf", skip_reason=f"no text layer ({len(pages)} page(s), a scan?): OCR is not available")
-    if not _readable(text):
+    readable = [p for p in pages if _readable("".join(p))]
+    if not readable:
         return Extracted("pdf", skip_reason="the text layer has no Unicode mapping (glyph codes only): OCR is not available")
-    lines = _join(_drop_furniture(pages))
-    return Extracted("pdf", finish_lines(lines))
+    warnings: list[tuple[int | None, str]] = []
+    if len(readable) < len(pages):
+        warnings.append((None, f"{len(pages) - len(readable)} of {len(pages)} page(s) have an unreadable text layer (glyph codes only): left out"))
+    cleaned = [[ln for ln in p if not _garbled(ln)] for p in readable]
+    dropped = sum(len(p) for p in readable) - sum(len(p) for p in cleaned)
+    if dropped:
+        warnings.append((None, f"{dropped} line(s) of control characters (an unmapped font) left out"))
+    lines = _join(_drop_furniture(cleaned))
+    return Extracted("pdf", finish_lines(lines), warnings=warnings)
+
+
+def _garbled(line: str) -> bool:
+    chars = "".join(line.split())
+    return bool(chars) and sum(1 for ch in chars if ch < " ") > 0.3 * len(chars)
+
+
+_ASCII_SYMBOLS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _readable(text: str) -> bool:
-    """Real text: mostly Chinese, letters, digits and punctuation, few control characters."""
+    """Real text, not glyph codes: few control or private-use characters, and not mostly ASCII
+    symbols (an unmapped font's codes come out as !"#$%&' …)."""
     sample = "".join(text.split())[:20000]
+    if not sample:
+        return True  # a blank page
     bad = sum(1 for ch in sample if ch < " " or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    return bad < 0.05 * len(sample) and (han > 0.2 * len(sample) or bad == 0)
+    symbols = sum(1 for ch in sample if ch in _ASCII_SYMBOLS)
+    return bad < 0.3 * len(sample) and symbols < 0.25 * len(sample)
+
+
+_EDGE = 4  # lines at the top and at the bottom of a page where running heads and numbers sit
 
 
 def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Page numbers anywhere at a page's edge, and lines repeated at the edges of most pages."""
+    """Page numbers at a page's edge, and lines repeated at the edges of most pages."""
     edges: Counter[str] = Counter()
     for lines in pages:
         kept = [ln.strip() for ln in lines if ln.strip()]
-        for line in set(kept[:2] + kept[-2:]):
+        for line in set(kept[:_EDGE] + kept[-_EDGE:]):
             edges["".join(line.split())] += 1
     repeated = {k for k, n in edges.items() if len(pages) >= 3 and n >= max(3, 0.5 * len(pages))}
     out = []
     for lines in pages:
         kept = [ln.strip() for ln in lines if ln.strip()]
-        idx = set(range(min(3, len(kept)))) | set(range(max(0, len(kept) - 3), len(kept)))
+        idx = set(range(min(_EDGE, len(kept)))) | set(range(max(0, len(kept) - _EDGE), len(kept)))
         out.append([
             ln for i, ln in enumerate(kept)
             if not (i in idx and (_PAGE_NUMBER_RE.match(ln) or "".join(ln.split()) in repeated))

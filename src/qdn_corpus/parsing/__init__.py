@@ -54,6 +54,14 @@ _ISSUER_LABELS = ("发文机关", "发布机构", "公开主体", "发布单位"
 _NAME_SPLIT_RE = regex.compile(r"[\s、，,；;]+")
 
 
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or None
+
+
 def _label(meta: dict[str, str | None], labels: tuple[str, ...]) -> str | None:
     return next((v for k in labels if (v := meta.get(k))), None)
 
@@ -116,7 +124,7 @@ def _document_record(
         topic=hints.topic or meta.get("主题分类"),
         validity=hints.validity or meta.get("有效性") or meta.get("时效性"),
         url=hints.url,
-        site=hints.site,
+        site=hints.site or _host(hints.url),
         attachments=hints.attachments,
         format=fmt,
         meta=meta,

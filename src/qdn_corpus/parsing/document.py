@@ -104,7 +104,7 @@ _OUTLINE_START_RE = regex.compile(r"[一二三四五六七八九十]{1,3}、|[�
 def _looks_like_title(line: str) -> bool:
     if not 2 <= len(line) <= 120 or "。" in line[:-1] or _OUTLINE_START_RE.match(line):
         return False
-    if line[-1] in "：:，,；;":
+    if line[-1] in "：:，,；;。！？":
         return False
     return not _DATE_LINE_RE.fullmatch(line)
 
@@ -150,6 +150,7 @@ def _wrapped_title(lines: list[tuple[int, str]], i: int) -> int:
     return end
 
 
+_ATTACHMENT_MARK_RE = regex.compile(r"附\s*件\s*[\d一二三四五六七八九十]{0,3}\s*[:：]?")
 _PAREN_NOTE_RE = regex.compile(r"[（(][\p{Han}\d]{2,10}[）)]")
 
 
@@ -189,6 +190,9 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             parts.consumed.append(line)
         elif parts.doc_number_line is None and is_doc_number_line(line):
             parts.doc_number_line = line
+            parts.consumed.append(line)
+        elif i + 1 < len(lines) and _ATTACHMENT_MARK_RE.fullmatch(line):
+            parts.meta.setdefault("附件", line)  # 附件2 above an attached document's title
             parts.consumed.append(line)
         else:
             break
