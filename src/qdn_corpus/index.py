@@ -312,14 +312,19 @@ def _links(files: dict[str, Any]) -> dict[str, str]:
 
 
 def links_of(ix: Any) -> dict[str, str]:
-    """The attachment link map of an open index (written with it, read once per process)."""
-    return _read_links(str(ix.storage.folder))
+    """The attachment link map of an open index (read once per version of the file)."""
+    path = Path(ix.storage.folder) / LINKS
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_links(str(path), stamp)
 
 
 @functools.lru_cache(maxsize=4)
-def _read_links(folder: str) -> dict[str, str]:
+def _read_links(path: str, stamp: int) -> dict[str, str]:
     try:
-        data = json.loads((Path(folder) / LINKS).read_text("utf-8"))
+        data = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

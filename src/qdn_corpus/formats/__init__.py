@@ -85,7 +85,7 @@ def _ole_kind(data: bytes, lower: str) -> Format | str:
     import olefile
 
     try:
-        ole = olefile.OleFileIO(data)
+        ole = olefile.OleFileIO(BytesIO(data))  # bytes under 1,536 would be taken for a file name
     except OSError:
         return "cannot read: a damaged or truncated OLE (old Office) file"
     try:

@@ -214,12 +214,8 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
             if isinstance(el.tag, str) and el.text and len(el.text.strip()) >= 20 and _count(el.text)[1]:
                 stop = el  # the article's first sentence: its title comes before
                 break
-    area = content
-    for _ in range(2):
-        if area is not None and area.getparent() is not None:
-            area = area.getparent()
     best, best_score = None, 2
-    for el in (area if area is not None else body).iter():
+    for el in body.iter():
         if el is stop:
             break
         if not isinstance(el.tag, str) or el.tag.lower() in ("a", "body", "html", "table", "tbody", "tr"):
@@ -238,7 +234,9 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
         score = 0
         if len(key) >= 6 and key in tag_key:
             score += 3
-        if el.tag.lower() in ("h1", "h2", "h3"):
+        if el.tag.lower() == "h1":
+            score += 3
+        elif el.tag.lower() in ("h2", "h3"):
             score += 2
         names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
         if "title" in names or "biaoti" in names:
@@ -248,19 +246,25 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
     return best
 
 
+_SITE_NAME_RE = regex.compile(r"(?:人民政府|政府网|门户网站|网站|网|政务网|办公室|中心|局|厅|委员会|委|平台)$")
+
+
 def _title_from_tag(title: str, site: str | None, column: str | None) -> str | None:
-    """<title> minus the site's name: the longest part between separators that is not the site."""
+    """<title> minus the site's and the column's names: of the parts between separators, one
+    ending with a document type (…的通知), else the first that is not a site's name."""
     if not title:
         return None
+    from qdn_corpus.parsing.fields import doc_type
+
     parts = [p.strip() for p in regex.split(r"\s*(?:--|——|_|\||｜|-|—|–)\s*", title) if p.strip()]
-    drop = {s for s in (site, column) if s}
-    kept = [p for p in parts if p not in drop and not (site and p in site)]
-    if not kept:
-        return None
-    best = max(kept, key=len)
-    if len(kept) < len(parts) or len(parts) == 1:
-        return best if best not in drop else None
-    return best
+    kept = [p for p in parts if p not in (site, column) and not (site and p in site)]
+    for p in kept:
+        if doc_type(p):
+            return p
+    named = [p for p in kept if not _SITE_NAME_RE.search(p)]
+    if named:
+        return named[0]
+    return kept[0] if len(kept) == 1 and len(parts) == 1 else None
 
 
 def _drop_junk(body: Any) -> None:
@@ -293,10 +297,10 @@ def _drop_junk(body: Any) -> None:
 
 
 def _hidden_scrap(el: Any) -> bool:
-    """A short element hidden by its style (ids and codes a CMS keeps for its scripts). A long
-    one stays: some sites hide the article itself and show it with JavaScript."""
+    """An element hidden by its style that holds no sentence (ids and codes a CMS keeps for its
+    scripts). One with sentences stays: some sites hide the article and show it by script."""
     style = (el.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style and len(el.text_content()) < 200
+    return "display:none" in style and not _SENTENCE_RE.search(el.text_content())
 
 
 def _inside(el: Any, tags: tuple[str, ...]) -> bool:
@@ -348,18 +352,19 @@ def _content(body: Any) -> Any:
             b.parent.sub_punct += b.sub_punct
     for b in blocks:
         own = b.chars - b.link_chars
-        if own < 10 or b.link_chars > own:
+        if own < 10 or b.link_chars > own or (own < 120 and _FOOTER_RE.search(b.el.text_content())):
             continue
         score = 1 + b.punct + min(own / 100, 3)
-        # Readability.js's ancestor weights: parent 1, grandparent 1/2, then 1/(3 * level), five
-        # levels up, so deeply nested paragraphs (editor <section>s) still add up in one container.
-        up, level = b.parent, 0
-        while up is not None and level < 5:
-            up.score += score / (1 if level == 0 else 2 if level == 1 else 3 * level)
-            up, level = up.parent, level + 1
+        # The paragraph itself, its parent and half to its grandparent (Readability's weights;
+        # deeper nesting is handled by the climb through wrappers below).
+        b.score += score
+        if b.parent is not None:
+            b.parent.score += score
+            if b.parent.parent is not None:
+                b.parent.parent.score += score / 2
     best, best_score = None, 0.0
     for b in blocks:
-        if b.score <= 0:
+        if b.score <= 0 or (b.el.tag in ("body", "html") and len(blocks) > 2):
             continue
         density = b.sub_links / max(1, b.sub_chars)
         adjusted = b.score * (1 - density)
@@ -386,10 +391,17 @@ def _content(body: Any) -> Any:
         # Small additions (title, header line) or more of the same prose (an article split
         # into sibling sections) are climbed to; a sidebar of short items is not.
         prose = extra_punct * 100 >= extra
-        if extra > 0.5 * max(node.sub_chars, 200) and not prose:
+        if (extra > 0.5 * node.sub_chars and not prose) or _beside_links(up, node):
             break
         node = up
     return node.el
+
+
+def _beside_links(up: _Block, node: _Block) -> bool:
+    """A link list (navigation, related articles) among the blocks a climb would add."""
+    return any(
+        c is not node and c.sub_links >= 4 and c.sub_links >= 0.5 * c.sub_chars for c in up.children
+    )
 
 
 def _lines(root: Any) -> list[str]:
@@ -407,9 +419,10 @@ def _lines(root: Any) -> list[str]:
     def walk(el: Any, in_cell: bool) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in _CELL and not in_cell:
-            # A short cell is one value: its paragraphs stay on the row's line. A long one is a
-            # layout table holding the article: its paragraphs stay lines.
-            in_cell = len(el.text_content()) <= _SHORT_CELL
+            # A short cell is one value: its paragraphs stay on the row's line. A long one, or
+            # one with sentences, is a layout table holding the article: its paragraphs stay lines.
+            cell = el.text_content()
+            in_cell = len(cell) <= _SHORT_CELL and "。" not in cell
         breaks = (tag == "br" or (tag in _BLOCK and tag not in _CELL))
         if breaks:
             buf.append(" ") if in_cell else flush()

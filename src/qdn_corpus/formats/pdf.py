@@ -89,7 +89,8 @@ def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
         kept = [ln.strip() for ln in lines if ln.strip()]
         for line in set(kept[:_EDGE] + kept[-_EDGE:]):
             edges["".join(line.split())] += 1
-    repeated = {k for k, n in edges.items() if len(pages) >= 3 and n >= max(3, 0.5 * len(pages))}
+    # Running heads are short (a gazette's name, a letterhead); a repeated long line is text.
+    repeated = {k for k, n in edges.items() if len(pages) >= 3 and n >= max(3, 0.5 * len(pages)) and _width(k) <= 24}
     out = []
     for lines in pages:
         kept = [ln.strip() for ln in lines if ln.strip()]

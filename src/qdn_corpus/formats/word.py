@@ -9,6 +9,7 @@ piece table is a few dozen lines.
 from __future__ import annotations
 
 import struct
+from io import BytesIO
 
 import regex
 
@@ -22,7 +23,7 @@ def extract(data: bytes, fmt: Format) -> Extracted:
     import olefile
 
     try:
-        ole = olefile.OleFileIO(data)
+        ole = olefile.OleFileIO(BytesIO(data))  # bytes under 1,536 would be taken for a file name
     except OSError as exc:
         raise FormatError(f"damaged OLE container ({exc})") from None
     try:
