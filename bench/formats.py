@@ -54,7 +54,8 @@ def main() -> None:
             row["furniture"] += bool(FURNITURE.search(r.body))
             if args.show:
                 print(f"== {entry.name} [{fmt}] {r.title!r} | {r.date} | src={r.source!r} | iss={r.issuers} | no={r.doc_number!r} "
-                      f"| written={r.written_date} | idx={r.index_no!r} | site={r.site!r} | region={r.region.label()!r} | att={len(r.attachments)}")
+                      f"| written={r.written_date} | idx={r.index_no!r} | site={r.site!r} | region={r.region.label()!r} "
+                      f"| att={len(r.attachments)}")
                 print("   ", r.body[:160].replace("\n", " ⏎ "), "…", r.body[-80:].replace("\n", " ⏎ "))
     cols = ("files", "records", "skipped", *FIELDS, "markup", "furniture")
     print("| format | " + " | ".join(cols) + " | files/s | MB/s |")

@@ -136,5 +136,6 @@ def make_ofd(path: Path, pages: list[list[str]]) -> Path:
                 f'<ofd:TextCode X="0" Y="5">{line}</ofd:TextCode></ofd:TextObject>'
                 for k, line in enumerate(lines)
             )
-            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", f"<ofd:Page {ns}><ofd:Content><ofd:Layer>{objs}</ofd:Layer></ofd:Content></ofd:Page>")
+            content = f"<ofd:Page {ns}><ofd:Content><ofd:Layer>{objs}</ofd:Layer></ofd:Content></ofd:Page>"
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", content)
     return path

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import docgen
 from conftest import FIXTURES
-from qdn_corpus.corpus import FileEntry, discover, read
+from qdn_corpus.corpus import discover, read
 from qdn_corpus.formats import extract, sniff
 from qdn_corpus.models import Record
 
@@ -120,7 +120,8 @@ def test_a_script_only_page_is_skipped_with_its_reason() -> None:
     assert result.skipped is not None and "script-only" in result.skipped
 
 
-_SENTENCE = st.text(alphabet="的地方政府企业投资营商环境承诺兑现项目建设服务改革推进落实", min_size=4, max_size=30).map(lambda s: s + "，" + s[::-1] + "。")
+_HAN = "的地方政府企业投资营商环境承诺兑现项目建设服务改革推进落实"
+_SENTENCE = st.text(alphabet=_HAN, min_size=4, max_size=30).map(lambda s: s + "，" + s[::-1] + "。")
 _LAYOUTS = {
     "paragraphs": '<div class="content">{paras}</div>',
     "br": '<div id="zoom">{br}</div>',

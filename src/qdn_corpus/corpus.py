@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qdn_corpus.errors import NotFoundError
-from qdn_corpus.models import Problem, Record
 from qdn_corpus.formats import extract
+from qdn_corpus.models import Problem, Record
 from qdn_corpus.normalize import decode
 from qdn_corpus.parsing import parse_text
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import fcntl
+import functools
 import json
 import os
 import re

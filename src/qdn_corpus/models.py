@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 DateSource = Literal["meta", "stream", "header", "signature", "text"]
 Format = Literal["text", "html", "docx", "pdf", "doc", "wps", "ofd"]
@@ -38,39 +38,51 @@ class Heading(_Model):
 class Attachment(_Model):
     """A document the page links to: its link text, its URL, and its file when it is in the corpus."""
 
-    name: str
-    url: str
-    file: str | None = None
+    name: str = Field(description="the link's text, else the file name in the URL")
+    url: str = Field(description="the link resolved against the page's URL (as written when the page's URL is unknown)")
+    file: str | None = Field(
+        default=None,
+        description="the raw file holding that document, when it is in the corpus (by URL or by relative path)",
+    )
 
 
 class Record(_Model):
     """One document (or one item of a dated stream); the JSON contract of every command."""
 
-    id: str
-    title: str | None = None
-    date: dt.date | None = None
-    date_source: DateSource | None = None
-    category: str | None = None
-    doc_type: str | None = None
-    region: Region = Region()
-    source: str | None = None
-    issuer: str | None = None
-    addressee: str | None = None
-    issuers: list[str] = []
-    doc_number: str | None = None
-    written_date: dt.date | None = None
-    index_no: str | None = None
-    topic: str | None = None
-    validity: str | None = None
-    url: str | None = None
-    site: str | None = None
-    attachments: list[Attachment] = []
-    format: Format = "text"
-    meta: dict[str, str | None] = {}
-    body: str = ""
-    outline: list[Heading] = []
-    file: str
-    offset: int = 0
+    id: str = Field(description="16 hex chars, stable: from the file path and the record's position in it")
+    title: str | None = Field(default=None, description="title, or null (never invented)")
+    date: dt.date | None = Field(default=None, description="publication date (发布日期), YYYY-MM-DD")
+    date_source: DateSource | None = Field(
+        default=None,
+        description="where the date came from: meta (a page's meta tags), stream, header, signature, text",
+    )
+    category: str | None = Field(default=None, description="stream category, or the site's column (ColumnName) for a page")
+    doc_type: str | None = Field(default=None, description="通知, 意见, 报告 … from the end of the title")
+    region: Region = Field(default=Region(), description="province, prefecture, county; canonical names")
+    source: str | None = Field(default=None, description="来源 (else the issuer)")
+    issuer: str | None = Field(default=None, description="the issuing bodies as one string, space-separated")
+    addressee: str | None = Field(default=None, description="主送机关: the line such as 各县（市）人民政府：")
+    issuers: list[str] = Field(default=[], description="the issuing bodies (发文机关), one per entry: joint documents name several")
+    doc_number: str | None = Field(default=None, description="发文字号 with brackets normalised to 〔〕")
+    written_date: dt.date | None = Field(
+        default=None,
+        description="成文日期: the date written under the signature, or the 信息公开 block's 成文日期/生成日期",
+    )
+    index_no: str | None = Field(default=None, description="索引号 of the 信息公开 block")
+    topic: str | None = Field(default=None, description="主题分类 of the 信息公开 block")
+    validity: str | None = Field(default=None, description="有效性 / 时效性 as written")
+    url: str | None = Field(
+        default=None,
+        description="where the document was published: meta Url, canonical link, saved-from comment, or the crawler's sidecar",
+    )
+    site: str | None = Field(default=None, description="the site's name (SiteName), else its host")
+    attachments: list[Attachment] = Field(default=[], description="documents the page links to (.pdf .doc .docx .wps .ofd .xls .zip …)")
+    format: Format = Field(default="text", description="the file's format: text, html, docx, pdf, doc, wps, ofd")
+    meta: dict[str, str | None] = Field(default={}, description="every header label found (来源, 发布时间, 索引号 …), empty values null")
+    body: str = Field("", description="the text without title, header lines, signature and page furniture")
+    outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1） with offsets into body")
+    file: str = Field(description="the raw file, relative to the data dir")
+    offset: int = Field(default=0, description="where the record starts in the file's text")
 
     def display_title(self, width: int = 40) -> str:
         """The title, or the body's first sentence when there is none."""

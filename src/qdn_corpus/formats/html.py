@@ -473,7 +473,8 @@ PAGE_LABELS = (
     "公开责任部门", "发布单位", "责任部门", "关键词", "主题词", "生效日期", "实施日期", "废止日期", "作者", "日期",
     "时间", "公布日期", "信息时效期", "主题", "体裁",
 )
-_LABEL_CELL_RE = regex.compile(r"^(?P<label>" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*(?P<rest>.*)$", regex.S)
+_LABEL_ALTERNATIVES = "|".join(sorted(PAGE_LABELS, key=len, reverse=True))
+_LABEL_CELL_RE = regex.compile(r"^(?P<label>" + _LABEL_ALTERNATIVES + r")\s*[:：]?\s*(?P<rest>.*)$", regex.S)
 _ANY_LABEL_RE = regex.compile(r"(?:^|(?<=\s))(?P<label>" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：]")
 
 

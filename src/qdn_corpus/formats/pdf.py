@@ -51,7 +51,8 @@ def extract(data: bytes) -> Extracted:
         return Extracted("pdf", skip_reason="the text layer has no Unicode mapping (glyph codes only): OCR is not available")
     warnings: list[tuple[int | None, str]] = []
     if len(readable) < len(pages):
-        warnings.append((None, f"{len(pages) - len(readable)} of {len(pages)} page(s) have an unreadable text layer (glyph codes only): left out"))
+        unread = len(pages) - len(readable)
+        warnings.append((None, f"{unread} of {len(pages)} page(s) have an unreadable text layer (glyph codes only): left out"))
     cleaned = [[ln for ln in p if not _garbled(ln)] for p in readable]
     dropped = sum(len(p) for p in readable) - sum(len(p) for p in cleaned)
     if dropped:

@@ -98,7 +98,9 @@ class DocParts:
         return None
 
 
-_OUTLINE_START_RE = regex.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百]+[章条]")
+_OUTLINE_START_RE = regex.compile(
+    r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百]+[章条]"
+)
 
 
 def _looks_like_title(line: str) -> bool:
