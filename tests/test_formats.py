@@ -415,5 +415,6 @@ def test_hidden_article_info_table_inside_the_article_and_hidden_scraps() -> Non
     assert r.body.startswith("根据《黔东南州招商引资奖励办法》，现将2023年招商引资奖补资金下达给你们")
     assert "二、绩效管理。各地要加强资金绩效管理，年底前报送资金使用情况。" in r.body
     assert str(r.date) == "2023-06-02"  # the header line below the article
+    assert [(a.name, a.url) for a in r.attachments] == [("奖补资金分配表.xls", "/uploads/P0203.xls")]  # hidden, for a script
     for junk in ("2263174", "zcwj_gz", "索引号", "发文字号", "名称", "发布机构", "版权所有", "时间", "来源"):
         assert junk not in r.body, junk

@@ -180,8 +180,12 @@ def _scripted(text: str) -> bool:
 def _clean(text: str) -> str:
     """Whitespace runs to one space; a line break between two Chinese characters (a wrapped
     title) to nothing. Spaces between names stay (发展改革委 财政部)."""
-    text = regex.sub(r"(?<=[\p{Han}》“”（）])[ \t]*\n\s*(?=[\p{Han}《“”（）])", "", text)
-    return regex.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+    text = _WRAP_RE.sub("", text)
+    return _WHITESPACE_RE.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+
+
+_WRAP_RE = regex.compile(r"(?<=[\p{Han}》“”（）])[ \t]*\n\s*(?=[\p{Han}《“”（）])")
+_WHITESPACE_RE = regex.compile(r"\s+")
 
 
 def _meta_tags(root: Any) -> dict[str, str]:
@@ -220,6 +224,10 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
             break
         if not isinstance(el.tag, str) or el.tag.lower() in ("a", "body", "html", "table", "tbody", "tr"):
             continue
+        names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+        marked = el.tag.lower() in ("h1", "h2", "h3") or "title" in names or "biaoti" in names
+        if not marked and not (el.text and el.text.strip()):
+            continue  # only headings, title-named blocks and blocks with text of their own
         text = _clean(el.text_content())
         key = "".join(text.split())
         site_key = "".join((site or "").split())
@@ -238,7 +246,6 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
             score += 3
         elif el.tag.lower() in ("h2", "h3"):
             score += 2
-        names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
         if "title" in names or "biaoti" in names:
             score += 2
         if score >= best_score:
@@ -297,10 +304,13 @@ def _drop_junk(body: Any) -> None:
 
 
 def _hidden_scrap(el: Any) -> bool:
-    """An element hidden by its style that holds no sentence (ids and codes a CMS keeps for its
-    scripts). One with sentences stays: some sites hide the article and show it by script."""
+    """An element hidden by its style that holds no sentence and no document link (ids and
+    codes a CMS keeps for its scripts). The others stay: some sites hide the article, or its
+    attachment list, and show them by script."""
     style = (el.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style and not _SENTENCE_RE.search(el.text_content())
+    if "display:none" not in style or _SENTENCE_RE.search(el.text_content()):
+        return False
+    return not any(urlsplit(a.get("href") or "").path.lower().endswith(ATTACHMENT_EXTS) for a in el.iter("a"))
 
 
 def _inside(el: Any, tags: tuple[str, ...]) -> bool:
@@ -404,6 +414,10 @@ def _beside_links(up: _Block, node: _Block) -> bool:
     )
 
 
+_SPACE_RUN_RE = regex.compile(r"[ \f\v\r\n]+")
+_TAB_RUN_RE = regex.compile(r"[ \t\u3000]*\t[ \t\u3000]*")
+
+
 def _lines(root: Any) -> list[str]:
     """Block elements to lines, table rows to lines with cells separated by a tab."""
     out: list[str] = []
@@ -412,7 +426,7 @@ def _lines(root: Any) -> list[str]:
     def flush() -> None:
         line = "".join(buf).replace("\xa0", " ")
         buf.clear()
-        line = regex.sub(r"[ \t\u3000]*\t[ \t\u3000]*", "\t", regex.sub(r"[ \f\v\r\n]+", " ", line)).strip(" \t\u3000")
+        line = _TAB_RUN_RE.sub("\t", _SPACE_RUN_RE.sub(" ", line)).strip(" \t\u3000")
         if line:
             out.append(line)
 
@@ -480,11 +494,16 @@ _ANY_LABEL_RE = regex.compile(r"(?:^|(?<=\s))(?P<label>" + "|".join(sorted(PAGE_
 
 def _unspace_label(cell: str) -> str:
     # 索 引 号 ： / 发布机构　：  -> 索引号：
-    m = regex.match(r"^([\p{Han}][\p{Han}\s\u3000]{1,12}?)\s*([:：])", cell)
-    if m and regex.sub(r"[\s\u3000]", "", m[1]) in PAGE_LABELS:
-        return regex.sub(r"[\s\u3000]", "", m[1]) + m[2] + cell[m.end() :]
-    squeezed = regex.sub(r"[\s\u3000]", "", cell)
+    if len(cell) > 40:
+        return cell
+    m = _SPACED_LABEL_RE.match(cell)
+    if m and (label := "".join(m[1].split())) in PAGE_LABELS:
+        return label + m[2] + cell[m.end() :]
+    squeezed = "".join(cell.split())
     return squeezed if squeezed in PAGE_LABELS else cell
+
+
+_SPACED_LABEL_RE = regex.compile(r"^([\p{Han}][\p{Han}\s\u3000]{1,12}?)\s*([:：])")
 
 
 def page_labels(lines: list[str]) -> dict[str, str | None]:
@@ -538,8 +557,20 @@ def _put(found: dict[str, str | None], label: str, value: str) -> None:
     found[label] = value[:200] or None
 
 
+def _in_link_list(a: Any) -> bool:
+    """Inside a <ul>/<ol> of three or more items whose links are mostly not documents."""
+    for up in a.iterancestors("ul", "ol"):
+        links = [x.get("href") or "" for x in up.iter("a")]
+        if len(up.findall("li")) < 3:
+            return False
+        docs = sum(1 for h in links if urlsplit(h).path.lower().endswith(ATTACHMENT_EXTS))
+        return docs * 2 < len(links)
+    return False
+
+
 def _attachments(body: Any, content: Any, page_url: str | None) -> list[Attachment]:
-    """Links to documents inside the article, then elsewhere on the page; one per URL."""
+    """Links to documents in the article, then elsewhere on the page except inside lists of
+    other documents (a related-articles list that links a .docx among pages); one per URL."""
     seen: dict[str, Attachment] = {}
     roots = [content, body] if content is not None else [body]
     for root in roots:
@@ -548,7 +579,7 @@ def _attachments(body: Any, content: Any, page_url: str | None) -> list[Attachme
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
             path = urlsplit(href).path.lower()
-            if not path.endswith(ATTACHMENT_EXTS):
+            if not path.endswith(ATTACHMENT_EXTS) or (root is body and _in_link_list(a)):
                 continue
             url = urljoin(page_url, href) if page_url else href
             if url in seen:
