@@ -418,3 +418,23 @@ def test_hidden_article_info_table_inside_the_article_and_hidden_scraps() -> Non
     assert [(a.name, a.url) for a in r.attachments] == [("奖补资金分配表.xls", "/uploads/P0203.xls")]  # hidden, for a script
     for junk in ("2263174", "zcwj_gz", "索引号", "发文字号", "名称", "发布机构", "版权所有", "时间", "来源"):
         assert junk not in r.body, junk
+
+
+def test_joint_issuers_from_title_and_signature(tmp_path: Path) -> None:
+    lines = [
+        "自然资源部 中国银行保险监督管理委员会关于协同做好不动产“带押过户”便民利企服务的通知",
+        "各省、自治区、直辖市自然资源主管部门，各银保监局：",
+        "为贯彻中央经济工作会议精神，现通知如下。",
+        "自然资源部 中国银行保险监督管理委员会",
+        "2023年3月3日",
+    ]
+    (tmp_path / "a.txt").write_text("\n".join(lines), "utf-8")
+    (tmp_path / "b.txt").write_text("\n".join(lines[1:]), "utf-8")  # no title: the signature names them
+    page = ("<html><head><meta charset='utf-8'></head><body><table><tr><td>发布机构：</td><td>部委联合发文</td></tr></table>"
+            f"<h1>{lines[0]}</h1><div class='c'><p>{lines[1]}</p><p>{lines[2]}</p></div></body></html>")
+    (tmp_path / "c.html").write_text(page, "utf-8")
+    for name in ("a.txt", "b.txt", "c.html"):
+        r = one(tmp_path / name)
+        assert r.issuers == ["自然资源部", "中国银行保险监督管理委员会"], name
+        assert r.issuer == "自然资源部 中国银行保险监督管理委员会"
+    assert one(tmp_path / "a.txt").body == lines[2]

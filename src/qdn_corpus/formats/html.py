@@ -561,7 +561,7 @@ def _in_link_list(a: Any) -> bool:
     """Inside a <ul>/<ol> of three or more items whose links are mostly not documents."""
     for up in a.iterancestors("ul", "ol"):
         links = [x.get("href") or "" for x in up.iter("a")]
-        if len(up.findall("li")) < 3:
+        if sum(1 for _ in up.iter("li")) < 3:
             return False
         docs = sum(1 for h in links if urlsplit(h).path.lower().endswith(ATTACHMENT_EXTS))
         return docs * 2 < len(links)

@@ -10,7 +10,7 @@ import regex
 from qdn_corpus.formats import Hints
 from qdn_corpus.models import Format, Problem, Record, Region
 from qdn_corpus.parsing import stream
-from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, parse_document
+from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, org_names, parse_document
 from qdn_corpus.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.parsing.regions import parse_region, province_from_text, region_from_names
 
@@ -90,11 +90,11 @@ def _document_record(
             break
     written_text = _label(meta, _WRITTEN_LABELS)
     written_date = (find_date(written_text) if written_text else None) or parts.signature_date
+    # A label's value counts when it names bodies (部委联合发文 names none: the title or the
+    # signature does).
     issuer_text = _label(hints.meta, _ISSUER_LABELS)
-    issuers = _names(issuer_text) or _names(parts.issuer()) or parts.signature_orgs
-    issuer = " ".join(issuers) if issuers else None
-    if issuer_text and not issuers:
-        issuer = issuer_text
+    issuers = (org_names(" ".join(_names(issuer_text))) if issuer_text else None) or _names(parts.issuer()) or parts.signature_orgs
+    issuer = " ".join(issuers) if issuers else issuer_text
     source = hints.source or _label(hints.meta, SOURCE_LABELS) or parts.first(SOURCE_LABELS) or issuer
     number_text = hints.doc_number or _label(meta, NUMBER_LABELS) or parts.doc_number_line
     doc_number = (normalise_doc_number(number_text) or number_text) if number_text else None

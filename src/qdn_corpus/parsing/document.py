@@ -33,7 +33,14 @@ _ORG_RE = regex.compile(
     r"站|处|队|社|集团|协会|办|府|室)"
 )
 _DATE_LINE_RE = regex.compile(r"[（(]?\s*" + DATE_RE.pattern + r"\s*[）)]?")
-_TITLE_ISSUER_RE = regex.compile(r"(?P<org>[^《》\s]{2,40}?)关于")
+_TITLE_ISSUER_RE = regex.compile(r"(?P<org>[^《》]{2,120}?)关于")
+
+
+def org_names(text: str) -> list[str] | None:
+    """The bodies named by a line such as 自然资源部 中国银行保险监督管理委员会, or None when
+    any part of it is not a body's name."""
+    names = text.split()
+    return names if names and all(_ORG_RE.fullmatch(n) for n in names) else None
 
 
 def parse_header_line(line: str) -> dict[str, str | None] | None:
@@ -93,8 +100,9 @@ class DocParts:
             return " ".join(self.signature_orgs)
         if self.title:
             m = _TITLE_ISSUER_RE.match(self.title)
-            if m and _ORG_RE.fullmatch(m["org"]):
-                return str(m["org"])
+            names = org_names(m["org"]) if m else None
+            if names:
+                return " ".join(names)
         return None
 
 
@@ -236,11 +244,11 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             parts.consumed.append(lines[end - 1][1])
             end -= 1
             orgs: list[str] = []
-            while end - 1 > i and len(orgs) < 3 and _ORG_RE.fullmatch(lines[end - 1][1]):
-                orgs.insert(0, lines[end - 1][1])
+            while end - 1 > i and len(orgs) < 3 and (names := org_names(lines[end - 1][1])):
+                orgs[:0] = names
+                parts.consumed.append(lines[end - 1][1])
                 end -= 1
             parts.signature_orgs = orgs
-            parts.consumed.extend(orgs)
     body_lines = lines[i:end]
     parts.body = "\n".join(line for _, line in body_lines)
     return parts
