@@ -2,7 +2,12 @@
 
 Sentences come from data/raw/ and ../shared/corpus/government_work_reports.jsonl, so topic words
 keep realistic, low frequencies. Documents are written in the layouts the parser reads: most as
-single documents (title, 来源/发布时间 header, body), the rest as dated one-line streams.
+single documents (title, 来源/发布时间 header, body), the rest as dated one-line streams; a share
+of the single documents (--html-share, 20% by default) as saved web pages in three CMS layouts
+(GB/T 42147 meta tags and a TRS_Editor div; a 信息公开 table and a div of <br> lines; editor
+<section>s with a crawler's sidecar), each with navigation, breadcrumbs, share bar and footer.
+The page furniture avoids the benchmark's query words, so a plain scan of the raw files still
+finds exactly the documents that hold a phrase.
 """
 
 from __future__ import annotations
@@ -37,7 +42,37 @@ def sentences() -> list[str]:
     return pool
 
 
-def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_share: float = 0.2) -> int:
+_NAV = "".join(f'<li><a href="/{i}/">{w}</a></li>' for i, w in enumerate(["首页", "要闻动态", "信息公开", "互动交流", "办事服务", "专题专栏"]))
+_FOOT = '<div class="footer"><p>主办：{site}办公室 版权所有</p><p>黔ICP备05001234号 网站标识码：5226000001</p></div>'
+_HEAD = '<html><head><meta charset="utf-8">{meta}<title>{title}_{site}</title><script>var x = 1;</script></head><body>'
+
+
+def _page(layout: int, title: str, site: str, county: str, date: dt.date, paras: list[str], rng: random.Random) -> str:
+    """One saved page in one of three CMS layouts around the article's paragraphs."""
+    nav = f'<div class="nav"><ul>{_NAV}</ul></div><div class="crumb">当前位置：<a href="/">首页</a> &gt; 通知公告</div>'
+    share = '<div class="share">【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】 分享到：<a href="#">微信</a></div>'
+    attach = f'<p>附件：<a href="./P0{rng.randrange(10**8):08d}.pdf">附件1.pdf</a></p>' if rng.random() < 0.1 else ""
+    related = '<div class="related"><h3>相关文章</h3><ul><li><a href="/r1">工作动态一</a></li><li><a href="/r2">工作动态二</a></li></ul></div>'
+    if layout == 0:
+        meta = (f'<meta name="SiteName" content="{site}"><meta name="ArticleTitle" content="{title}">'
+                f'<meta name="PubDate" content="{date.isoformat()} 10:00"><meta name="ContentSource" content="{county}人民政府">'
+                '<meta name="ColumnName" content="通知公告">')
+        article = (f'<div class="article"><h1>{title}</h1><div class="info">发布时间：{date.isoformat()} 来源：{county}人民政府</div>'
+                   f'{share}<div class="TRS_Editor">{"".join(f"<p>{p}</p>" for p in paras)}{attach}</div></div>')
+    elif layout == 1:
+        meta = ""
+        rows = (f'<tr><td>索 引 号：</td><td>000014349/{date.year}-{rng.randrange(10**5):05d}</td><td>发布机构：</td><td>{county}人民政府</td></tr>'
+                f'<tr><td>发布日期：</td><td>{date.isoformat()}</td><td>标　　题：</td><td>{title}</td></tr>')
+        article = (f'<table class="xxgk">{rows}</table><div class="title">{title}</div>'
+                   f'<div id="zoom">{"<br>".join(paras)}{attach}</div><div>【打印本页】【关闭窗口】</div>')
+    else:
+        meta = ""
+        sections = "".join(f"<section><section><p>{p}</p></section></section>" for p in paras)
+        article = f'<div class="detail"><h2>{title}</h2><p class="meta">发布时间：{date.isoformat()} 来源：{county}人民政府</p>{sections}</div>'
+    return _HEAD.format(meta=meta, title=title, site=site) + nav + article + related + _FOOT.format(site=site) + "</body></html>"
+
+
+def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_share: float = 0.2, html_share: float = 0.2) -> int:
     """Write n documents under out/raw; returns the number of files."""
     rng = random.Random(seed)
     pool = sentences()
@@ -46,13 +81,16 @@ def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_sha
     start = dt.date(2015, 1, 1)
     span = (dt.date(2025, 12, 31) - start).days
 
-    def body() -> str:
+    def paragraphs() -> list[str]:
         paras, size = [], 0
         while size < 1200:
             para = "".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
             paras.append(para)
             size += len(para)
-        return "\n".join(paras)
+        return paras
+
+    def body() -> str:
+        return "\n".join(paragraphs())
 
     n_stream = int(n * stream_share)
     files = 0
@@ -60,8 +98,17 @@ def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_sha
         date = start + dt.timedelta(days=rng.randrange(span))
         county = rng.choice(COUNTIES)
         title = f"{county}关于{rng.choice(pool)[:12].rstrip('，,。')}的{rng.choice(KINDS)}"
-        text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 10:00\n\n{body()}\n"
-        (raw / f"doc{i:06d}.txt").write_text(text, "utf-8")
+        if rng.random() < html_share:
+            layout = rng.randrange(3)
+            site = f"{county}人民政府"
+            name = f"page{i:06d}.html"
+            (raw / name).write_text(_page(layout, title, site, county, date, paragraphs(), rng), "utf-8")
+            if layout == 2:
+                url = f"https://www.qdn.gov.cn/{county}/{date:%Y%m}/t{date:%Y%m%d}_{i}.html"
+                (raw / f"{name}.metadata.json").write_text(json.dumps({"url": url}), "utf-8")
+        else:
+            text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 10:00\n\n{body()}\n"
+            (raw / f"doc{i:06d}.txt").write_text(text, "utf-8")
         files += 1
     for j in range(0, n_stream, per_stream):
         parts = []
@@ -78,5 +125,6 @@ if __name__ == "__main__":
     parser.add_argument("out", type=Path)
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--html-share", type=float, default=0.2, help="share of single documents saved as web pages")
     args = parser.parse_args()
-    print(generate(args.out, args.docs, args.seed), "files")
+    print(generate(args.out, args.docs, args.seed, html_share=args.html_share), "files")

@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--html-share", type=float, default=0.2, help="share of single documents generated as web pages")
     args = parser.parse_args()
     # Byte-compile qdn as pip does for an installed package: with PYTHONDONTWRITEBYTECODE set
     # (as on these machines) an editable install would recompile its modules on every start.
@@ -92,10 +93,11 @@ def main() -> None:
     results: dict[str, object] = {"docs": args.docs, "baseline": "rg" if shutil.which("rg") else "grep"}
 
     t = time.perf_counter()
-    files = generate(data, args.docs) if not (data / "raw").exists() else len(list((data / "raw").iterdir()))
+    files = generate(data, args.docs, html_share=args.html_share) if not (data / "raw").exists() else len(list((data / "raw").iterdir()))
     results["generate_s"] = round(time.perf_counter() - t, 1)
     raw_bytes = sum(p.stat().st_size for p in (data / "raw").iterdir())
     results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
+    results["html_pages"] = sum(1 for p in (data / "raw").iterdir() if p.suffix == ".html")
 
     from qdn_corpus.corpus import discover, read
     from qdn_corpus.normalize import fold
@@ -181,7 +183,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"bench-{args.docs}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
-    print(f"docs {args.docs} ({files} files, {results['raw_mb']} MB, {n_records} records); baseline {results['baseline']}")
+    print(f"docs {args.docs} ({files} files, {results['html_pages']} of them web pages, {results['raw_mb']} MB, "
+          f"{n_records} records); baseline {results['baseline']}")
     for key in ("parse_mb_s", "build_s", "build_docs_s", "build_mb_s", "peak_rss_mb", "peak_rss_all_processes_mb", "index_mb",
                 "noop_reindex_s",
                 "one_changed_reindex_s", "help_s"):
