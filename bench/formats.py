@@ -25,10 +25,30 @@ FURNITURE = regex.compile(r"版权所有|ICP备|网站标识码|公网安备|打
 FIELDS = ("title", "date", "source", "issuer", "doc_number", "written_date", "index_no", "url", "site", "attachments")
 
 
+def lost_sentences(entry: object, record: object) -> tuple[int, list[str]]:
+    """The page's visible sentences (ending in 。, 15+ characters, scripts and styles left out)
+    and those of them that are in neither the record's title, body nor meta values."""
+    import lxml.html
+
+    from qdn_corpus.formats.html import _lines, decode_page
+
+    text = decode_page(Path(entry.path).read_bytes())[0] or ""  # type: ignore[attr-defined]
+    root = lxml.html.document_fromstring(regex.sub(r"^\s*<\?xml[^>]*>", "", text))
+    for el in list(root.iter("script", "style", "noscript", "template")):
+        el.drop_tree()
+    sentences = [
+        s for line in _lines(root) for s in regex.findall(r"[^。\t]{15,}?。", "".join(line.split()))
+        if regex.search(r"\p{Han}{5}", s)
+    ]
+    have = "".join(f"{record.title or ''}{record.body}{''.join(v or '' for v in record.meta.values())}".split())  # type: ignore[attr-defined]
+    return len(sentences), [s for s in sentences if s not in have]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder", type=Path)
     ap.add_argument("--show", action="store_true", help="print each record's fields and body start")
+    ap.add_argument("--lost", action="store_true", help="list each page's sentences that are not in its record")
     args = ap.parse_args()
     entries = list(discover([args.folder], base=args.folder))
     per: dict[str, dict[str, float]] = defaultdict(Counter)  # type: ignore[arg-type]
@@ -50,6 +70,14 @@ def main() -> None:
             for name in FIELDS:
                 if getattr(r, name):
                     row[name] += 1
+            if fmt == "html":
+                page, kept = lost_sentences(entry, r)
+                row["page_sentences"] += page
+                row["sentences_in_record"] += page - len(kept)
+                if args.lost and kept:
+                    print(f"-- {entry.name}: {len(kept)} of {page} sentences not in the record")
+                    for s in kept:
+                        print("     ", s[:100])
             row["markup"] += bool(MARKUP.search(r.body))
             row["furniture"] += bool(FURNITURE.search(r.body))
             if args.show:
@@ -57,7 +85,7 @@ def main() -> None:
                       f"| written={r.written_date} | idx={r.index_no!r} | site={r.site!r} | region={r.region.label()!r} "
                       f"| att={len(r.attachments)}")
                 print("   ", r.body[:160].replace("\n", " ⏎ "), "…", r.body[-80:].replace("\n", " ⏎ "))
-    cols = ("files", "records", "skipped", *FIELDS, "markup", "furniture")
+    cols = ("files", "records", "skipped", *FIELDS, "markup", "furniture", "page_sentences", "sentences_in_record")
     print("| format | " + " | ".join(cols) + " | files/s | MB/s |")
     print("|---" * (len(cols) + 3) + "|")
     for fmt, row in sorted(per.items()):

@@ -141,7 +141,7 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     labels = page_labels(page_lines)
     content = _content(body)
     lines = _lines(content) if content is not None else []
-    lines = [ln for ln in lines if not _is_furniture(ln) and not _is_label_line(ln)]
+    lines = _strip_label_lines([ln for ln in lines if not _is_furniture(ln)])
     # 标题/名称 of the 信息公开 block, not of a table inside the article (a bank account's 名称).
     inner = page_labels(lines)
     named = next((v for k in ("标题", "名称") if (v := labels.get(k)) and v != inner.get(k)), None)
@@ -454,6 +454,17 @@ def _lines(root: Any) -> list[str]:
     walk(root, False)
     flush()
     return out
+
+
+def _strip_label_lines(lines: list[str]) -> list[str]:
+    """The 信息公开 block above the article and the header line below it, not label-like lines
+    inside the article (名称：… 开户行：… in a notice's text stays)."""
+    start, end = 0, len(lines)
+    while start < end and _is_label_line(lines[start]):
+        start += 1
+    while end > start and _is_label_line(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
 
 
 def _is_label_line(line: str) -> bool:
