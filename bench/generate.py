@@ -42,7 +42,8 @@ def sentences() -> list[str]:
     return pool
 
 
-_NAV = "".join(f'<li><a href="/{i}/">{w}</a></li>' for i, w in enumerate(["首页", "要闻动态", "信息公开", "互动交流", "办事服务", "专题专栏"]))
+_MENU = ["首页", "要闻动态", "信息公开", "互动交流", "办事服务", "专题专栏"]
+_NAV = "".join(f'<li><a href="/{i}/">{w}</a></li>' for i, w in enumerate(_MENU))
 _FOOT = '<div class="footer"><p>主办：{site}办公室 版权所有</p><p>黔ICP备05001234号 网站标识码：5226000001</p></div>'
 _HEAD = '<html><head><meta charset="utf-8">{meta}<title>{title}_{site}</title><script>var x = 1;</script></head><body>'
 
@@ -52,7 +53,8 @@ def _page(layout: int, title: str, site: str, county: str, date: dt.date, paras:
     nav = f'<div class="nav"><ul>{_NAV}</ul></div><div class="crumb">当前位置：<a href="/">首页</a> &gt; 通知公告</div>'
     share = '<div class="share">【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】 分享到：<a href="#">微信</a></div>'
     attach = f'<p>附件：<a href="./P0{rng.randrange(10**8):08d}.pdf">附件1.pdf</a></p>' if rng.random() < 0.1 else ""
-    related = '<div class="related"><h3>相关文章</h3><ul><li><a href="/r1">工作动态一</a></li><li><a href="/r2">工作动态二</a></li></ul></div>'
+    related = ('<div class="related"><h3>相关文章</h3><ul><li><a href="/r1">工作动态一</a></li>'
+               '<li><a href="/r2">工作动态二</a></li></ul></div>')
     if layout == 0:
         meta = (f'<meta name="SiteName" content="{site}"><meta name="ArticleTitle" content="{title}">'
                 f'<meta name="PubDate" content="{date.isoformat()} 10:00"><meta name="ContentSource" content="{county}人民政府">'
@@ -61,14 +63,16 @@ def _page(layout: int, title: str, site: str, county: str, date: dt.date, paras:
                    f'{share}<div class="TRS_Editor">{"".join(f"<p>{p}</p>" for p in paras)}{attach}</div></div>')
     elif layout == 1:
         meta = ""
-        rows = (f'<tr><td>索 引 号：</td><td>000014349/{date.year}-{rng.randrange(10**5):05d}</td><td>发布机构：</td><td>{county}人民政府</td></tr>'
+        rows = (f'<tr><td>索 引 号：</td><td>000014349/{date.year}-{rng.randrange(10**5):05d}</td>'
+                f'<td>发布机构：</td><td>{county}人民政府</td></tr>'
                 f'<tr><td>发布日期：</td><td>{date.isoformat()}</td><td>标　　题：</td><td>{title}</td></tr>')
         article = (f'<table class="xxgk">{rows}</table><div class="title">{title}</div>'
                    f'<div id="zoom">{"<br>".join(paras)}{attach}</div><div>【打印本页】【关闭窗口】</div>')
     else:
         meta = ""
         sections = "".join(f"<section><section><p>{p}</p></section></section>" for p in paras)
-        article = f'<div class="detail"><h2>{title}</h2><p class="meta">发布时间：{date.isoformat()} 来源：{county}人民政府</p>{sections}</div>'
+        header = f'<p class="meta">发布时间：{date.isoformat()} 来源：{county}人民政府</p>'
+        article = f'<div class="detail"><h2>{title}</h2>{header}{sections}</div>'
     return _HEAD.format(meta=meta, title=title, site=site) + nav + article + related + _FOOT.format(site=site) + "</body></html>"
 
 
