@@ -280,4 +280,23 @@ def test_a_file_overwritten_in_place_is_caught_by_the_background_check(qdn, data
 def test_verbose_index_describes_each_file(qdn) -> None:  # type: ignore[no-untyped-def]
     run = qdn("-v", "index")
     assert run.exit_code == 0
-    assert "qdn: raw/000_79ec2d9e8d54e8d5.txt: stream, utf-8, 15 record(s)" in run.stderr
+    assert "qdn: raw/000_79ec2d9e8d54e8d5.txt: text, stream, utf-8, 15 record(s)" in run.stderr
+
+
+def test_verbose_index_tells_each_warning_and_skip_once(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    raw = data_dir / "raw"
+    (raw / "bad.txt").write_bytes("来源：某局\n\n正文一句话。".encode() + b"\xff\xfe" + "后文。".encode())
+    (raw / "empty.txt").write_bytes(b"")
+    run = qdn("-v", "index")
+    assert run.exit_code == 0
+    lines = run.stderr.splitlines()
+    warnings = [line for line in lines if "warning:" in line and "bad.txt" in line]
+    assert len(warnings) == 1, lines
+    assert len([line for line in lines if "empty.txt" in line]) == 1, lines
+
+
+def test_quiet_index_prints_nothing(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    (data_dir / "raw" / "empty.txt").write_bytes(b"")
+    run = qdn("-q", "index")
+    assert run.exit_code == 0 and run.stderr == "" and run.stdout == ""
+    assert qdn("index").stderr.splitlines()[-1].startswith("qdn: index up to date: 6 files")

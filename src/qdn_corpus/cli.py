@@ -150,6 +150,7 @@ class _Progress:
         self.started = time.monotonic()
         self.bar: Any = None
         self.task: Any = None
+        self.described: set[str] = set()  # files -v has told about already
 
     def __enter__(self) -> _Progress:
         return self
@@ -161,6 +162,7 @@ class _Progress:
     def __call__(self, done: int, total: int, result: Any) -> None:
         if self.state.verbose:
             _describe(result)
+            self.described.add(result.entry.name)
         if self.bar is None:
             if self.state.quiet or not sys.stderr.isatty() or time.monotonic() - self.started < 0.5:
                 return
@@ -173,11 +175,13 @@ class _Progress:
 
 
 def _describe(result: Any) -> None:
+    """-v: one line per file (format, layout, encoding, records, or why it was skipped), then its warnings."""
     name = result.entry.name
     if result.skipped:
         print(f"qdn: {name}: skipped ({result.skipped})", file=sys.stderr)
     else:
-        print(f"qdn: {name}: {result.layout}, {result.encoding}, {result.record_count} record(s)", file=sys.stderr)
+        what = ", ".join(str(x) for x in (result.format, result.layout, result.encoding) if x)
+        print(f"qdn: {name}: {what}, {result.record_count} record(s)", file=sys.stderr)
     for problem in result.problems:
         print(f"qdn: warning: {problem}", file=sys.stderr)
 
@@ -209,7 +213,8 @@ def parse(
                 note(state, f"warning: {problem}")
         if result.skipped:
             skipped += 1
-            note(state, f"skipped {entry.name}: {result.skipped}")
+            if not state.verbose:  # -v said it in the file's line
+                note(state, f"skipped {entry.name}: {result.skipped}")
         records.extend(result.records)
         if fmt == "jsonl":  # stream: a large folder shows results as it goes
             write_items(result.records, fmt, sys.stdout)
@@ -235,24 +240,27 @@ def index(
     with _Progress(state, "indexing") as progress:
         report = build(state.data_dir, rebuild=rebuild, progress=progress)
     for problem in report.problems:
-        if state.verbose or not state.quiet:
-            print(f"qdn: warning: {problem}", file=sys.stderr)
+        if problem.file not in progress.described:  # -v told them file by file
+            note(state, f"warning: {problem}")
     for name, reason in report.skipped:
-        print(f"qdn: skipped {name}: {reason}", file=sys.stderr)
+        if name not in progress.described:
+            note(state, f"skipped {name}: {reason}")
+    kinds = ", ".join(f"{n} {fmt}" for fmt, n in report.formats.items())
+    files = f"{report.files} files" + (f" ({kinds} with records)" if len(report.formats) > 1 else "")
     if report.changed:
         what = "rebuilt" if report.rebuilt else "updated"
         summary = (
-            f"{what} the index: {report.files} files, {report.records} records "
+            f"{what} the index: {files}, {report.records} records "
             f"({report.added} added, {report.updated} updated, {report.removed} removed; "
             f"{report.parsed_files} files parsed)"
         )
     else:
-        summary = f"index up to date: {report.files} files, {report.records} records"
+        summary = f"index up to date: {files}, {report.records} records"
     if report.skipped:
         summary += f"; {len(report.skipped)} file(s) skipped"
     if report.problems:
         summary += f"; {len(report.problems)} warning(s)"
-    print(f"qdn: {summary} in {report.seconds:.1f} s", file=sys.stderr)
+    note(state, f"{summary} in {report.seconds:.1f} s")
 
 
 @app.command()

@@ -60,6 +60,7 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    formats: dict[str, int] = field(default_factory=dict)  # files with records, by format
 
     @property
     def changed(self) -> bool:
@@ -239,6 +240,7 @@ def _update(
     if current is not None and not todo and not gone:
         report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
         report.records = sum(len(v["ids"]) for v in files.values())
+        report.formats = _formats(files)
         if current.manifest.get("folders") != folders:  # e.g. a hidden file came: note the new mtimes
             _write_json(current.path / MANIFEST, {**current.manifest, "folders": folders})
         with contextlib.suppress(OSError):
@@ -294,7 +296,17 @@ def _update(
         _switch(data_dir, gen)
     report.records = sum(len(v["ids"]) for v in files.values())
     report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
+    report.formats = _formats(files)
     return report
+
+
+def _formats(files: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in files.values():
+        if v.get("ids"):
+            fmt = v.get("format") or "text"
+            counts[fmt] = counts.get(fmt, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _links(files: dict[str, Any]) -> dict[str, str]:

@@ -154,7 +154,7 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     hints.meta.update({k: v for k, v in labels.items() if k not in hints.meta})
     hints.attachments = _attachments(body, content, hints.url)
     result = Extracted("html", finish_lines(lines), hints, encoding, warnings)
-    if hints.url and _HOME_RE.match(urlsplit(hints.url).path) and not meta.get("title"):
+    if hints.url and _HOME_RE.match(urlsplit(hints.url).path) and not urlsplit(hints.url).query and not meta.get("title"):
         result.skip_reason = f"a site's home page ({hints.url}), not an article"
         result.text = None
         return result
