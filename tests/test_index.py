@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from qdn_corpus.errors import IndexBusyError, IndexWriteError
 from qdn_corpus.index import build, live, write_lock
 
@@ -300,3 +301,17 @@ def test_quiet_index_prints_nothing(qdn, data_dir: Path) -> None:  # type: ignor
     run = qdn("-q", "index")
     assert run.exit_code == 0 and run.stderr == "" and run.stdout == ""
     assert qdn("index").stderr.splitlines()[-1].startswith("qdn: index up to date: 6 files")
+
+
+def test_no_dependency_warning_reaches_the_terminal_even_under_w_error(data_dir: Path, tmp_path: Path) -> None:
+    """Python compiling every module afresh (an empty bytecode cache, as on a first run or a
+    read-only install) with warnings turned into errors: qdn answers and prints no warning."""
+    import shutil as sh
+
+    sh.copy(FIXTURES / "pages" / "cms_meta.html", data_dir / "raw" / "page.html")
+    env = {**os.environ, "QDN_DATA_DIR": str(data_dir), "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache"),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    for args in (["index"], ["search", "承诺兑现", "--format", "jsonl"], ["parse", str(data_dir / "raw" / "page.html")]):
+        run = subprocess.run([sys.executable, "-W", "error", "-m", "qdn_corpus", *args], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert "Warning" not in run.stderr and "internal error" not in run.stderr, run.stderr

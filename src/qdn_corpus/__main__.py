@@ -2,9 +2,21 @@
 
 import os
 import sys
+import warnings
+
+
+def quiet_dependencies() -> None:
+    """No dependency's warnings reach the user's terminal, under any -W setting: a library's
+    old escape sequences (SyntaxWarning when Python compiles it without cached bytecode) or
+    deprecations would print on stderr, and under -W error end the run. qdn's own stay."""
+    for category in (SyntaxWarning, DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=category, module=r"(?!qdn_corpus)")
+    # A SyntaxWarning raised while compiling carries the compiled file's name, not a module.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
 
 
 def main() -> None:
+    quiet_dependencies()
     # pydantic looks for plugins among every installed package's entry points (17 ms); qdn has
     # none to offer its records to.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
