@@ -282,3 +282,17 @@ def test_posting_lists_survive_compression() -> None:
 
     for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
         assert list(_decode(_encode(array("I", docs)))) == docs
+
+
+def test_every_command_maps_errors_in_the_one_place() -> None:
+    """Each command is wrapped by cli._errors, which turns a QdnError into its exit status."""
+    from qdn_corpus.cli import app
+
+    for command in app.registered_commands:
+        assert getattr(command.callback, "__wrapped__", None) is not None, command.name
+
+
+def test_show_of_an_unknown_id_exits_1_like_a_search_that_finds_nothing(qdn) -> None:  # type: ignore[no-untyped-def]
+    run = qdn("show", "ffffffff")
+    assert run.exit_code == 1 and run.stdout == ""
+    assert run.stderr.splitlines()[-1].startswith("qdn: error: no record with an id starting 'ffffffff'")

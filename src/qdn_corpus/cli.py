@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from qdn_corpus.errors import NotFoundError, QdnError
+from qdn_corpus.errors import QdnError
 
 app = typer.Typer(
     name="qdn",
@@ -68,14 +68,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _errors(func: Callable[..., None]) -> Callable[..., None]:
-    """Map the library's named errors to one line on stderr and exit status 2."""
+    """The one place where the library's named errors become one line on stderr and an exit
+    status (each error's exit_code: 2, or 1 for "no such record"). Every command wears it."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             func(*args, **kwargs)
         except QdnError as exc:
-            fail(str(exc))
+            fail(str(exc), exc.exit_code)
         except BrokenPipeError:
             # The reader (head, less) went away: not an error of ours.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -360,11 +361,7 @@ def show(
     fmt = _format(format)
     check_id(record_id)
     ix = _open_index(state)
-    try:
-        record = get(ix, record_id)
-    except NotFoundError as exc:
-        fail(str(exc), 1)
-    write_record(record, fmt, sys.stdout)
+    write_record(get(ix, record_id), fmt, sys.stdout)
 
 
 @app.command()
@@ -383,11 +380,6 @@ def main() -> None:
     """Entry point: run the app, turning every failure into one line and an exit status."""
     try:
         app()  # standalone: usage errors exit 2 with typer's message, typer.Exit carries codes
-    except QdnError as exc:
-        from qdn_corpus.normalize import strip_controls
-
-        print(f"qdn: error: {strip_controls(str(exc))}", file=sys.stderr)
-        sys.exit(2)
     except KeyboardInterrupt:
         print("qdn: interrupted", file=sys.stderr)
         sys.exit(130)

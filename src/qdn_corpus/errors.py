@@ -1,8 +1,11 @@
-"""Named errors; the CLI turns each into one line on stderr and exit status 2."""
+"""Named errors; the CLI turns each into one line on stderr and its exit status (cli._errors,
+the one place that does)."""
 
 
 class QdnError(Exception):
     """Base of every error a user can cause or fix; the message says what to do next."""
+
+    exit_code = 2  # grep's: 2 an error
 
 
 class UsageError(QdnError):
@@ -22,4 +25,10 @@ class IndexWriteError(QdnError):
 
 
 class NotFoundError(QdnError):
-    """No record or path matches what was asked for."""
+    """A path or folder that does not exist."""
+
+
+class NoSuchRecordError(NotFoundError):
+    """No record has the id asked for: like a search that found nothing, exit status 1."""
+
+    exit_code = 1

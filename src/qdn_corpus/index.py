@@ -413,6 +413,7 @@ def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
         yield from _write_segment(gen, todo)
         return
     import multiprocessing as mp
+    from queue import Empty
 
     ctx = mp.get_context("fork")
     queue: Any = ctx.Queue(maxsize=1000)
@@ -425,7 +426,7 @@ def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
         while running:
             try:
                 kind, item = queue.get(timeout=1.0)
-            except Exception:  # queue.Empty: check that the workers are still alive
+            except Empty:  # nothing for a second: check that the workers are still alive
                 if any(w.exitcode not in (None, 0) for w in workers):
                     raise IndexWriteError("an indexing worker died; the previous index is intact") from None
                 continue

@@ -14,7 +14,7 @@ import regex
 from whoosh import query as wq
 
 from qdn_corpus.dates import parse_period
-from qdn_corpus.errors import NotFoundError, QuerySyntaxError, UsageError
+from qdn_corpus.errors import NoSuchRecordError, QuerySyntaxError, UsageError
 from qdn_corpus.index import links_of
 from qdn_corpus.models import Hit, Record, Snippet
 from qdn_corpus.normalize import fold
@@ -458,7 +458,7 @@ def get(ix: Any, prefix: str) -> Record:
         results = searcher.search(wq.Prefix("id", prefix), limit=6)
         ids = [hit["id"] for hit in results]
         if not ids:
-            raise NotFoundError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
+            raise NoSuchRecordError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
         if len(ids) > 1:
             shown = ", ".join(ids[:5])
             raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
