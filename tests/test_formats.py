@@ -438,3 +438,13 @@ def test_joint_issuers_from_title_and_signature(tmp_path: Path) -> None:
         assert r.issuers == ["自然资源部", "中国银行保险监督管理委员会"], name
         assert r.issuer == "自然资源部 中国银行保险监督管理委员会"
     assert one(tmp_path / "a.txt").body == lines[2]
+
+
+@pytest.mark.parametrize("date_line", ["2026-04-16", "2026年4月16日", "2026-04-16 09:30"])
+def test_a_bare_date_under_the_title_is_the_publication_date(tmp_path: Path, date_line: str) -> None:
+    lines = [NOTICE[1], date_line, NOTICE[2], NOTICE[3], NOTICE[4], "黔东南州人民政府办公室", "2026年4月10日"]
+    (tmp_path / "n.txt").write_text("\n".join(lines), "utf-8")
+    r = one(tmp_path / "n.txt")
+    assert (str(r.date), r.date_source, str(r.written_date)) == ("2026-04-16", "header", "2026-04-10")
+    assert (r.doc_number, r.addressee) == ("黔东南府办发〔2023〕5号", "各县（市）人民政府，州政府各部门")
+    assert r.body == NOTICE[4]

@@ -164,6 +164,21 @@ _ATTACHMENT_MARK_RE = regex.compile(r"附\s*件\s*[\d一二三四五六七八九
 _PAREN_NOTE_RE = regex.compile(r"[（(][\p{Han}\d]{2,10}[）)]")
 
 
+_TIME_RE = regex.compile(r"\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+
+
+def _is_date_line(line: str, lines: list[tuple[int, str]], i: int) -> bool:
+    """A line that is only a date (2025-10-09, 2022年7月4日, with a time or not), with more text
+    after it: a header's publication date, not the signature's (which ends the document)."""
+    if i + 1 >= len(lines):
+        return False
+    m = _DATE_LINE_RE.match(line)
+    if not m or not find_date(m.group()):
+        return False
+    rest = line[m.end() :]
+    return not rest.strip() or bool(_TIME_RE.fullmatch(rest))
+
+
 def parse_document(text: str, known_title: str | None = None) -> DocParts:
     """Split one document into title, header fields, body and signature (see DocParts).
 
@@ -195,6 +210,8 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
         line = lines[i][1]
         if (pairs := parse_header_line(line)) is not None:
             absorb(line, pairs)
+        elif _is_date_line(line, lines, i):
+            absorb(line, {"日期": line})
         elif parts.letterhead is None and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line):
             parts.letterhead = line
             parts.consumed.append(line)
@@ -220,6 +237,10 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
         line = lines[i][1]
         if (pairs := parse_header_line(line)) is not None:
             absorb(line, pairs)
+            i += 1
+            continue
+        if parts.title and _is_date_line(line, lines, i):  # a bare date under the title
+            absorb(line, {"日期": line})
             i += 1
             continue
         if parts.title and (after := _title_repeat(lines, i, parts.title)) > i:
