@@ -22,6 +22,7 @@ from conftest import FIXTURES
 from qdn_corpus.corpus import discover, read
 from qdn_corpus.formats import extract, sniff
 from qdn_corpus.models import Record
+from qdn_corpus.parsing import parse_text
 
 PAGES = FIXTURES / "pages"
 FURNITURE = ("版权所有", "ICP备", "网站标识码", "打印本页", "关闭窗口", "分享到", "当前位置", "相关文章", "浏览次数",
@@ -448,3 +449,14 @@ def test_a_bare_date_under_the_title_is_the_publication_date(tmp_path: Path, dat
     assert (str(r.date), r.date_source, str(r.written_date)) == ("2026-04-16", "header", "2026-04-10")
     assert (r.doc_number, r.addressee) == ("黔东南府办发〔2023〕5号", "各县（市）人民政府，州政府各部门")
     assert r.body == NOTICE[4]
+
+
+def test_a_title_set_on_two_lines_is_one_title() -> None:
+    title = "合肥市国有建设用地使用权出让公告（合自然资规公告[2021]11号）"
+    page = (f"<html><head><meta charset='utf-8'><title>{title}_某交易平台</title></head>"
+            "<body><div class='c'><p>合肥市国有建设用地使用权出让公告</p><p>（合自然资规公告[2021]11号）</p>"
+            "<p>根据有关规定，经合肥市土地管理委员会批准，决定出让下列国有建设用地使用权。现将有关事项公告如下：</p></div></body></html>")
+    r = extract("p.html", page.encode())
+    assert r.hints.title == "合肥市国有建设用地使用权出让公告（合自然资规公告[2021]11号）"
+    record = parse_text(r.text or "", "p.html", "html", r.hints).records[0]
+    assert record.doc_number == "合自然资规公告〔2021〕11号"  # the 文号 the title ends with

@@ -219,6 +219,7 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
                 stop = el  # the article's first sentence: its title comes before
                 break
     best, best_score = None, 2
+    prev_text, prev_key, prev_score = "", "", 0
     for el in body.iter():
         if el is stop:
             break
@@ -248,6 +249,9 @@ def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) ->
             score += 2
         if "title" in names or "biaoti" in names:
             score += 2
+        if prev_key and prev_key + key in tag_key:  # a title set on two lines, both in <title>
+            text, key, score = prev_text + text, prev_key + key, max(score, prev_score) + 1
+        prev_text, prev_key, prev_score = text, key, score
         if score >= best_score:
             best, best_score = text, score
     return best

@@ -54,6 +54,15 @@ _ISSUER_LABELS = ("发文机关", "发布机构", "公开主体", "发布单位"
 _NAME_SPLIT_RE = regex.compile(r"[\s、，,；;]+")
 
 
+_TITLE_NUMBER_RE = regex.compile(r"[（(]([^（()）]{4,30}号)[）)]$")
+
+
+def _number_in_title(title: str | None) -> str | None:
+    """A 文号 in brackets at the end of a title: …出让公告（合自然资规公告[2021]11号）."""
+    m = _TITLE_NUMBER_RE.search(title or "")
+    return m[1] if m and normalise_doc_number(m[1]) else None
+
+
 def _host(url: str | None) -> str | None:
     if not url:
         return None
@@ -96,7 +105,8 @@ def _document_record(
     issuers = (org_names(" ".join(_names(issuer_text))) if issuer_text else None) or _names(parts.issuer()) or parts.signature_orgs
     issuer = " ".join(issuers) if issuers else issuer_text
     source = hints.source or _label(hints.meta, SOURCE_LABELS) or parts.first(SOURCE_LABELS) or issuer
-    number_text = hints.doc_number or _label(meta, NUMBER_LABELS) or parts.doc_number_line
+    title = parts.title or hints.title_fallback
+    number_text = hints.doc_number or _label(meta, NUMBER_LABELS) or parts.doc_number_line or _number_in_title(title)
     doc_number = (normalise_doc_number(number_text) or number_text) if number_text else None
     region = (
         region_from_names(source, issuer, parts.title)
@@ -108,11 +118,11 @@ def _document_record(
         result.problems.append(Problem(file=file, offset=base + parts.start, message="document has no body text"))
     return Record(
         id=record_id(file, ordinal),
-        title=parts.title or hints.title_fallback,
+        title=title,
         date=date,
         date_source=date_source,
         category=hints.category,
-        doc_type=doc_type(parts.title or hints.title_fallback),
+        doc_type=doc_type(title),
         region=region,
         source=source,
         issuer=issuer,
