@@ -156,11 +156,6 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
-def tidy_line(line: str) -> str:
-    """Strip a line's surrounding whitespace (including NBSP and the ideographic space)."""
-    return line.strip()
-
-
 def strip_controls(text: str) -> str:
     """Make untrusted text harmless on a terminal: control characters become visible escapes."""
     out = []

@@ -36,7 +36,7 @@ def schema() -> Any:
     from whoosh.fields import ID, KEYWORD, STORED, Schema
 
     return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
+        id=ID(stored=True, unique=True),
         file=ID,
         record=STORED,
         title_g=Tokens(phrase=True),
@@ -44,9 +44,7 @@ def schema() -> Any:
         number_g=Tokens(phrase=True),
         site_g=Tokens(phrase=True),
         issuer_g=Tokens(phrase=True),
-        date=ID(sortable=True),
         region=KEYWORD(scorable=False),
-        hasdate=ID(sortable=True),
         category=ID,
         doc_type=ID,
     )
@@ -82,9 +80,6 @@ def document_fields(record: Record) -> dict[str, Any]:
     site = " ".join(dict.fromkeys(s for s in (record.site, _host(record.url)) if s))
     if site:
         fields["site_g"] = bigrams(site)
-    if record.date:
-        fields["date"] = record.date.isoformat()
-    fields["hasdate"] = "0" if record.date else "1"  # sorts undated records last
     levels = [p for p in (record.region.province, record.region.prefecture, record.region.county) if p]
     if levels:
         fields["region"] = " ".join(levels)
