@@ -8,11 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Run
 from qdn_corpus.errors import IndexBusyError, IndexWriteError
 from qdn_corpus.index import build, live, write_lock
 
@@ -150,18 +151,87 @@ def test_killed_index_leaves_a_usable_index(data_dir: Path) -> None:
     assert (data_dir / "index" / "CURRENT").read_text() in {before, *(p.name for p in (data_dir / "index").glob("gen-*"))}
 
 
-def test_read_only_data_folder(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions; covered by the simulated write error below")
-    qdn("index")
-    for path in [data_dir, *data_dir.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    try:
-        assert qdn("search", "承诺兑现").exit_code == 0
-        assert qdn("index", "--rebuild").exit_code == 2
-    finally:
-        for path in [data_dir, *data_dir.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+def _unprivileged(args: list[str], data_dir: Path) -> Run:
+    """Run the CLI as a user the file permissions apply to: as root (CI), in a forked child
+    that becomes nobody first, so EACCES really happens; otherwise here. The child cannot read
+    /root, so it only uses modules already imported (the caller runs the command once first)."""
+    import json as js
+
+    from typer.testing import CliRunner
+
+    from qdn_corpus.cli import app
+
+    env = {"QDN_DATA_DIR": str(data_dir)}
+    if os.geteuid() != 0:
+        r = CliRunner().invoke(app, args, env=env)
+        return Run(r.exit_code, r.stdout, r.stderr)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: nobody, then the command, then its result through the pipe
+        code = 1
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            r = CliRunner().invoke(app, args, env=env)
+            payload = {"exit": r.exit_code, "out": r.stdout, "err": r.stderr}
+            if r.exception and not isinstance(r.exception, SystemExit):
+                payload["err"] += f"\nEXCEPTION {type(r.exception).__name__}: {r.exception}"
+            os.write(write, js.dumps(payload).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    got = js.loads(data)
+    return Run(got["exit"], got["out"], got["err"])
+
+
+@pytest.fixture
+def shared_data(data_dir: Path) -> Iterator[Path]:
+    """The seeds in a folder every user can reach (pytest's tmp_path is root's alone)."""
+    import shutil
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="qdn-perm-", dir="/tmp"))
+    top.chmod(0o755)
+    shutil.copytree(data_dir, top / "data")
+    for path in [top / "data", *(top / "data").rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    yield top / "data"
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def test_an_unreadable_file_is_skipped_with_permission_denied(qdn, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    (shared_data / "raw" / "secret.txt").write_text("秘密文件。\n", "utf-8")
+    (shared_data / "raw" / "secret.txt").chmod(0)
+    shared_data.chmod(0o777)  # nobody writes the index
+    qdn("--data-dir", str(shared_data), "search", "承诺兑现")  # imports what the child will need
+    import shutil
+
+    shutil.rmtree(shared_data / "index")
+    run = _unprivileged(["index"], shared_data)
+    assert run.exit_code == 0, run.stderr
+    assert "skipped raw/secret.txt: cannot read: Permission denied" in run.stderr
+    assert "EXCEPTION" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_read_only_data_folder(qdn, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    """Data and index belong to another user: searches use the index as it is, with a note when
+    it cannot be refreshed; `qdn index` fails with one line."""
+    assert qdn("--data-dir", str(shared_data), "index").exit_code == 0
+    assert qdn("--data-dir", str(shared_data), "search", "承诺兑现").exit_code == 0
+    (shared_data / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")  # the index is now behind
+    run = _unprivileged(["search", "承诺兑现", "--format", "jsonl"], shared_data)
+    assert run.exit_code == 0, run.stderr
+    assert "searching the previous index" in run.stderr and run.jsonl()
+    failed = _unprivileged(["index", "--rebuild"], shared_data)
+    assert failed.exit_code == 2
+    assert len(failed.stderr.strip().splitlines()) == 1 and "qdn: error:" in failed.stderr
+    assert "EXCEPTION" not in failed.stderr
 
 
 def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
