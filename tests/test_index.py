@@ -132,23 +132,35 @@ def test_search_during_a_write_uses_the_previous_index(qdn, data_dir: Path, monk
     assert run.exit_code == 0 and "searching the previous index" in run.stderr
 
 
-def test_killed_index_leaves_a_usable_index(data_dir: Path) -> None:
+@pytest.mark.parametrize("point", ["parse", "segment", "commit"])
+@pytest.mark.parametrize("rebuild", [True, False])
+def test_killed_index_leaves_a_usable_index(data_dir: Path, tmp_path: Path, point: str, rebuild: bool) -> None:
+    """`qdn index` killed while the workers parse, once a worker has written its segment, or
+    after the commit but before the manifest: searches answer from an index that holds either
+    the old files or all the new ones, never a mix, and the next `qdn index` completes it."""
     env = {**os.environ, "QDN_DATA_DIR": str(data_dir)}
-    cmd = [sys.executable, "-m", "qdn_corpus", "index"]
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    before = (data_dir / "index" / "CURRENT").read_text()
+    cmd = [sys.executable, "-m", "qdn_corpus"]
+    subprocess.run([*cmd, "index"], env=env, check=True, capture_output=True)
     raw = data_dir / "raw"
-    for i in range(30):
-        (raw / f"extra{i:03d}.txt").write_text(NEW_DOC * 40, "utf-8")
-    for delay in (0.3, 0.8, 1.5):
-        proc = subprocess.Popen([*cmd, "--rebuild"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert live(data_dir) is not None, f"killed after {delay}s: the index must stay usable"
-    out = subprocess.run([*cmd[:-1], "search", "承诺兑现"], env=env, capture_output=True, text=True)
+    for i in range(40):  # past PARALLEL_BYTES: the build uses its two worker processes
+        (raw / f"extra{i:03d}.txt").write_text(NEW_DOC.replace("青蛙跳水", f"青蛙跳水{i:03d}") * 700, "utf-8")
+    marker = tmp_path / "reached"
+    proc = subprocess.Popen([*cmd, "index", *(["--rebuild"] if rebuild else [])],
+                            env={**env, "QDN_TEST_KILL_POINT": point, "QDN_TEST_KILL_FILE": str(marker)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), f"qdn index never reached {point}"
+    proc.send_signal(signal.SIGKILL)  # the workers die with it (PR_SET_PDEATHSIG)
+    proc.wait()
+    out = subprocess.run([*cmd, "search", "青蛙跳水", "--format", "jsonl", "--limit", "100"], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert (data_dir / "index" / "CURRENT").read_text() in {before, *(p.name for p in (data_dir / "index").glob("gen-*"))}
+    assert "Traceback" not in out.stderr
+    found = [json.loads(line)["file"] for line in out.stdout.splitlines()]
+    assert sorted(found) == sorted(f"raw/extra{i:03d}.txt" for i in range(40))  # each once: no half-written copy
+    again = subprocess.run([*cmd, "index"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "index up to date" in again.stderr
 
 
 def _unprivileged(args: list[str], data_dir: Path) -> Run:

@@ -282,6 +282,7 @@ def _update(
         writer._close_segment()
         writer._commit_toc(kept + segments)
         writer._finish()
+        _checkpoint("commit")
     except BaseException:
         writer.cancel()
         if current is None:
@@ -470,6 +471,15 @@ def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
     queue.put(("end", None))
 
 
+def _checkpoint(point: str) -> None:
+    """Where the tests kill `qdn index` (QDN_TEST_KILL_POINT = parse, segment or commit): the
+    process announces that it got there (QDN_TEST_KILL_FILE) and waits to be killed. Nothing
+    happens unless both are set."""
+    if os.environ.get("QDN_TEST_KILL_POINT") == point and (marker := os.environ.get("QDN_TEST_KILL_FILE")):
+        Path(marker).write_text(f"{os.getpid()}\n", "utf-8")
+        time.sleep(120)
+
+
 def _die_with_parent() -> None:
     """A worker outliving a killed `qdn index` would hold the write lock: ask Linux to end it."""
     try:
@@ -500,6 +510,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     try:
         for entry in todo:
             result = read(entry)
+            _checkpoint("parse")
             for record in result.records:
                 day = record.date.toordinal() if record.date else 0
                 texts.add(writer.docnum, fold(record.body), day, words(record.body), words(record.title or ""))
@@ -514,6 +525,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             writer._close_segment()  # its files are not in the TOC: Whoosh deletes them
             return
         segment = writer._finalize_segment()
+        _checkpoint("segment")
         texts.write()
         yield segment
     finally:
