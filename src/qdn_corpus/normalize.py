@@ -165,3 +165,12 @@ def strip_controls(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def url_host(url: str | None) -> str | None:
+    """The host of a URL (www.qdn.gov.cn), or None."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or None

@@ -12,6 +12,7 @@ from whoosh.fields import TEXT
 from whoosh.system import pack_uint
 
 from qdn_corpus.models import Record
+from qdn_corpus.normalize import url_host
 
 
 class Tokens(TEXT):  # type: ignore[misc]
@@ -50,14 +51,6 @@ def schema() -> Any:
     )
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname
-
-
 def document_fields(record: Record) -> dict[str, Any]:
     """The Whoosh fields of a record, tokens computed here (so it runs in a worker).
 
@@ -77,7 +70,7 @@ def document_fields(record: Record) -> dict[str, Any]:
         fields["number_g"] = bigrams(record.doc_number)
     if record.issuers or record.issuer:
         fields["issuer_g"] = bigrams(" ".join(record.issuers) or record.issuer or "")
-    site = " ".join(dict.fromkeys(s for s in (record.site, _host(record.url)) if s))
+    site = " ".join(dict.fromkeys(s for s in (record.site, url_host(record.url)) if s))
     if site:
         fields["site_g"] = bigrams(site)
     levels = [p for p in (record.region.province, record.region.prefecture, record.region.county) if p]

@@ -9,6 +9,7 @@ import regex
 
 from qdn_corpus.formats import Hints
 from qdn_corpus.models import Format, Problem, Record, Region
+from qdn_corpus.normalize import url_host
 from qdn_corpus.parsing import stream
 from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, org_names, parse_document
 from qdn_corpus.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
@@ -61,14 +62,6 @@ def _number_in_title(title: str | None) -> str | None:
     """A 文号 in brackets at the end of a title: …出让公告（合自然资规公告[2021]11号）."""
     m = _TITLE_NUMBER_RE.search(title or "")
     return m[1] if m and normalise_doc_number(m[1]) else None
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname or None
 
 
 def _label(meta: dict[str, str | None], labels: tuple[str, ...]) -> str | None:
@@ -134,7 +127,7 @@ def _document_record(
         topic=hints.topic or meta.get("主题分类"),
         validity=hints.validity or meta.get("有效性") or meta.get("时效性"),
         url=hints.url,
-        site=hints.site or _host(hints.url),
+        site=hints.site or url_host(hints.url),
         attachments=hints.attachments,
         format=fmt,
         meta=meta,
