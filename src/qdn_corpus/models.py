@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -120,3 +121,26 @@ class Problem(_Model):
     def __str__(self) -> str:
         where = f" (offset {self.offset})" if self.offset is not None else ""
         return f"{self.file}{where}: {self.message}"
+
+
+@dataclass
+class Hints:
+    """What a file's format knows about its document beyond the text (formats/ fill it in,
+    parsing/ trusts it first): a page's meta tags and 信息公开 block, a crawler's URL."""
+
+    title: str | None = None
+    title_fallback: str | None = None  # only when the text names no title (a page's <title>)
+    date: str | None = None  # as written; parsing finds the date in it
+    date_source: DateSource | None = None
+    written_date: str | None = None
+    source: str | None = None
+    issuers: list[str] = field(default_factory=list)
+    doc_number: str | None = None
+    index_no: str | None = None
+    topic: str | None = None
+    validity: str | None = None
+    category: str | None = None
+    url: str | None = None
+    site: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    meta: dict[str, str | None] = field(default_factory=dict)

@@ -13,33 +13,11 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from qdn_corpus.models import Attachment, DateSource, Format
+from qdn_corpus.models import Format, Hints
 
 
 class FormatError(Exception):
     """A file of a known format that cannot be read (encrypted, truncated, corrupt)."""
-
-
-@dataclass
-class Hints:
-    """What a format knows about its document beyond the text: the parser trusts these first."""
-
-    title: str | None = None
-    title_fallback: str | None = None  # only when the text names no title (a page's <title>)
-    date: str | None = None  # as written; parsing finds the date in it
-    date_source: DateSource | None = None
-    written_date: str | None = None
-    source: str | None = None
-    issuers: list[str] = field(default_factory=list)
-    doc_number: str | None = None
-    index_no: str | None = None
-    topic: str | None = None
-    validity: str | None = None
-    category: str | None = None
-    url: str | None = None
-    site: str | None = None
-    attachments: list[Attachment] = field(default_factory=list)
-    meta: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import regex
 
-from qdn_corpus.formats import Extracted, Hints, finish_lines
-from qdn_corpus.models import Attachment
+from qdn_corpus.formats import Extracted, finish_lines
+from qdn_corpus.models import Attachment, Hints
 from qdn_corpus.normalize import decode
 
 _CHARSET_RE = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)

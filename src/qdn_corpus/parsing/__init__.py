@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from qdn_corpus.formats import Hints
-from qdn_corpus.models import Format, Problem, Record, Region
+from qdn_corpus.models import Format, Hints, Problem, Record, Region
 from qdn_corpus.normalize import url_host
 from qdn_corpus.parsing import stream
 from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, org_names, parse_document
