@@ -265,7 +265,7 @@ def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch:
 def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import errno
 
-    from whoosh.writing import SegmentWriter
+    from qdn_corpus import engine
 
     qdn("index")
     (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
@@ -274,7 +274,7 @@ def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: py
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(SegmentWriter, "_commit_toc", full)
+        patch.setattr(engine.Writer, "commit", full)
         run = qdn("index")
     assert run.exit_code == 2
     assert "the disk is full; the previous index is intact" in run.stderr
@@ -397,3 +397,24 @@ def test_no_dependency_warning_reaches_the_terminal_even_under_w_error(data_dir:
         run = subprocess.run([sys.executable, "-W", "error", "-m", "qdn_corpus", *args], env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         assert "Warning" not in run.stderr and "internal error" not in run.stderr, run.stderr
+
+
+def test_the_engine_is_one_module_and_knows_its_whoosh() -> None:
+    """Only engine.py imports Whoosh, and it refuses a Whoosh whose internals it does not know
+    with a message that says what to install."""
+    import re as regex_std
+
+    import qdn_corpus
+    from qdn_corpus import engine
+    from qdn_corpus.errors import QdnError
+
+    src = Path(qdn_corpus.__file__).parent
+    importers = sorted(
+        p.relative_to(src).as_posix() for p in src.rglob("*.py")
+        if regex_std.search(r"^\s*(from|import) whoosh", p.read_text("utf-8"), regex_std.M)
+    )
+    assert importers == ["engine.py"]
+    engine.check_version((2, 7, 4))
+    engine.check_version((2, 7, 5))
+    with pytest.raises(QdnError, match=r"qdn needs Whoosh 2\.7 \(found 2\.8\.0\): pip install 'whoosh-reloaded"):
+        engine.check_version((2, 8, 0))

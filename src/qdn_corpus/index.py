@@ -18,7 +18,6 @@ import fcntl
 import functools
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
@@ -102,15 +101,9 @@ def live(data_dir: Path) -> Live | None:
 
 
 def _toc_generation(gen: Path) -> int:
-    """Whoosh's latest TOC generation, from the file names (cheaper than opening the index)."""
-    try:
-        found = [int(m[1]) for n in os.listdir(gen) if (m := _TOC_RE.fullmatch(n))]
-    except OSError:
-        return -1
-    return max(found, default=-1)
+    from qdn_corpus import engine
 
-
-_TOC_RE = re.compile(r"_MAIN_(\d+)\.toc")
+    return engine.toc_generation(gen)
 
 
 def stale_files(data_dir: Path, current: Live) -> bool:
@@ -224,9 +217,7 @@ class FileDone:
 def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
 ) -> IndexReport:
-    from whoosh.index import create_in, open_dir
-
-    from qdn_corpus.schema import schema
+    from qdn_corpus import engine
 
     report = IndexReport(files=len(entries))
     old_files = _files(current) if current else {}
@@ -251,20 +242,22 @@ def _update(
         report.rebuilt = True
         gen = index_dir(data_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
         gen.mkdir(parents=True)
-        create_in(str(gen), schema())
+        engine.create(gen)
     else:
         gen = current.path
-    ix = open_dir(str(gen))
+    ix = engine.open_index(gen)
+    if ix is None:
+        raise IndexWriteError(f"the index in {gen} cannot be opened; run `qdn index --rebuild`")
     if current is not None:
         todo += _compaction(ix, files, {e.name for e in todo}, entries)
     writer = ix.writer()  # holds Whoosh's lock, deletes old documents, commits the segments
     try:
         for name in gone:
-            writer.delete_by_term("file", name)
+            writer.delete_file(name)
             report.removed += len(old_files[name]["ids"])
         for entry in todo:
             if entry.name in old_files and current is not None:
-                writer.delete_by_term("file", entry.name)
+                writer.delete_file(entry.name)
         segments = []
         for done, item in enumerate(_index_files(gen, todo), 1):
             if isinstance(item, FileDone):
@@ -278,10 +271,7 @@ def _update(
                     progress(done, len(todo), item)
             else:
                 segments.append(item)
-        kept = [s for s in writer.segments if s.deleted_count() < s.doc_count_all()]
-        writer._close_segment()
-        writer._commit_toc(kept + segments)
-        writer._finish()
+        writer.commit(segments)
         _checkpoint("commit")
     except BaseException:
         writer.cancel()
@@ -326,7 +316,7 @@ def _links(files: dict[str, Any]) -> dict[str, str]:
 
 def links_of(ix: Any) -> dict[str, str]:
     """The attachment link map of an open index (read once per version of the file)."""
-    path = Path(ix.storage.folder) / LINKS
+    path = ix.folder / LINKS
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
@@ -395,11 +385,11 @@ def _compaction(ix: Any, files: dict[str, Any], redo: set[str], entries: list[Fi
     """Files to re-index so that small segments merge: each update adds a segment, and Whoosh's
     own merge would drop the companion files. Past MAX_SEGMENTS, every segment under a quarter
     of the largest is folded into the update's new segment by re-indexing its files."""
-    segments = [s for s in ix._segments() if s.deleted_count() < s.doc_count_all()]
+    segments = ix.segments()
     if len(segments) < MAX_SEGMENTS:
         return []
-    largest = max(s.doc_count() for s in segments)
-    small = {s.segment_id() for s in segments if s.doc_count() < largest / 4}
+    largest = max(s.doc_count for s in segments)
+    small = {s.id for s in segments if s.doc_count < largest / 4}
     return [e for e in entries if e.name not in redo and files.get(e.name, {}).get("segment") in small]
 
 
@@ -494,45 +484,37 @@ def _die_with_parent() -> None:
 def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
     segment (none when no file had a record)."""
-    from whoosh.index import open_dir
-    from whoosh.writing import SegmentWriter
-
-    from qdn_corpus import fulltext
+    from qdn_corpus import engine, fulltext
     from qdn_corpus.analysis import words
     from qdn_corpus.corpus import read
     from qdn_corpus.normalize import fold
     from qdn_corpus.schema import document_fields
 
-    # compound=False: opening a part of a compound segment copies it into memory (6 ms each)
-    writer = SegmentWriter(open_dir(str(gen)), _lk=False, compound=False)
-    segment_id = writer.newsegment.segment_id()
-    texts = fulltext.SegmentWriter(gen, segment_id)
+    segment = engine.SegmentBuilder(gen)
+    texts = fulltext.SegmentWriter(gen, segment.id)
     try:
         for entry in todo:
             result = read(entry)
             _checkpoint("parse")
             for record in result.records:
                 day = record.date.toordinal() if record.date else 0
-                texts.add(writer.docnum, fold(record.body), day, words(record.body), words(record.title or ""))
-                writer.add_document(**document_fields(record))
+                texts.add(segment.next_docnum, fold(record.body), day, words(record.body), words(record.title or ""))
+                segment.add(document_fields(record))
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
-                result.encoding, segment_id if result.records else None,
+                result.encoding, segment.id if result.records else None,
                 [r.url for r in result.records if r.url] or ([u] if (u := entry.sidecar_url) else []), result.format,
             )
-        if not texts.count:
+        finished = segment.finish()
+        if finished is None:
             texts.close()
-            writer._close_segment()  # its files are not in the TOC: Whoosh deletes them
             return
-        segment = writer._finalize_segment()
         _checkpoint("segment")
         texts.write()
-        yield segment
+        yield finished
     finally:
         texts.close()
-        # Not writer.cancel() or _finish(): they remove the temp folder the writers share.
-        if not writer.perdocwriter.is_closed or not writer.fieldwriter.is_closed:
-            writer._close_segment()
+        segment.close()
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -609,11 +591,9 @@ def check_later(data_dir: Path, current: Live) -> None:
 
 
 def _open(current: Live | None) -> Any:
+    """The open index of a generation, or None (missing, truncated, foreign: rebuild)."""
     if current is None:
         return None
-    from whoosh.index import open_dir
+    from qdn_corpus import engine
 
-    try:
-        return open_dir(str(current.path))
-    except Exception:  # a truncated or foreign index: any failure means "rebuild"
-        return None
+    return engine.open_index(current.path)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import regex
-from whoosh import query as wq
 
+from qdn_corpus import engine
 from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import NoSuchRecordError, QuerySyntaxError, UsageError
 from qdn_corpus.index import links_of
@@ -23,7 +23,37 @@ from qdn_corpus.querylang import Bool, Node, Not, parse_query
 __all__ = ["Filters", "Plan", "Results", "get", "list_records", "parse_query", "plan", "search"]
 
 Sort = Literal["relevance", "date", "-date"]
-# ---- compiling to Whoosh -------------------------------------------------------------------
+# ---- qdn's query tree: set algebra over native (engine) leaves and full-text leaves ---------
+
+
+@dataclass(frozen=True)
+class _And:
+    parts: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Or:
+    parts: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Not:
+    part: Any
+
+
+@dataclass(frozen=True)
+class _Native:
+    """A query the engine answers (short-field phrases, metadata terms)."""
+
+    q: Any
+
+
+def _and(parts: list[Any]) -> Any:
+    return parts[0] if len(parts) == 1 else _And(tuple(parts))
+
+
+def _or(parts: list[Any]) -> Any:
+    return parts[0] if len(parts) == 1 else _Or(tuple(parts))
 
 
 @dataclass
@@ -46,33 +76,28 @@ def _substring(text: str, fields: tuple[str, ...]) -> Any:
     """Records whose folded field text contains `text`: for the body, the companion files'
     bigram sets and a check of the text; for short fields, a Whoosh phrase over bigrams."""
     t = _searchable(text)
-    parts = []
+    parts: list[Any] = []
     for name in fields:
         if name == "body":
             parts.append(BodyContains(t))
         elif len(t) == 1:
-            parts.append(wq.Prefix(name, t))
+            parts.append(_Native(engine.prefix(name, t)))
         elif len(t) == 2:
-            parts.append(wq.Term(name, t))
+            parts.append(_Native(engine.term(name, t)))
         else:
-            parts.append(wq.Phrase(name, [t[i : i + 2] for i in range(len(t) - 1)]))
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+            parts.append(_Native(engine.phrase(name, [t[i : i + 2] for i in range(len(t) - 1)])))
+    return _or(parts)
 
 
-def _fulltext(leaf: Any) -> Any:
-    """The fulltext.py reader of a Whoosh segment reader."""
+def _fulltext(leaf: engine.Leaf) -> Any:
+    """The fulltext.py reader of a segment."""
     from qdn_corpus.fulltext import reader
 
-    storage = leaf.storage()
-    while not hasattr(storage, "folder"):
-        storage = storage.b  # a compound segment's OverlayStorage
-    return reader(storage.folder, leaf.segment().segment_id())
+    return reader(leaf.folder, leaf.segment_id)
 
 
-class _SegmentSet(wq.Query):  # type: ignore[misc]
-    """A leaf query answered per segment from its full-text files (fulltext.py). A Whoosh Query
-    only so that wq.And/Or/Not accept it: Whoosh never runs it, _View.docs takes these leaves
-    before Whoosh would."""
+class _SegmentSet:
+    """A leaf answered per segment from its full-text files (fulltext.py)."""
 
     def __init__(self, *key: Any) -> None:
         self.key = key
@@ -89,14 +114,14 @@ class _SegmentSet(wq.Query):  # type: ignore[misc]
     def __repr__(self) -> str:
         return f"{type(self).__name__}{self.key!r}"
 
-    def docset(self, reader: Any) -> set[int]:
-        """Live documents (global numbers) of `reader` that match."""
+    def docset(self, leaves: list[tuple[engine.Leaf, Any]]) -> set[int]:
+        """Live documents (global numbers) that match, over (leaf, full-text store) pairs."""
         out: set[int] = set()
-        for leaf, offset in reader.leaf_readers():
-            local = self._local(_fulltext(leaf))
-            if leaf.has_deletions():
-                local = set(local).difference(leaf.segment().deleted_docs())
-            out.update(map(offset.__add__, local)) if offset else out.update(local)
+        for leaf, store in leaves:
+            local = self._local(store)
+            if leaf.deleted:
+                local = set(local).difference(leaf.deleted)
+            out.update(map(leaf.offset.__add__, local)) if leaf.offset else out.update(local)
         return out
 
 
@@ -136,31 +161,31 @@ def _compile(node: Node) -> _Compiled:
 
     if isinstance(node, Bool):
         parts = [_compile(c) for c in node.children]
-        match = (wq.And if node.op == "and" else wq.Or)([p.match for p in parts])
+        match = (_and if node.op == "and" else _or)([p.match for p in parts])
         return _Compiled(
             match, [w for p in parts for w in p.words], [e for p in parts for e in p.exact],
             [h for p in parts for h in p.highlights],
         )
     if isinstance(node, Not):
-        return _Compiled(wq.Not(_compile(node.child).match))
+        return _Compiled(_Not(_compile(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
         return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [], [(fold(node.text), False)])
     if node.field == "region":
         return _Compiled(region_query(node.text.strip('"')))
     if node.field in ("category", "type"):
         name = "category" if node.field == "category" else "doc_type"
-        return _Compiled(wq.Term(name, node.text.strip('"')))
+        return _Compiled(_Native(engine.term(name, node.text.strip('"'))))
     if node.field == "date":
         return _Compiled(date_query(node.text))
     if node.field == "file":
-        return _Compiled(wq.Wildcard("file", f"*{node.text.strip(chr(34))}*"))
+        return _Compiled(_Native(engine.wildcard("file", f"*{node.text.strip(chr(34))}*")))
     if node.prefix:
         stem = fold(node.text)
         return _Compiled(WordPrefix(stem), [], [], [(stem, True)])
     if node.phrase:
         return _Compiled(_substring(node.text, _TEXT_FIELDS), words(node.text), [], [(fold(node.text), False)])
     ws = query_words(node.text) or [node.text]
-    match = wq.And([_substring(w, _TEXT_FIELDS) for w in ws]) if len(ws) > 1 else _substring(ws[0], _TEXT_FIELDS)
+    match = _and([_substring(w, _TEXT_FIELDS) for w in ws])
     # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
     exact = [_substring(node.text, _TEXT_FIELDS)] if len(ws) > 1 else []
     return _Compiled(match, words(node.text), exact, [(fold(node.text), False), *((fold(w), False) for w in ws)])
@@ -172,7 +197,7 @@ def region_query(name: str) -> Any:
     from qdn_corpus.parsing.regions import gazetteer
 
     place = gazetteer().resolve(name)
-    return wq.Term("region", place.name if place else name.strip())
+    return _Native(engine.term("region", place.name if place else name.strip()))
 
 
 def date_query(text: str) -> Any:
@@ -217,9 +242,9 @@ class Filters:
         if self.region:
             parts.append(region_query(self.region))
         if self.category:
-            parts.append(wq.Term("category", self.category))
+            parts.append(_Native(engine.term("category", self.category)))
         if self.doc_type:
-            parts.append(wq.Term("doc_type", self.doc_type))
+            parts.append(_Native(engine.term("doc_type", self.doc_type)))
         if self.source:
             parts.append(_substring(self.source, ("source_g",)))
         if self.site:
@@ -228,7 +253,7 @@ class Filters:
             parts.append(_substring(self.issuer, ("issuer_g",)))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+        return _and(parts)
 
 
 @dataclass
@@ -286,8 +311,8 @@ def search(ix: Any, p: Plan) -> Results:
 
     Matching is set algebra over document numbers; only the page shown is read from Whoosh.
     """
-    with ix.searcher() as searcher:
-        view = _View(searcher, links_of(ix))
+    with ix.reader() as reader:
+        view = _View(reader, links_of(ix))
         docs = view.docs(p.match)
         if p.filter is not None and docs:
             docs &= view.docs(p.filter)
@@ -316,51 +341,51 @@ K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 class _View:
     """One searcher's documents: set algebra, BM25 and date order over global numbers."""
 
-    def __init__(self, searcher: Any, links: dict[str, str]) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.leaves = [(leaf, offset, _fulltext(leaf)) for leaf, offset in self.reader.leaf_readers()]
+    def __init__(self, reader: engine.Reader, links: dict[str, str]) -> None:
+        self.reader = reader
+        self.leaves = [(leaf, _fulltext(leaf)) for leaf in reader.leaves()]
         self._live: set[int] | None = None
         self.links = links  # attachment URL or path -> file (index.links_of)
 
     def live(self) -> set[int]:
         if self._live is None:
-            self._live = set(self.reader.all_doc_ids())
+            self._live = set(self.reader.live_docs())
         return self._live
 
     def docs(self, query: Any) -> set[int]:
+        """The live documents of a query tree: intersections smallest first, negations last."""
         if isinstance(query, _SegmentSet):
-            return query.docset(self.reader)
-        if isinstance(query, wq.And):
-            positive = [c for c in query.subqueries if not isinstance(c, wq.Not)]
+            return query.docset(self.leaves)
+        if isinstance(query, _And):
+            positive = [c for c in query.parts if not isinstance(c, _Not)]
             sets = sorted((self.docs(c) for c in positive), key=len) if positive else [set(self.live())]
             out = sets[0]
             for other in sets[1:]:
                 out &= other
-            for c in query.subqueries:
-                if isinstance(c, wq.Not) and out:
-                    out -= self.docs(c.query)
+            for c in query.parts:
+                if isinstance(c, _Not) and out:
+                    out -= self.docs(c.part)
             return out
-        if isinstance(query, wq.Or):
+        if isinstance(query, _Or):
             out = set()
-            for c in query.subqueries:
+            for c in query.parts:
                 out |= self.docs(c)
             return out
-        if isinstance(query, wq.Not):
-            return self.live() - self.docs(query.query)
-        if isinstance(query, wq.Every):
-            return set(self.live())
-        return set(self._native(query))
+        if isinstance(query, _Not):
+            return self.live() - self.docs(query.part)
+        if isinstance(query, _Native):
+            return set(self._native(query.q))
+        raise TypeError(f"not a query node: {query!r}")
 
     def _native(self, query: Any) -> frozenset[int]:
-        """A Whoosh query's documents, kept while the index is unchanged (the key holds each
+        """A native query's documents, kept while the index is unchanged (the key holds each
         segment's id and deletion count): title phrases cost milliseconds each."""
-        key = (tuple((leaf.segment().segment_id(), leaf.segment().deleted_count()) for leaf, _, _ in self.leaves), query)
+        key = (tuple((leaf.segment_id, leaf.deleted_count) for leaf, _ in self.leaves), query)
         found = _NATIVE.get(key)
         if found is None:
             if len(_NATIVE) >= 256:
                 _NATIVE.pop(next(iter(_NATIVE)))
-            found = _NATIVE[key] = frozenset(self.searcher.docs_for_query(query))
+            found = _NATIVE[key] = self.reader.docs(query)
         return found
 
     def scores(self, docs: set[int], words: list[str]) -> dict[int, float]:
@@ -370,8 +395,8 @@ class _View:
             return scores
         n = self.reader.doc_count_all()
         segments = []
-        for leaf, offset, store in self.leaves:
-            size = leaf.doc_count_all()
+        for leaf, store in self.leaves:
+            offset, size = leaf.offset, leaf.size
             local = {d - offset for d in docs if offset <= d < offset + size} if offset or size < n else docs
             segments.append((offset, store, store.lengths(), local))
         average = sum(sum(lengths) for _, _, lengths, _ in segments) / max(n, 1) or 1.0
@@ -395,14 +420,14 @@ class _View:
     def by_date(self, docs: set[int], sort: Sort, limit: int | None) -> list[int]:
         """Newest (or oldest) first, undated last; ties in index order."""
         days = array("i")
-        for _leaf, _offset, store in self.leaves:
+        for _leaf, store in self.leaves:
             days.extend(store.days())
         far = 1 << 31
         keys = [(-day if sort == "-date" else day) if day else far for day in days]
         return sorted(heapq.nsmallest(limit or len(docs), docs, key=keys.__getitem__), key=lambda d: (keys[d], d))
 
     def record(self, docnum: int) -> Record:
-        return resolve_attachments(Record.model_validate_json(self.searcher.stored_fields(docnum)["record"]), self.links)
+        return resolve_attachments(Record.model_validate_json(self.reader.record_json(docnum)), self.links)
 
 
 def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
@@ -436,8 +461,8 @@ def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
 def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
     """All records matching the filter (from Filters.query), newest first; undated last."""
     check_limit(limit)
-    with ix.searcher() as searcher:
-        view = _View(searcher, links_of(ix))
+    with ix.reader() as reader:
+        view = _View(reader, links_of(ix))
         docs = view.docs(filter) if filter is not None else set(view.live())
         page = view.by_date(docs, "-date" if sort == "relevance" else sort, limit)
         return Results([view.record(d) for d in page], len(docs))
@@ -454,15 +479,15 @@ def get(ix: Any, prefix: str) -> Record:
     """The one record whose id starts with `prefix`."""
 
     prefix = check_id(prefix)
-    with ix.searcher() as searcher:
-        results = searcher.search(wq.Prefix("id", prefix), limit=6)
-        ids = [hit["id"] for hit in results]
-        if not ids:
-            raise NoSuchRecordError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
-        if len(ids) > 1:
-            shown = ", ".join(ids[:5])
-            raise UsageError(f"id prefix {prefix!r} matches {len(results)} records ({shown}…): give more characters")
-        return resolve_attachments(Record.model_validate_json(results[0]["record"]), links_of(ix))
+    with ix.reader() as reader:
+        found = reader.ids_starting(prefix, 6)
+    if not found:
+        raise NoSuchRecordError(f"no record with an id starting {prefix!r}; `qdn list` shows the ids")
+    if len(found) > 1:
+        shown = ", ".join(i for i, _ in found[:5])
+        many = f"{len(found)}" if len(found) < 6 else "6 or more"
+        raise UsageError(f"id prefix {prefix!r} matches {many} records ({shown}…): give more characters")
+    return resolve_attachments(Record.model_validate_json(found[0][1]), links_of(ix))
 
 
 # ---- snippets ------------------------------------------------------------------------------
