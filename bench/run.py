@@ -93,7 +93,10 @@ def main() -> None:
     results: dict[str, object] = {"docs": args.docs, "baseline": "rg" if shutil.which("rg") else "grep"}
 
     t = time.perf_counter()
-    files = generate(data, args.docs, html_share=args.html_share) if not (data / "raw").exists() else len(list((data / "raw").iterdir()))
+    if (data / "raw").exists():  # a kept corpus: its documents, not the crawler's sidecars
+        files = sum(1 for p in (data / "raw").iterdir() if not p.name.endswith(".metadata.json"))
+    else:
+        files = generate(data, args.docs, html_share=args.html_share)
     results["generate_s"] = round(time.perf_counter() - t, 1)
     raw_bytes = sum(p.stat().st_size for p in (data / "raw").iterdir())
     results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
