@@ -273,9 +273,7 @@ def _title_from_tag(title: str, site: str | None, column: str | None) -> str | N
         if doc_type(p):
             return p
     named = [p for p in kept if not _SITE_NAME_RE.search(p)]
-    if named:
-        return named[0]
-    return kept[0] if len(kept) == 1 and len(parts) == 1 else None
+    return named[0] if named else None  # a <title> that only names the site names no document
 
 
 def _drop_junk(body: Any) -> None:
