@@ -460,3 +460,11 @@ def test_a_title_set_on_two_lines_is_one_title() -> None:
     assert r.hints.title == "合肥市国有建设用地使用权出让公告（合自然资规公告[2021]11号）"
     record = parse_text(r.text or "", "p.html", "html", r.hints).records[0]
     assert record.doc_number == "合自然资规公告〔2021〕11号"  # the 文号 the title ends with
+
+
+def test_a_date_written_with_spaces_as_pdf_text_has_it(tmp_path: Path) -> None:
+    lines = ["北京市地震预警管理办法", "（2022 年 12 月 23 日北京市人民政府第 307 号令公布 自2023 年 3 月 1 日起施行）",
+             "第一条 为了规范地震预警活动，制定本办法。"]
+    (tmp_path / "r.txt").write_text("\n".join(lines), "utf-8")
+    r = one(tmp_path / "r.txt")
+    assert (str(r.date), r.date_source) == ("2022-12-23", "text")

@@ -11,8 +11,9 @@ from qdn_corpus.models import Heading
 DATE_RE = regex.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-./．－／年]\s*(?P<m>\d{1,2})\s*[-./．－／月]\s*(?P<d>\d{1,2})\s*日?"
 )
-_MONTH_DAY_RE = regex.compile(r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
-_YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?=\p{Han}))")
+# Spaces around the digits are common in PDF text: 2022 年 12 月 23 日.
+_MONTH_DAY_RE = regex.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|(?=\p{Han}))")
 
 
 def make_date(y: str | int, m: str | int, d: str | int) -> dt.date | None:
