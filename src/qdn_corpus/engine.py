@@ -97,7 +97,7 @@ def open_index(folder: Path) -> Index | None:
 
     try:
         return Index(open_dir(str(folder)))
-    except Exception:
+    except Exception:  # Whoosh raises a dozen kinds for a damaged index; each means "rebuild"
         return None
 
 
