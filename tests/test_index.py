@@ -75,6 +75,8 @@ def test_hidden_files_are_skipped_and_bad_files_reported(qdn, data_dir: Path) ->
 
 
 def test_rebuild_switches_generations_atomically(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # Internal names on purpose: that the old generation's folder is removed (disk space) is
+    # not something any command shows.
     qdn("index")
     first = (data_dir / "index" / "CURRENT").read_text()
     run = qdn("index", "--rebuild")
@@ -282,6 +284,8 @@ def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: py
 
 
 def _segments(data_dir: Path) -> int:
+    """Segments in the live index. Internal on purpose: no command shows the count, and it is
+    what keeps a search's cost bounded after many updates (each search visits every segment)."""
     current = live(data_dir)
     assert current is not None
     return len(list(current.path.glob("*.qkey")))
@@ -352,6 +356,8 @@ def test_a_file_overwritten_in_place_is_caught_by_the_background_check(qdn, data
     current = live(data_dir)
     assert current is not None
     deadline = time.monotonic() + 20
+    # The marker is internal, but nothing a user sees tells when the detached check has finished;
+    # what the user sees is asserted next: the following search updates first.
     while not (current.path / STALE).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     run = qdn("search", '"青蛙跳水"')
