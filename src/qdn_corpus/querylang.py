@@ -151,12 +151,12 @@ def _term(raw: str) -> Term:
         if not inner.strip():
             raise QuerySyntaxError("empty phrase: put some text between the quotes")
         return Term(inner, phrase=True)
-    if raw.endswith("*"):
-        stem = raw.rstrip("*")
-        if not stem:
-            raise QuerySyntaxError("a lone * would match everything: put a word before it, e.g. 招商*")
-        if "*" in stem:
-            raise QuerySyntaxError("* is only allowed at the end of a word, e.g. 招商*")
+    stem = raw.rstrip("*")
+    if raw and not stem:
+        raise QuerySyntaxError("a lone * would match everything: put a word before it, e.g. 招商*")
+    if "*" in stem:  # 招*商 would silently search for the text 招*商
+        raise QuerySyntaxError("* is only allowed at the end of a word, e.g. 招商*")
+    if stem != raw:
         return Term(stem, prefix=True)
     return Term(raw)
 

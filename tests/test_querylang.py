@@ -1,0 +1,127 @@
+"""The query language and the dates users type: exact periods, exact messages for mistakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qdn_corpus.dates import parse_period
+from qdn_corpus.errors import QuerySyntaxError, UsageError
+from qdn_corpus.querylang import parse_query
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2022", D(2022, 1, 1), D(2022, 12, 31)),
+        ("2022年", D(2022, 1, 1), D(2022, 12, 31)),
+        ("2022-11", D(2022, 11, 1), D(2022, 11, 30)),
+        ("2022.11", D(2022, 11, 1), D(2022, 11, 30)),
+        ("2022/1", D(2022, 1, 1), D(2022, 1, 31)),
+        ("2022年11月", D(2022, 11, 1), D(2022, 11, 30)),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29)),  # a leap year
+        ("2023-02", D(2023, 2, 1), D(2023, 2, 28)),
+        ("2022-12", D(2022, 12, 1), D(2022, 12, 31)),
+        ("2022-11-05", D(2022, 11, 5), D(2022, 11, 5)),
+        ("2022年11月5日", D(2022, 11, 5), D(2022, 11, 5)),
+        (" 2022.11.05 ", D(2022, 11, 5), D(2022, 11, 5)),
+    ],
+)
+def test_a_period_runs_from_its_first_to_its_last_day(text: str, first: dt.date, last: dt.date) -> None:
+    assert parse_period(text) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("22-11", "invalid date '22-11': use YYYY, YYYY-MM or YYYY-MM-DD (or 2022年11月)"),
+        ("2022-13", "invalid date '2022-13': no such day or month"),
+        ("2022-02-30", "invalid date '2022-02-30': no such day or month"),
+        ("last week", "invalid date 'last week': use YYYY, YYYY-MM or YYYY-MM-DD (or 2022年11月)"),
+    ],
+)
+def test_a_bad_date_says_what_to_write(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_period(text)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"招商', "unbalanced quote: add the closing quote"),
+        ('""', "empty phrase: put some text between the quotes"),
+        ('“”', "empty phrase: put some text between the quotes"),
+        ("*", "a lone * would match everything: put a word before it, e.g. 招商*"),
+        ("招*商", "* is only allowed at the end of a word, e.g. 招商*"),
+        ("color:红", "unknown field 'color': use one of title, body, source, issuer, site, number, region, category, type, date, file"),
+        ("title:", "title: needs a value, e.g. title:营商环境"),
+        ("()", "empty parentheses: put a word inside"),
+        ("(招商", "unbalanced parenthesis: add the closing ')'"),
+        ("招商)", "unbalanced parenthesis: a ')' has no '('"),
+        ("招商 AND", "the query ends with an operator: add a word after it"),
+        ("   ", "empty query: give a word to search for, e.g. 承诺兑现"),
+    ],
+)
+def test_query_mistakes_get_their_own_message(query: str, message: str) -> None:
+    with pytest.raises(QuerySyntaxError) as err:
+        parse_query(query)
+    assert str(err.value) == message
+
+
+BOUNDARY_DAYS = ["2020-12-31", "2021-01-01", "2021-12-31", "2022-01-01", "2022-10-31", "2022-11-01", "2022-11-30",
+                 "2022-12-01", "2022-12-31", "2023-01-01"]
+
+
+@pytest.fixture
+def dated(data_dir: Path) -> Path:
+    """One record per boundary day, each naming 边界测试, and one undated."""
+    raw = data_dir / "raw"
+    for day in BOUNDARY_DAYS:
+        (raw / f"d{day}.txt").write_text(f"边界测试通知{day}\n\n发布时间：{day}\n\n边界测试的正文。\n", "utf-8")
+    (raw / "undated.txt").write_text("边界测试通知\n\n边界测试的正文，没有日期。\n", "utf-8")
+    return data_dir
+
+
+@pytest.mark.parametrize(
+    ("args", "days"),
+    [
+        (["--since", "2022-11"], ["2022-11-01", "2022-11-30", "2022-12-01", "2022-12-31", "2023-01-01"]),
+        (["--until", "2022-11"], ["2020-12-31", "2021-01-01", "2021-12-31", "2022-01-01", "2022-10-31", "2022-11-01", "2022-11-30"]),
+        (["--since", "2022-11", "--until", "2022-11"], ["2022-11-01", "2022-11-30"]),
+        (["--since", "2021", "--until", "2022"], ["2021-01-01", "2021-12-31", "2022-01-01", "2022-10-31", "2022-11-01",
+                                                  "2022-11-30", "2022-12-01", "2022-12-31"]),
+        (["--since", "2022-11-30", "--until", "2022-12-01"], ["2022-11-30", "2022-12-01"]),
+    ],
+)
+def test_date_filters_include_both_ends(qdn: Any, dated: Path, args: list[str], days: list[str]) -> None:
+    found = sorted(r["date"] for r in qdn("search", "边界测试", *args, "--format", "jsonl").jsonl())
+    assert found == days
+    listed = sorted(r["date"] for r in qdn("list", *args, "--format", "jsonl").jsonl() if (r["title"] or "").startswith("边界测试"))
+    assert listed == days
+
+
+def test_a_date_range_in_the_query_includes_both_ends(qdn: Any, dated: Path) -> None:
+    found = sorted(r["date"] for r in qdn("search", "边界测试 date:2021..2022", "--format", "jsonl").jsonl())
+    assert found == [d for d in BOUNDARY_DAYS if d.startswith(("2021", "2022"))]
+    found = sorted(r["date"] for r in qdn("search", "边界测试 date:2022-11", "--format", "jsonl").jsonl())
+    assert found == ["2022-11-01", "2022-11-30"]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_undated_records_come_last_in_both_orders(qdn: Any, dated: Path, sort: str) -> None:
+    dates = [r["date"] for r in qdn("search", "边界测试", "--sort", sort, "--format", "jsonl").jsonl()]
+    assert dates[-1] is None and None not in dates[:-1]
+    assert dates[:-1] == sorted(dates[:-1], reverse=sort == "-date")
+
+
+def test_a_prefix_matches_only_words_that_start_with_it(qdn: Any, dated: Path) -> None:
+    every = {r["id"] for r in qdn("list", "--format", "jsonl").jsonl()}
+    hits = qdn("search", "边界*", "--format", "jsonl", "--limit", "100").jsonl()
+    assert hits and len(hits) == len(BOUNDARY_DAYS) + 1 < len(every)  # not everything
+    assert all("边界" in h["body"] or "边界" in h["title"] for h in hits)
