@@ -6,7 +6,12 @@
 #   bash bench/mutation.sh dates querylang        # some modules (names under src/qdn_corpus/)
 #   bash bench/mutation.sh                        # parsing/ dates querylang query fulltext render
 #
-# Prints mutmut's tally; `mutmut results` lists the survivors, `mutmut show NAME` one of them.
+# Run it in the environment qdn is installed in (pip install -e ".[test]"). Prints mutmut's
+# tally; `mutmut results` lists the survivors, `mutmut show NAME` one of them. Measured here:
+# dates.py 65 of 65 killed; querylang.py 217 of 263 (39 reported surviving, 7 without tests);
+# two of those survivors, applied by hand, do fail tests/test_querylang.py, so mutmut's map of
+# tests to functions misses some tests: check a survivor by hand before writing a test for it.
+# A mutant of the parser can loop while its memory grows: kill such a process, mutmut counts it.
 # Tests of PDF reading are left out of the runs: inside mutmut's copy of the project pypdfium2
 # fails to import ("Version class is read-only"), and none of these modules reads PDFs.
 set -euo pipefail
