@@ -468,3 +468,16 @@ def test_a_date_written_with_spaces_as_pdf_text_has_it(tmp_path: Path) -> None:
     (tmp_path / "r.txt").write_text("\n".join(lines), "utf-8")
     r = one(tmp_path / "r.txt")
     assert (str(r.date), r.date_source) == ("2022-12-23", "text")
+
+
+def test_a_cell_that_starts_with_a_label_word_is_not_a_label() -> None:
+    """来源渠道 or 时间安排 in an article's table are words, not 来源：/时间： labels."""
+    page = ("<html><head><meta charset='utf-8'><title>关于申报招商引资奖励的通知-某市人民政府</title></head><body>"
+            "<h1>关于申报招商引资奖励的通知</h1><div class='info'>来源：市投资促进局</div>"
+            "<div class='c'><p>各有关企业：</p><p>现将申报招商引资奖励的有关事项通知如下，请按时申报。</p>"
+            "<table><tr><td>来源渠道</td><td>企业自行申报</td></tr><tr><td>时间安排</td><td>五月底前</td></tr></table>"
+            "<p>逾期不再受理，请各企业认真准备申报材料。</p></div></body></html>")
+    r = extract("p.html", page.encode())
+    record = parse_text(r.text or "", "p.html", "html", r.hints).records[0]
+    assert record.source == "市投资促进局"
+    assert "时间" not in record.meta and "来源渠道\t企业自行申报" in record.body

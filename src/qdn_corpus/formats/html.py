@@ -474,12 +474,7 @@ def _is_label_line(line: str) -> bool:
     kept in `meta`, not body text."""
     if len(line) > 200 or "。" in line:
         return False
-    first = _unspace_label(line.split("\t", 1)[0].strip())
-    m = _LABEL_CELL_RE.match(first)
-    if not m:
-        return False
-    bare = first == m["label"]
-    return bare or first[len(m["label"]) :].lstrip()[:1] in (":", "：")
+    return bool(_LABEL_CELL_RE.match(_unspace_label(line.split("\t", 1)[0].strip())))
 
 
 def _is_furniture(line: str) -> bool:
@@ -501,7 +496,9 @@ PAGE_LABELS = (
     "时间", "公布日期", "信息时效期", "主题", "体裁",
 )
 _LABEL_ALTERNATIVES = "|".join(sorted(PAGE_LABELS, key=len, reverse=True))
-_LABEL_CELL_RE = regex.compile(r"^(?P<label>" + _LABEL_ALTERNATIVES + r")\s*[:：]?\s*(?P<rest>.*)$", regex.S)
+# A label cell: the label alone (索引号 | value) or the label, a colon and its value. A cell that
+# merely starts with a label's word (来源渠道, 时间安排) is not one.
+_LABEL_CELL_RE = regex.compile(r"^(?P<label>" + _LABEL_ALTERNATIVES + r")\s*(?:(?P<colon>[:：])\s*(?P<rest>.*))?$", regex.S)
 _ANY_LABEL_RE = regex.compile(r"(?:^|(?<=\s))(?P<label>" + "|".join(sorted(PAGE_LABELS, key=len, reverse=True)) + r")\s*[:：]")
 
 
@@ -528,7 +525,7 @@ def page_labels(lines: list[str]) -> dict[str, str | None]:
         while i < len(cells):
             cell = cells[i]
             m = _LABEL_CELL_RE.match(cell)
-            if not m or (not m["rest"] and not regex.match(r"^\S+\s*[:：]?$", cell)):
+            if not m:
                 i += 1
                 continue
             # A cell may hold several labels: 发布日期：2022-08-08 编辑：X 来源：Y
@@ -539,11 +536,11 @@ def page_labels(lines: list[str]) -> dict[str, str | None]:
                     _put(found, a["label"], value)
                 i += 1
                 continue
-            value = m["rest"].strip().lstrip(":：").strip()
+            value = (m["rest"] or "").strip()
             if not value and i + 1 < len(cells) and not _LABEL_CELL_RE.match(cells[i + 1]):
                 value = cells[i + 1]
                 i += 1
-            if m["label"] in ("标题", "名称", "作者", "日期") and not (cell.endswith(("：", ":")) or ":" in cell or "：" in cell):
+            if m["label"] in ("标题", "名称", "作者", "日期") and not m["colon"]:
                 i += 1  # bare 标题/名称 cells are too common to be labels without a colon
                 continue
             _put(found, m["label"], value)
