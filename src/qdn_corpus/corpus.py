@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import stat
@@ -13,7 +14,6 @@ from pathlib import Path
 from qdn_corpus.errors import NotFoundError
 from qdn_corpus.formats import extract
 from qdn_corpus.models import Problem, Record
-from qdn_corpus.normalize import decode
 from qdn_corpus.parsing import parse_text
 
 
@@ -28,7 +28,7 @@ class FileEntry:
     problem: str | None = None  # why it cannot be read at all (permissions, symlink loop)
     sidecar: str | None = None  # NAME.metadata.json / NAME.json a crawler wrote beside the file
 
-    @property
+    @functools.cached_property
     def sidecar_url(self) -> str | None:
         """The `url` of the crawler's sidecar, when there is one that says it."""
         if not self.sidecar:
@@ -75,12 +75,12 @@ def _entry(path: Path, base: Path | None) -> FileEntry:
         return entry
     entry.size, entry.mtime_ns = st.st_size, st.st_mtime_ns
     entry.problem = _irregular(st.st_mode)
-    siblings = set(os.listdir(path.parent)) if path.parent.is_dir() else set()
-    if (owner := _sidecar_owner(path.name, siblings)) is not None:
-        entry.problem = f"a crawler's sidecar of {owner}: read with it"
-    for side in (path.name + ".metadata.json", path.name + ".json"):
-        if side in siblings:
-            _fold_sidecar(entry, str(path.parent / side))
+    for suffix in _SIDECARS:  # a file given by name: is it a sidecar, or has it one?
+        if path.name.endswith(suffix) and (path.parent / path.name[: -len(suffix)]).is_file():
+            entry.problem = f"a crawler's sidecar of {path.name[: -len(suffix)]}: read with it"
+    for suffix in _SIDECARS:
+        if (path.parent / (path.name + suffix)).is_file():
+            _fold_sidecar(entry, str(path.parent / (path.name + suffix)))
             break
     return entry
 
@@ -157,16 +157,19 @@ def _walk(folder: Path, prefix: str) -> Iterator[FileEntry]:
             yield FileEntry(path, name, problem=_os_reason(exc))
             continue
         entry = FileEntry(path, name, st.st_size, st.st_mtime_ns, _irregular(st.st_mode))
-        for side in (child.name + ".metadata.json", child.name + ".json"):
-            if side in sidecars:
-                _fold_sidecar(entry, os.path.join(folder, side))
+        for suffix in _SIDECARS:
+            if child.name + suffix in sidecars:
+                _fold_sidecar(entry, os.path.join(folder, child.name + suffix))
                 break
         yield entry
 
 
+_SIDECARS = (".metadata.json", ".json")  # X.metadata.json or X.json beside X: a crawler's
+
+
 def _sidecar_owner(name: str, names: set[str]) -> str | None:
     """The file a crawler's sidecar describes: X.metadata.json or X.json beside X."""
-    for suffix in (".metadata.json", ".json"):
+    for suffix in _SIDECARS:
         if name.endswith(suffix) and (owner := name[: -len(suffix)]) in names and owner != name:
             return owner
     return None
@@ -187,23 +190,15 @@ def read(entry: FileEntry) -> FileResult:
     except OSError as exc:
         result.skipped = _os_reason(exc)
         return result
-    if not data.strip():
-        result.skipped = "empty or whitespace only"
-        return result
     extracted = extract(entry.name, data, entry.sidecar_url)
     result.format = extracted.format
-    if extracted.format == "text" and extracted.skip_reason is None:
-        decoded = decode(data)
-        extracted.text, extracted.encoding, extracted.warnings = decoded.text, decoded.encoding, decoded.warnings
-        extracted.skip_reason = decoded.skip_reason
     if extracted.text is None:
         result.skipped = extracted.skip_reason or "no text"
         return result
     result.encoding = extracted.encoding
     for offset, message in extracted.warnings:
         result.problems.append(Problem(file=entry.name, offset=offset, message=message))
-    hints = extracted.hints if extracted.format != "text" or extracted.hints.url else None
-    parsed = parse_text(extracted.text, entry.name, extracted.format, hints)
+    parsed = parse_text(extracted.text, entry.name, extracted.format, extracted.hints)
     result.records = parsed.records
     result.problems.extend(parsed.problems)
     result.layout = parsed.layout

@@ -303,7 +303,7 @@ def _formats(files: dict[str, Any]) -> dict[str, int]:
 def _links(files: dict[str, Any]) -> dict[str, str]:
     """What attachment links resolve to: each file's URL (its page's meta, its sidecar) and
     the names of the files that can be attachments (a link's relative path, as wget saves)."""
-    from qdn_corpus.formats.html import ATTACHMENT_EXTS
+    from qdn_corpus.formats import ATTACHMENT_EXTS
 
     links: dict[str, str] = {}
     for name, v in files.items():
@@ -503,7 +503,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
                 result.encoding, segment.id if result.records else None,
-                [r.url for r in result.records if r.url] or ([u] if (u := entry.sidecar_url) else []), result.format,
+                sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u}), result.format,
             )
         finished = segment.finish()
         if finished is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from qdn_corpus.models import Format, Hints
+from qdn_corpus.normalize import decode
 
 
 class FormatError(Exception):
@@ -34,6 +35,8 @@ class Extracted:
 
 _LIBRARY_ERRORS = (ValueError, KeyError, IndexError, OSError, RuntimeError, SyntaxError, EOFError, struct.error)
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+# What a page's links to documents end with; files named so can be attachments (index.py).
+ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -137,8 +140,8 @@ def _extract(fmt: Format, data: bytes, url: str | None) -> Extracted:
         from qdn_corpus.formats import ofd
 
         return ofd.extract(data)
-    return Extracted("text")
-    return Extracted("text", hints=Hints(url=url))
+    decoded = decode(data)  # plain text: the decoding every text file gets
+    return Extracted("text", decoded.text, encoding=decoded.encoding, warnings=decoded.warnings, skip_reason=decoded.skip_reason)
 
 
 def finish_lines(lines: list[str]) -> str:

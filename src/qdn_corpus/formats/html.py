@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import regex
 
-from qdn_corpus.formats import Extracted, finish_lines
+from qdn_corpus.formats import ATTACHMENT_EXTS, Extracted, finish_lines
 from qdn_corpus.models import Attachment, Hints
 from qdn_corpus.normalize import decode
 
@@ -50,7 +50,6 @@ _CELL = {"td", "th"}
 _SHORT_CELL = 200
 _PUNCT = set("，。；、！？,;")
 _SENTENCE_RE = regex.compile(r"\p{Han}[，。；！？]")
-ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
 
 # Page furniture: short lines that are never article text (share bars, print/close buttons,
 # breadcrumbs, footers). Only lines shorter than _FURNITURE_MAX are candidates.

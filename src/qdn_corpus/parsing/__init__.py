@@ -39,8 +39,8 @@ def parse_text(text: str, file: str, fmt: Format = "text", hints: Hints | None =
     tags and 信息公开 block) and win over what the layout rules find in the text. Only plain
     text can be a stream.
     """
-    if fmt == "text" and hints is None and stream.is_stream(text):
-        return _parse_stream(text, file)
+    if fmt == "text" and stream.is_stream(text):
+        return _parse_stream(text, file, hints or Hints())
     result = ParseResult()
     record = _document_record(text, file, 0, 0, result, fmt, hints or Hints())
     if record is not None:
@@ -94,14 +94,14 @@ def _document_record(
     # A label's value counts when it names bodies (部委联合发文 names none: the title or the
     # signature does).
     issuer_text = _label(hints.meta, _ISSUER_LABELS)
-    issuers = (org_names(" ".join(_names(issuer_text))) if issuer_text else None) or _names(parts.issuer()) or parts.signature_orgs
+    issuers = (org_names(" ".join(_names(issuer_text))) if issuer_text else None) or _names(parts.issuer())
     issuer = " ".join(issuers) if issuers else issuer_text
     source = hints.source or _label(hints.meta, SOURCE_LABELS) or parts.first(SOURCE_LABELS) or issuer
     title = parts.title or hints.title_fallback
     number_text = hints.doc_number or _label(meta, NUMBER_LABELS) or parts.doc_number_line or _number_in_title(title)
     doc_number = (normalise_doc_number(number_text) or number_text) if number_text else None
     region = (
-        region_from_names(source, issuer, parts.title)
+        region_from_names(source, issuer, title)
         or region_from_names(hints.site)
         or province_from_text(parts.body)
         or Region()
@@ -137,11 +137,13 @@ def _document_record(
     )
 
 
-def _parse_stream(text: str, file: str) -> ParseResult:
+def _parse_stream(text: str, file: str, hints: Hints) -> ParseResult:
+    """A dated stream's records; where the file came from (a sidecar's URL) holds for each."""
     result = ParseResult(layout="stream")
+    where = Hints(url=hints.url, site=hints.site)
     for ordinal, item in enumerate(stream.split(text)):
         if item.header is None:
-            record = _document_record(text[item.body_start : item.body_end], file, 0, ordinal, result)
+            record = _document_record(text[item.body_start : item.body_end], file, 0, ordinal, result, "text", where)
             if record is not None:
                 result.records.append(record)
             continue
@@ -164,6 +166,8 @@ def _parse_stream(text: str, file: str) -> ParseResult:
                 category=h["cat"],
                 doc_type=doc_type(h["cat"]),
                 region=parse_region(h["region"]),
+                url=where.url,
+                site=where.site or url_host(where.url),
                 body=body,
                 outline=outline(body),
                 file=file,
