@@ -138,6 +138,10 @@ class _FoldTable(dict[int, str]):
             else:
                 nfkc = unicodedata.normalize("NFKC", ch).lower()
                 folded = nfkc if len(nfkc) == 1 else ch
+                # NFKC can land on a character the table folds further (﹇ -> [ -> 〔): fold it
+                # here too, so that folding twice gives what folding once gives.
+                if folded != ch:
+                    folded = self[ord(folded)]
         self[cp] = folded
         return folded
 
