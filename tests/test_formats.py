@@ -481,3 +481,11 @@ def test_a_cell_that_starts_with_a_label_word_is_not_a_label() -> None:
     record = parse_text(r.text or "", "p.html", "html", r.hints).records[0]
     assert record.source == "市投资促进局"
     assert "时间" not in record.meta and "来源渠道\t企业自行申报" in record.body
+
+
+def test_a_stream_file_keeps_its_sidecar_url(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("2022.12.05:政策解读:贵州省-黔东南:第一条消息正文。2022.12.04:政策解读:贵州省-黔东南:第二条。", "utf-8")
+    (tmp_path / "s.txt.metadata.json").write_text(json.dumps({"url": "https://www.qdn.gov.cn/zcjd/1.html"}), "utf-8")
+    records = records_of(tmp_path)
+    assert len(records) == 2
+    assert {(r.url, r.site) for r in records} == {("https://www.qdn.gov.cn/zcjd/1.html", "www.qdn.gov.cn")}

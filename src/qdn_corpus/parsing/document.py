@@ -140,23 +140,25 @@ _TITLE_END_RE = regex.compile(
 
 
 def _wrapped_title(lines: list[tuple[int, str]], i: int) -> int:
-    """A title wrapped over up to four lines: the index after its last line, else i + 1.
+    """A title wrapped over up to four lines: the index after its last line.
 
-    Lines join only while the title does not yet end with a document type (…的通知) and the
-    joined text does, or when the next line is a parenthetical such as （征求意见稿）.
+    A line joins only when the title does not yet end with a document type (…的通知) and
+    joining does make it end with one; a parenthetical such as （征求意见稿） after a finished
+    title belongs to it too.
     """
-    end = i + 1
-    title = lines[i][1]
-    for j in range(i + 1, min(i + 4, len(lines))):
-        if _TITLE_END_RE.search(title) or not _looks_like_title(lines[j][1]) or is_doc_number_line(lines[j][1]):
-            break
-        joined = title + lines[j][1]
-        rest = "".join(line for _, line in lines[i : j + 1])
-        if _TITLE_END_RE.search(rest):
-            return j + 1 + (1 if j + 1 < len(lines) and _PAREN_NOTE_RE.fullmatch(lines[j + 1][1]) else 0)
-        title = joined
-    if end < len(lines) and _TITLE_END_RE.search(lines[i][1]) and _PAREN_NOTE_RE.fullmatch(lines[end][1]):
-        return end + 1
+    end, title = i + 1, lines[i][1]
+    if not _TITLE_END_RE.search(title):
+        joined = title
+        for j in range(i + 1, min(i + 4, len(lines))):
+            line = lines[j][1]
+            if not _looks_like_title(line) or is_doc_number_line(line):
+                break
+            joined += line
+            if _TITLE_END_RE.search(joined):
+                end, title = j + 1, joined
+                break
+    if end < len(lines) and _TITLE_END_RE.search(title) and _PAREN_NOTE_RE.fullmatch(lines[end][1]):
+        end += 1
     return end
 
 
