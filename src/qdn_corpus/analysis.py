@@ -68,7 +68,7 @@ def tokens_for_query(query: str) -> dict[str, dict[str, list[str]]]:
     """Every cut a compiled query will ask for, by mode and folded text (see prefork.py)."""
     from qdn_corpus.querylang import parse_query, terms_to_tokenize
 
-    texts = [fold(t) for t in terms_to_tokenize(parse_query(query))]
+    texts = terms_to_tokenize(parse_query(query))
     return {"cut": {t: cut(t) for t in texts}, "cut_for_search": {t: cut_for_search(t) for t in texts}}
 
 
@@ -116,11 +116,13 @@ def cut_for_search(text: str) -> list[str]:
     return out
 
 
-def words(text: str) -> list[str]:
-    """Ranking tokens: jieba search-mode words (sub-words included) of the folded text."""
-    return [w for w in cut_for_search(fold(text)) if w.isalnum() or _is_word(w)]
+def words(folded: str) -> list[str]:
+    """Ranking tokens of a folded text (normalize.fold): jieba search-mode words, sub-words
+    included."""
+    return [w for w in cut_for_search(folded) if w.isalnum() or _is_word(w)]
 
 
-def query_words(text: str) -> list[str]:
-    """The words a user typed, cut by jieba's precise mode (承诺兑现 -> 承诺, 兑现)."""
-    return [w for w in cut(fold(text)) if w.isalnum() or _is_word(w)]
+def query_words(folded: str) -> list[str]:
+    """The words a user typed, from its folded text, cut by jieba's precise mode (承诺兑现 ->
+    承诺, 兑现)."""
+    return [w for w in cut(folded) if w.isalnum() or _is_word(w)]

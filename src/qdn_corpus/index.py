@@ -498,7 +498,8 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             _checkpoint("parse")
             for record in result.records:
                 day = record.date.toordinal() if record.date else 0
-                texts.add(segment.next_docnum, fold(record.body), day, words(record.body), words(record.title or ""))
+                body = fold(record.body)
+                texts.add(segment.next_docnum, body, day, words(body), words(fold(record.title or "")))
                 segment.add(document_fields(record))
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,

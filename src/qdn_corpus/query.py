@@ -64,18 +64,18 @@ class _Compiled:
     highlights: list[tuple[str, bool]] = field(default_factory=list)  # folded text, is_prefix
 
 
-def _searchable(text: str) -> str:
+def _searchable(text: str, folded: str | None = None) -> str:
     """The folded text to look for; an error when nothing is left (a query of spaces)."""
-    t = fold(text).strip()
+    t = fold(text).strip() if folded is None else folded
     if not t:
         raise QuerySyntaxError(f"nothing to search for in {text!r}")
     return t
 
 
-def _substring(text: str, fields: tuple[str, ...]) -> Any:
-    """Records whose folded field text contains `text`: for the body, the companion files'
-    bigram sets and a check of the text; for short fields, a Whoosh phrase over bigrams."""
-    t = _searchable(text)
+def _substring(t: str, fields: tuple[str, ...]) -> Any:
+    """Records whose folded field text contains the folded text `t`: for the body, the
+    companion files' bigram sets and a check of the text; for short fields, a Whoosh phrase
+    over bigrams."""
     parts: list[Any] = []
     for name in fields:
         if name == "body":
@@ -169,7 +169,8 @@ def _compile(node: Node) -> _Compiled:
     if isinstance(node, Not):
         return _Compiled(_Not(_compile(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
-        return _Compiled(_substring(node.text, _SUBSTRING_FIELDS[node.field]), [], [], [(fold(node.text), False)])
+        t = _searchable(node.text, node.folded)
+        return _Compiled(_substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [(t, False)])
     if node.field == "region":
         return _Compiled(region_query(node.text.strip('"')))
     if node.field in ("category", "type"):
@@ -179,16 +180,16 @@ def _compile(node: Node) -> _Compiled:
         return _Compiled(date_query(node.text))
     if node.field == "file":
         return _Compiled(_Native(engine.wildcard("file", f"*{node.text.strip(chr(34))}*")))
+    t = _searchable(node.text, node.folded)
     if node.prefix:
-        stem = fold(node.text)
-        return _Compiled(WordPrefix(stem), [], [], [(stem, True)])
+        return _Compiled(WordPrefix(t), [], [], [(t, True)])
     if node.phrase:
-        return _Compiled(_substring(node.text, _TEXT_FIELDS), words(node.text), [], [(fold(node.text), False)])
-    ws = query_words(node.text) or [node.text]
+        return _Compiled(_substring(t, _TEXT_FIELDS), words(t), [], [(t, False)])
+    ws = query_words(t) or [t]
     match = _and([_substring(w, _TEXT_FIELDS) for w in ws])
     # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
-    exact = [_substring(node.text, _TEXT_FIELDS)] if len(ws) > 1 else []
-    return _Compiled(match, words(node.text), exact, [(fold(node.text), False), *((fold(w), False) for w in ws)])
+    exact = [_substring(t, _TEXT_FIELDS)] if len(ws) > 1 else []
+    return _Compiled(match, words(t), exact, [(t, False), *((w, False) for w in ws)])
 
 
 def region_query(name: str) -> Any:
@@ -246,11 +247,11 @@ class Filters:
         if self.doc_type:
             parts.append(_Native(engine.term("doc_type", self.doc_type)))
         if self.source:
-            parts.append(_substring(self.source, ("source_g",)))
+            parts.append(_substring(_searchable(self.source), ("source_g",)))
         if self.site:
-            parts.append(_substring(self.site, ("site_g",)))
+            parts.append(_substring(_searchable(self.site), ("site_g",)))
         if self.issuer:
-            parts.append(_substring(self.issuer, ("issuer_g",)))
+            parts.append(_substring(_searchable(self.issuer), ("issuer_g",)))
         if not parts:
             return None
         return _and(parts)
@@ -294,7 +295,7 @@ def check(text: str, filters: Filters, limit: int | None) -> None:
         elif node.field == "date":
             date_query(node.text)
         elif node.field is None or node.field in _SUBSTRING_FIELDS:
-            _searchable(node.text)
+            _searchable(node.text, node.folded)
 
     walk(parse_query(text))
 

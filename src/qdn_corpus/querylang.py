@@ -6,12 +6,14 @@ process while the main one loads the index (analysis.prefetch).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
 import regex
 
 from qdn_corpus.errors import QuerySyntaxError
+from qdn_corpus.normalize import fold
 
 MAX_QUERY = 2000
 FIELDS = ("title", "body", "source", "issuer", "site", "number", "region", "category", "type", "date", "file")
@@ -27,6 +29,11 @@ class Term:
     phrase: bool = False
     prefix: bool = False
     field: str | None = None
+    # The search form of the text, made once here; everything after the parser reads this.
+    folded: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text).strip()
 
 
 @dataclass
@@ -174,4 +181,4 @@ def terms_to_tokenize(node: Node) -> list[str]:
         return [t for c in node.children for t in terms_to_tokenize(c)]
     if isinstance(node, Not):
         return terms_to_tokenize(node.child)
-    return [node.text] if node.field is None and not node.prefix else []
+    return [node.folded] if node.field is None and not node.prefix else []
