@@ -62,7 +62,7 @@ class Record(_Model):
     region: Region = Field(default=Region(), description="province, prefecture, county; canonical names")
     source: str | None = Field(default=None, description="来源 (else the issuer)")
     issuer: str | None = Field(default=None, description="the issuing bodies as one string, space-separated")
-    addressee: str | None = Field(default=None, description="主送机关: the line such as 各县（市）人民政府：")
+    addressee: str | None = Field(default=None, description="主送机关 without its colon: 各县（市）人民政府")
     issuers: list[str] = Field(default=[], description="the issuing bodies (发文机关), one per entry: joint documents name several")
     doc_number: str | None = Field(default=None, description="发文字号 with brackets normalised to 〔〕")
     written_date: dt.date | None = Field(

@@ -39,18 +39,8 @@ def headers(text: str) -> Iterator[regex.Match[str]]:
 
 
 def is_stream(text: str) -> bool:
-    """A stream starts with a header, or has at least two headers at line starts."""
-    lead = len(text) - len(text.lstrip())
-    first = HEADER_RE.match(text, lead)
-    if first and _known_region(first["region"]):
-        return True
-    at_line_start = 0
-    for m in headers(text):
-        if m.start() == 0 or text[m.start() - 1] == "\n":
-            at_line_start += 1
-            if at_line_start >= 2:
-                return True
-    return False
+    """A stream has a header at the start of a line (a title or preamble may come first)."""
+    return any(not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip() for m in headers(text))
 
 
 def split(text: str) -> list[StreamItem]:
