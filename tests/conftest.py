@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import qdn_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "raw"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Tests that run `python -m qdn_corpus` as a child process test the code these tests import,
+# also when that is bench/mutation.sh's mutated copy rather than the installed one.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(Path(qdn_corpus.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")) if p
+)
 
 
 @dataclass

@@ -1,0 +1,112 @@
+"""Ranking and snippets, as a user sees them in `qdn search --format jsonl`.
+
+Each case indexes a few small documents that differ in one way only, so the order is decided by
+that difference: the exact string above its words apart, the title above the body, the shorter
+document above the longer with the same counts; and every occurrence in a snippet is marked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qdn_corpus.models import Record
+from qdn_corpus.normalize import fold
+from qdn_corpus.query import snippets
+
+FILLER = "各地要加强组织领导，明确责任分工，确保各项工作落到实处。"
+
+
+def _write(data_dir: Path, docs: dict[str, str]) -> None:
+    raw = data_dir / "raw"
+    for p in raw.iterdir():
+        p.unlink()
+    for name, text in docs.items():
+        (raw / f"{name}.txt").write_text(text, "utf-8")
+
+
+def _order(qdn: Any, *query: str) -> list[str]:
+    run = qdn("search", *query, "--format", "jsonl", "--limit", "50")
+    assert run.exit_code == 0, run.stderr
+    return [Path(h["file"]).stem for h in run.jsonl()]
+
+
+def test_the_exact_string_ranks_above_its_words_apart(qdn: Any, data_dir: Path) -> None:
+    # "apart" has both words twice (more BM25 weight) but never the string itself.
+    _write(data_dir, {
+        "apart": f"项目推进情况\n\n对企业的承诺要逐项兑现，承诺事项按期兑现。{FILLER}\n",
+        "exact": f"项目推进情况\n\n做好承诺兑现工作。{FILLER}\n",
+    })
+    assert _order(qdn, "承诺兑现") == ["exact", "apart"]
+
+
+def test_a_title_match_ranks_above_a_body_match(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {
+        "body": f"关于加强组织领导的通知\n\n{FILLER}做好招商引资工作。\n",
+        "title": f"关于做好招商引资工作的通知\n\n{FILLER}加强组织领导。\n",
+    })
+    assert _order(qdn, "招商引资") == ["title", "body"]
+
+
+def test_a_shorter_document_ranks_above_a_longer_one_with_the_same_counts(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {
+        "long": f"工作情况\n\n做好招商引资工作。{FILLER * 6}\n",
+        "short": f"工作情况\n\n做好招商引资工作。{FILLER}\n",
+    })
+    assert _order(qdn, "招商引资") == ["short", "long"]
+
+
+def test_more_occurrences_rank_higher_at_the_same_length(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {
+        "once": f"工作情况\n\n做好招商引资工作。{FILLER}{FILLER}\n",
+        "twice": f"工作情况\n\n做好招商引资工作。{FILLER}招商引资\n",
+    })
+    assert _order(qdn, "招商引资") == ["twice", "once"]
+
+
+def test_every_occurrence_in_a_snippet_is_highlighted(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {"a": "工作情况\n\n承诺兑现，承诺兑现，再承诺兑现。" + FILLER * 3 + "最后也要承诺兑现。\n"})
+    [hit] = qdn("search", "承诺兑现", "--format", "jsonl").jsonl()
+    marked = [s["text"][a:b] for s in hit["snippets"] for a, b in s["highlights"]]
+    shown = sum(s["text"].count("承诺兑现") for s in hit["snippets"])
+    assert shown == 4 and marked.count("承诺兑现") == 4
+
+
+needles = st.sampled_from(["承诺兑现", "兑现", "营商环境", "ＡＢ", "ab"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["承诺兑现", "承诺", "兑现", "营商环境", "AB", "ａｂ", "，", "。", FILLER, "\n"]), max_size=40), needles)
+def test_snippets_mark_every_occurrence_they_show_and_nothing_else(parts: list[str], needle: str) -> None:
+    body = "".join(parts)
+    record = Record(id="0" * 16, file="raw/x.txt", body=body)
+    target = fold(needle)
+    folded = fold(body)
+    found = snippets(record, [(target, False)])
+    if target not in folded:
+        assert found == []
+        return
+    assert found, "a record that contains the text shows a snippet"
+    for s in found:
+        start = body.index(s.text)  # every snippet is a passage of the body as written
+        text = fold(s.text)
+        marks = [(a, b) for a, b in s.highlights]
+        assert all(text[a:b] == target for a, b in marks)
+        # Every occurrence lying wholly inside the passage is marked (non-overlapping, from the left).
+        expected, i = [], folded.find(target, 0)
+        while i >= 0:
+            if start <= i and i + len(target) <= start + len(s.text):
+                expected.append((i - start, i - start + len(target)))
+            i = folded.find(target, i + len(target))
+        assert marks == expected
+
+
+@pytest.mark.parametrize("query", ["承诺兑现", '"承诺兑现"', "承诺*"])
+def test_snippets_of_each_query_kind_highlight_the_query(qdn: Any, query: str) -> None:
+    for hit in qdn("search", query, "--format", "jsonl", "--limit", "50").jsonl():
+        marked = [s["text"][a:b] for s in hit["snippets"] for a, b in s["highlights"]]
+        assert marked and all(fold(m).startswith("承诺") or fold(m) == "兑现" for m in marked), hit["id"]
