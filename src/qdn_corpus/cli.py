@@ -114,6 +114,10 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="Text in the sou
 SiteOpt = Annotated[str | None, typer.Option("--site", help="Text in the site's name or host, e.g. 黔东南州人民政府 or qdn.gov.cn.")]
 IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Text in an issuing body (发文机关), e.g. 财政部.")]
 SortOpt = Annotated[str | None, typer.Option("--sort", help="relevance | date | -date (newest first).")]
+WithinOpt = Annotated[
+    str | None,
+    typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题 (一、/（一）/1. headings)."),
+]
 
 _FORMATS = ("table", "json", "jsonl", "csv")
 _SORTS = ("relevance", "date", "-date")
@@ -277,22 +281,24 @@ def search(
     source: SourceOpt = None,
     site: SiteOpt = None,
     issuer: IssuerOpt = None,
+    within: WithinOpt = None,
     limit: LimitOpt = 20,
     sort: SortOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Find the records that match a query, best first, with the matched passages.
+    """Find the records that match a query, best first, with the matched passages and the
+    heading path of each.
 
     Unquoted words must all occur (in any order); a "quoted phrase" must occur exactly. Fields:
     title:, body:, source:, issuer:, site:, number:, region:, category:, type:, date:2022-11,
     date:2021..2022.
 
-    Example: qdn search 承诺兑现 --since 2022-11 --region 黔东南 --format json | jq '.[].title'
+    Example: qdn search 承诺兑现 --within 存在问题 --region 黔东南 --format json | jq '.[].title'
     """
     from qdn_corpus import prefork
 
     helper = prefork.take()  # cuts the query's words in a child while the index opens here
-    from qdn_corpus.query import Filters, check, plan
+    from qdn_corpus.query import Filters, check, check_within, plan
     from qdn_corpus.query import search as run
     from qdn_corpus.render import write_items
 
@@ -300,14 +306,73 @@ def search(
     fmt, order = _format(format), _sort(sort, "relevance")
     filters = Filters(since, until, region, category, doc_type, source, site, issuer)
     check(query, filters, limit)  # mistakes are reported before any indexing
+    check_within(within)
     ix = _open_index(state)
     helper.cut(query)
-    planned = plan(query, filters, limit, order)
+    planned = plan(query, filters, limit, order, within)
     results = run(ix, planned)
     write_items(results.items, fmt, sys.stdout)
     shown = len(results.items)
     note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")
     raise typer.Exit(0 if results.items else 1)
+
+
+@app.command()
+@_errors
+def trend(
+    ctx: typer.Context,
+    queries: Annotated[
+        list[str], typer.Argument(metavar="QUERY...", help="One or more queries (search's language): one series each.", show_default=False)
+    ],
+    by: Annotated[
+        str, typer.Option("--by", help="month | quarter | year | region | province | prefecture | county | source | issuer | doc_type | site | category.")
+    ] = "month",
+    per: Annotated[
+        int | None, typer.Option("--per", help="Records per this many records of the bucket (e.g. 1000), so a month with more documents collected does not look like more interest.")
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
+    within: WithinOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """How often a topic comes up over time or by region, source …: matching records and
+    mentions per bucket, zero buckets included, undated records on their own line.
+
+    Rows for programs: bucket, query, records, mentions, total_records (and per with --per).
+
+    Example: qdn trend 承诺兑现 营商环境 "招商引资" --by year --per 1000
+    """
+    from qdn_corpus import prefork
+
+    helper = prefork.take()
+    from qdn_corpus.query import Filters, check, check_within, plan
+    from qdn_corpus.render import write_trend
+    from qdn_corpus.trend import check_by, check_per
+    from qdn_corpus.trend import trend as run
+
+    state = _state(ctx)
+    fmt = _format(format)
+    group = check_by(by)
+    check_per(per)
+    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
+    for q in queries:
+        check(q, filters, None)
+    check_within(within)
+    ix = _open_index(state)
+    helper.cut(" ".join(f"({q})" for q in queries))  # one query with every series' words
+    plans = [plan(q, filters, None, "relevance", within) for q in queries]
+    result = run(ix, queries, plans, group, per)
+    matched = sum(result.totals.values())
+    if matched:
+        write_trend(result, fmt, sys.stdout)
+    note(state, ", ".join(f"{q}: {n} matching record(s)" for q, n in result.totals.items()))
+    raise typer.Exit(0 if matched else 1)
 
 
 @app.command(name="list")

@@ -17,10 +17,14 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
   .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its length
                in words (u32)
+  .qfac .qfof  each document's facets (schema.facets: region, source, issuer, type, site and
+               outline, one JSON object) and offsets (u64): trends and sections read these,
+               never the stored records
 """
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import zlib
@@ -57,12 +61,17 @@ class SegmentWriter:
         self.text_offsets = array("Q", [0])
         self.days = array("i")
         self.lengths = array("I")
+        self.facets = open(f"{self.base}.qfac", "wb")  # noqa: SIM115 - closed by write() or close()
+        self.facet_offsets = array("Q", [0])
 
     @property
     def count(self) -> int:
         return len(self.days)
 
-    def add(self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str]) -> None:
+    def add(
+        self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str],
+        facets: dict[str, object] | None = None,
+    ) -> None:
         if docnum != self.count:
             raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
         t = folded_body + END
@@ -82,6 +91,9 @@ class SegmentWriter:
         self.text_offsets.append(self.text_offsets[-1] + len(data))
         self.days.append(day)
         self.lengths.append(len(body_words) + TITLE_WEIGHT * len(title_words))
+        data = json.dumps(facets or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.facets.write(data)
+        self.facet_offsets.append(self.facet_offsets[-1] + len(data))
 
     def write(self) -> None:
         base = self.base
@@ -97,9 +109,11 @@ class SegmentWriter:
         _write(f"{base}.qtof", self.text_offsets)
         _write(f"{base}.qday", self.days)
         _write(f"{base}.qlen", self.lengths)
+        _write(f"{base}.qfof", self.facet_offsets)
 
     def close(self) -> None:
         self.text.close()
+        self.facets.close()
 
 
 def _deflate(arr: array[int]) -> bytes:
@@ -257,6 +271,19 @@ class SegmentReader:
 
     def lengths(self) -> array[int]:
         return self._get(".qlen", "I")
+
+    def text(self, docnum: int) -> str:
+        """A document's folded body."""
+        offsets = self._get(".qtof", "Q")
+        return bytes(self._map(".qtxt")[offsets[docnum] : offsets[docnum + 1]]).decode("utf-8")
+
+    def facets(self, docnum: int) -> dict[str, object]:
+        """A document's facets (schema.facets), kept once read."""
+        key = f"facets:{docnum}"
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = json.loads(self._part(".qfac", ".qfof", docnum))
+        return found  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=64)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
@@ -488,7 +488,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     from qdn_corpus.analysis import words
     from qdn_corpus.corpus import read
     from qdn_corpus.normalize import fold
-    from qdn_corpus.schema import document_fields
+    from qdn_corpus.schema import document_fields, facets
 
     segment = engine.SegmentBuilder(gen)
     texts = fulltext.SegmentWriter(gen, segment.id)
@@ -499,7 +499,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             for record in result.records:
                 day = record.date.toordinal() if record.date else 0
                 body = fold(record.body)
-                texts.add(segment.next_docnum, body, day, words(body), words(fold(record.title or "")))
+                texts.add(segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record))
                 segment.add(document_fields(record))
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,

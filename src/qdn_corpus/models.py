@@ -102,6 +102,9 @@ class Snippet(_Model):
 
     text: str
     highlights: list[tuple[int, int]]
+    section: list[str] = Field(
+        default=[], description="the heading path of the passage, outermost first: 三、存在问题及下步打算, （二）下步工作措施 …"
+    )
 
 
 class Hit(Record):

@@ -279,6 +279,7 @@ class Plan:
     highlights: list[tuple[str, bool]]
     limit: int | None
     sort: Sort
+    within: str | None = None  # folded: only occurrences under a heading containing it count
 
 
 def check(text: str, filters: Filters, limit: int | None) -> None:
@@ -300,11 +301,35 @@ def check(text: str, filters: Filters, limit: int | None) -> None:
     walk(parse_query(text))
 
 
-def plan(text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance") -> Plan:
+def check_within(within: str | None) -> str | None:
+    """--within's folded text (None without it); an error when it is empty."""
+    if within is None:
+        return None
+    t = fold(within).strip()
+    if not t:
+        raise UsageError("--within needs the text of a heading, e.g. --within 存在问题")
+    return t
+
+
+def plan(
+    text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance", within: str | None = None
+) -> Plan:
     """Parse and compile a query and its filters; raises QdnError on any mistake."""
     check_limit(limit)
     c = _compile(parse_query(text))
-    return Plan(c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort)
+    return Plan(
+        c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort, check_within(within)
+    )
+
+
+def matching(view: _View, p: Plan) -> set[int]:
+    """The documents a plan matches: query, filters, and --within's sections."""
+    docs = view.docs(p.match)
+    if p.filter is not None and docs:
+        docs &= view.docs(p.filter)
+    if p.within is not None and p.highlights:
+        docs = {d for d in docs if view.mentions(d, p.highlights, p.within)}
+    return docs
 
 
 def search(ix: Any, p: Plan) -> Results:
@@ -314,9 +339,7 @@ def search(ix: Any, p: Plan) -> Results:
     """
     with ix.reader() as reader:
         view = _View(reader, links_of(ix))
-        docs = view.docs(p.match)
-        if p.filter is not None and docs:
-            docs &= view.docs(p.filter)
+        docs = matching(view, p)
         scores = view.scores(docs, p.words)
         for query in p.exact:
             for d in view.docs(query) & docs:
@@ -329,7 +352,7 @@ def search(ix: Any, p: Plan) -> Results:
         hits = []
         for d in page:
             record = view.record(d)
-            snips = snippets(record, p.highlights)
+            snips = snippets(record, p.highlights, within=p.within)
             hits.append(Hit(**record.model_dump(), score=round(scores[d], 4), snippets=snips))
     return Results(hits, len(docs))
 
@@ -427,6 +450,23 @@ class _View:
         keys = [(-day if sort == "-date" else day) if day else far for day in days]
         return sorted(heapq.nsmallest(limit or len(docs), docs, key=keys.__getitem__), key=lambda d: (keys[d], d))
 
+    def locate(self, docnum: int) -> tuple[Any, int]:
+        """The full-text store of a global document number and its number there."""
+        for leaf, store in self.leaves:
+            if leaf.offset <= docnum < leaf.offset + leaf.size:
+                return store, docnum - leaf.offset
+        raise IndexError(docnum)
+
+    def mentions(self, docnum: int, needles: list[tuple[str, bool]], within: str | None = None) -> int:
+        """How often a document's body holds the needles (occurrences()), from the full-text
+        files; with `within`, only under headings that contain it."""
+        store, local = self.locate(docnum)
+        found = occurrences(store.text(local), needles)
+        if within is not None:
+            headings = store.facets(local).get("outline") or []
+            found = [o for o in found if in_section(headings, o[0], within)]
+        return len(found)
+
     def record(self, docnum: int) -> Record:
         return resolve_attachments(Record.model_validate_json(self.reader.record_json(docnum)), self.links)
 
@@ -494,34 +534,65 @@ def get(ix: Any, prefix: str) -> Record:
 # ---- snippets ------------------------------------------------------------------------------
 
 
-def snippets(record: Record, needles: list[tuple[str, bool]], width: int = 36, most: int = 2) -> list[Snippet]:
-    """Passages of the body around the matched text, with highlight offsets into each passage.
+def occurrences(folded: str, needles: list[tuple[str, bool]], most: int | None = None) -> list[tuple[int, int, int]]:
+    """Where the needles occur in a folded text, as (start, end, rank): the longest needle (the
+    whole query) first, then each shorter one (its words) where it does not overlap a place
+    already found. These are what a snippet marks and what a trend counts as mentions."""
+    found: list[tuple[int, int, int]] = []
+    for rank, (needle, _prefix) in enumerate(sorted(needles, key=lambda n: -len(n[0]))):
+        needle = needle.strip()
+        start = folded.find(needle) if needle else -1
+        while start >= 0 and (most is None or len(found) < most):
+            end = start + len(needle)
+            if not any(s < end and start < e for s, e, _ in found):
+                found.append((start, end, rank))
+            start = folded.find(needle, end)
+    return found
+
+
+def section_at(headings: list[Any], pos: int) -> list[Any]:
+    """The heading path above a body offset: headings as (level, offset, text) in body order;
+    each keeps the nearest heading of every higher level before it."""
+    path: list[Any] = []
+    for h in headings:
+        if h[1] > pos:
+            break
+        while path and path[-1][0] >= h[0]:
+            path.pop()
+        path.append(h)
+    return path
+
+
+def in_section(headings: list[Any], pos: int, within: str) -> bool:
+    """Whether a body offset lies under a heading whose (folded) text contains `within`."""
+    return any(within in h[2] for h in section_at(headings, pos))
+
+
+def snippets(
+    record: Record, needles: list[tuple[str, bool]], width: int = 36, most: int = 2, within: str | None = None
+) -> list[Snippet]:
+    """Passages of the body around the matched text, with highlight offsets into each passage
+    and the heading path of the place (`section`); with `within`, only places under a heading
+    that contains it.
 
     Passages around the longest needle (the whole query) are chosen first, then the words.
     """
     body = record.body
-    folded = fold(body)
-    spans: list[tuple[int, int]] = []
-    first_choice: list[tuple[int, int]] = []
-    for rank, (needle, _prefix) in enumerate(sorted(needles, key=lambda n: -len(n[0]))):
-        needle = needle.strip()
-        start = folded.find(needle) if needle else -1
-        while start >= 0 and len(spans) < 200:
-            end = start + len(needle)
-            if not any(s < end and start < e for s, e in spans):
-                spans.append((start, end))
-                first_choice.append((rank, start))
-            start = folded.find(needle, end)
-    windows: list[tuple[int, int]] = []
-    for _rank, start in sorted(first_choice):
+    headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
+    found = occurrences(fold(body), needles, most=200)
+    if within is not None:
+        folded_headings = [(lv, off, fold(text)) for lv, off, text in headings]
+        found = [o for o in found if in_section(folded_headings, o[0], within)]
+    windows: list[tuple[int, int, int]] = []
+    for start, end, _rank in sorted(found, key=lambda o: (o[2], o[0])):
         if len(windows) >= most:
             break
-        end = next(e for s, e in spans if s == start)
         a, b = max(0, start - width), min(len(body), end + width)
-        if not any(a < y and x < b for x, y in windows):
-            windows.append((a, b))
+        if not any(a < y and x < b for x, y, _ in windows):
+            windows.append((a, b, start))
     out = []
-    for a, b in sorted(windows):
-        inside = sorted((x - a, y - a) for x, y in spans if x >= a and y <= b)
-        out.append(Snippet(text=body[a:b], highlights=inside))
+    for a, b, start in sorted(windows):
+        inside = sorted((x - a, y - a) for x, y, _ in found if x >= a and y <= b)
+        section = [text for _lv, _off, text in section_at(headings, start)]
+        out.append(Snippet(text=body[a:b], highlights=inside, section=section))
     return out

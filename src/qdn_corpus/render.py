@@ -10,7 +10,7 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from qdn_corpus.models import Hit, Record, Snippet
 from qdn_corpus.normalize import strip_controls
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
     from rich.text import Text
+
+    from qdn_corpus.trend import Trend
 
 # rich is imported where a table or panel is drawn: JSON output never pays for it (~45 ms).
 
@@ -116,7 +118,13 @@ def _table(items: Sequence[Record]) -> Table:
         title.stylize("bold")
         cells: list[RenderableType] = [str(item.date or "—"), safe(region)]
         if isinstance(item, Hit):
-            cells.append(Group(title, *(_snippet_text(s) for s in item.snippets)))
+            parts: list[RenderableType] = [title]
+            for snip in item.snippets:
+                if snip.section:
+                    parts.append(safe(" › ".join(snip.section)))
+                    parts[-1].stylize("dim")  # type: ignore[union-attr]
+                parts.append(_snippet_text(snip))
+            cells.append(Group(*parts))
             cells.append(f"{item.score:.2f}")
         else:
             cells.append(title)
@@ -157,3 +165,119 @@ def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
         parts += [Text("\noutline", style="bold"), outline]
     parts += [Text("\n"), safe(record.body)]
     console.print(Panel(Group(*parts), title=safe(record.display_title(60)), title_align="left"))
+
+
+# ---- trends --------------------------------------------------------------------------------
+
+TREND_FIELDS = ("bucket", "query", "records", "mentions", "total_records", "per")
+_BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
+    """Tidy rows (bucket, query, records, mentions, total_records[, per]) for programs; a bar
+    chart (one query) or a table with sparklines (several) for people."""
+    fields = [f for f in TREND_FIELDS if f != "per" or trend.per]
+    rows = [{f: getattr(r, f) for f in fields} for r in trend.rows]
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif len(trend.queries) == 1:
+        stdout_console().print(_bar_chart(trend))
+    else:
+        console = stdout_console()
+        console.print(_series_table(trend))
+        console.print(_sparklines(trend, console.width))
+
+
+def _label(bucket: str | None, trend: Trend) -> str:
+    if bucket is not None:
+        return bucket
+    return "undated" if trend.by in ("month", "quarter", "year") else f"no {trend.by}"
+
+
+def _value(row: Any, trend: Trend) -> float:
+    return float(row.per if trend.per else row.records)
+
+
+def _bar_chart(trend: Trend) -> Text:
+    """One row per bucket: label, a bar scaled to the largest, records and mentions."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    width = min(stdout_console().width, 100)
+    labels = [strip_controls(_label(r.bucket, trend)) for r in trend.rows]
+    label_w = min(max((cell_len(x) for x in labels), default=4), 24)
+    nums = [(f"{r.per:g}" if trend.per else f"{r.records}", f"{r.mentions}") for r in trend.rows]
+    rec_w = max([len(a) for a, _ in nums] + [len("records" if not trend.per else f"per {trend.per}")])
+    men_w = max([len(b) for _, b in nums] + [len("mentions")])
+    bar_w = max(width - label_w - rec_w - men_w - 4, 10)
+    top = max((_value(r, trend) for r in trend.rows), default=0) or 1
+    head = f"{'per ' + str(trend.per) if trend.per else 'records':>{rec_w}} {'mentions':>{men_w}}"
+    text = Text(f"{trend.queries[0]} by {trend.by}: {trend.totals[trend.queries[0]]} records\n", style="bold")
+    text.append(" " * (label_w + bar_w + 2) + head + "\n", style="dim")
+    for r, label, (a, b) in zip(trend.rows, labels, nums, strict=True):
+        eighths = round(_value(r, trend) / top * bar_w * 8)
+        bar = "█" * (eighths // 8) + (_BLOCKS[eighths % 8] if eighths % 8 else "")
+        shown = _fit(label, label_w)
+        text.append(shown + " " * (label_w - cell_len(shown)) + " ")
+        text.append(f"{bar:<{bar_w}}", style="cyan")
+        text.append(f" {a:>{rec_w}} {b:>{men_w}}\n")
+    return text
+
+
+def _fit(label: str, width: int) -> str:
+    from rich.cells import cell_len
+
+    while cell_len(label) > width:
+        label = label[:-2] + "…"
+    return label
+
+
+def _series_table(trend: Trend) -> Table:
+    from rich.table import Table
+
+    table = Table(expand=False)
+    table.add_column(trend.by, no_wrap=True)
+    for q in trend.queries:
+        table.add_column(_fit(strip_controls(q), 16), justify="right", overflow="fold")
+    by_bucket: dict[str | None, dict[str, Any]] = {}
+    for r in trend.rows:
+        by_bucket.setdefault(r.bucket, {})[r.query] = r
+    for bucket, row in by_bucket.items():
+        cells = [safe(_label(bucket, trend))]
+        for q in trend.queries:
+            r = row[q]
+            cells.append(safe(f"{r.per:g}" if trend.per else f"{r.records} ({r.mentions})"))
+        table.add_row(*cells)
+    table.caption = ("records per " + str(trend.per) + " in the bucket") if trend.per else "records (mentions)"
+    return table
+
+
+def _sparklines(trend: Trend, width: int) -> Text:
+    """One line per query: its series in eighth-blocks, buckets summed in pairs, threes … when
+    there are more than the line holds."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    labels = [_fit(strip_controls(q), 16) for q in trend.queries]
+    label_w = max(cell_len(x) for x in labels)
+    room = max(min(width, 100) - label_w - 12, 8)
+    text = Text()
+    for q, label in zip(trend.queries, labels, strict=True):
+        values = [_value(r, trend) for r in trend.rows if r.query == q and r.bucket is not None]
+        group = -(-len(values) // room) if values else 1
+        values = [sum(values[i : i + group]) for i in range(0, len(values), group)]
+        top = max(values, default=0) or 1
+        line = "".join(_BLOCKS[round(v / top * 8)] if v else "·" for v in values)
+        text.append(label + " " * (label_w - cell_len(label)) + " ")
+        text.append(line, style="cyan")
+        text.append(f" {trend.totals[q]}\n")
+    return text

@@ -39,3 +39,22 @@ def document_fields(record: Record) -> dict[str, Any]:
     if record.doc_type:
         fields["doc_type"] = record.doc_type
     return fields
+
+
+def facets(record: Record) -> dict[str, Any]:
+    """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
+    region levels, source, issuer, type, site, and the outline as [level, offset, folded
+    heading] (offsets into the body, which folding keeps)."""
+    from qdn_corpus.normalize import fold
+
+    out: dict[str, Any] = {}
+    for key, value in (
+        ("province", record.region.province), ("prefecture", record.region.prefecture), ("county", record.region.county),
+        ("source", record.source), ("issuer", record.issuer), ("doc_type", record.doc_type),
+        ("site", record.site or url_host(record.url)), ("category", record.category),
+    ):
+        if value:
+            out[key] = value
+    if record.outline:
+        out["outline"] = [[h.level, h.offset, fold(f"{h.marker}{h.text}")] for h in record.outline]
+    return out

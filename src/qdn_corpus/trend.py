@@ -1,0 +1,140 @@
+"""How a topic moves: matching records and mentions per bucket (month, quarter, year, region,
+source …), for one or several queries, from the full-text files alone.
+
+A trend matches exactly as search does (query.matching), so a series' records add up to
+search's total. Dates come from each segment's day array and the other groupings from its
+facets (fulltext.py); mentions are the places a snippet would mark (query.occurrences), counted
+in the folded bodies. No stored record is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qdn_corpus.errors import UsageError
+
+By = Literal["month", "quarter", "year", "region", "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category"]
+BY: tuple[str, ...] = By.__args__  # type: ignore[attr-defined]
+DATE_BUCKETS = ("month", "quarter", "year")
+UNDATED = "undated"
+
+
+def check_by(by: str) -> By:
+    if by not in BY:
+        raise UsageError(f"unknown --by {by!r}: use one of {', '.join(BY)}")
+    return by  # type: ignore[return-value]
+
+
+def check_per(per: int | None) -> None:
+    if per is not None and per < 1:
+        raise UsageError(f"--per must be 1 or more (records per that many in the bucket), not {per}")
+
+
+@dataclass
+class Row:
+    """One bucket of one query: the tidy row of `--format json|jsonl|csv`."""
+
+    bucket: str | None  # 2022-11, 2022-Q4, 2022, a region or source; None: undated or unknown
+    query: str
+    records: int
+    mentions: int
+    total_records: int  # records in the bucket that pass the filters, whatever the query
+    per: float | None = None  # records per --per records of the bucket
+
+
+@dataclass
+class Trend:
+    rows: list[Row]
+    queries: list[str]
+    by: By
+    per: int | None
+    totals: dict[str, int]  # matching records of each query (search's total)
+
+
+def _date_key(day: int, by: str) -> str | None:
+    if not day:
+        return None
+    d = dt.date.fromordinal(day)
+    if by == "year":
+        return f"{d.year}"
+    if by == "quarter":
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    return f"{d.year}-{d.month:02d}"
+
+
+def _date_range(first: str, last: str, by: str) -> list[str]:
+    """Every bucket from first to last, so that a quiet period shows as zero."""
+    if by == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    step = 3 if by == "quarter" else 1
+
+    def months(key: str) -> int:
+        y, rest = key.split("-")
+        m = (int(rest[1:]) - 1) * 3 + 1 if by == "quarter" else int(rest)
+        return int(y) * 12 + m - 1
+
+    out = []
+    for n in range(months(first), months(last) + 1, step):
+        y, m = divmod(n, 12)
+        out.append(f"{y}-Q{m // 3 + 1}" if by == "quarter" else f"{y}-{m + 1:02d}")
+    return out
+
+
+def _facet(facets: dict[str, Any], by: str) -> str | None:
+    if by == "region":  # the most precise level the record names
+        return facets.get("county") or facets.get("prefecture") or facets.get("province")
+    value = facets.get(by)
+    return value if isinstance(value, str) else None
+
+
+def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None = None) -> Trend:
+    """Count each plan's matching records and mentions per bucket (plans from query.plan,
+    all with the same filters)."""
+    from qdn_corpus.index import links_of
+    from qdn_corpus.query import _View, matching
+
+    check_by(by)
+    check_per(per)
+    with ix.reader() as reader:
+        view = _View(reader, links_of(ix))
+
+        def key_of(docnum: int) -> str | None:
+            store, local = view.locate(docnum)
+            if by in DATE_BUCKETS:
+                return _date_key(store.days()[local], by)
+            return _facet(store.facets(local), by)
+
+        series: list[tuple[Counter[str | None], Counter[str | None]]] = []
+        totals: dict[str, int] = {}
+        for text, p in zip(queries, plans, strict=True):
+            records: Counter[str | None] = Counter()
+            mentions: Counter[str | None] = Counter()
+            docs = matching(view, p)
+            totals[text] = len(docs)
+            for d in docs:
+                key = key_of(d)
+                records[key] += 1
+                if p.highlights:
+                    mentions[key] += view.mentions(d, p.highlights, p.within)
+            series.append((records, mentions))
+        base = view.docs(plans[0].filter) if plans[0].filter is not None else view.live()
+        everything = Counter(key_of(d) for d in base)
+    seen = {k for records, _ in series for k in records}
+    known = sorted(k for k in seen if k is not None)
+    if by in DATE_BUCKETS:
+        buckets: list[str | None] = list(_date_range(known[0], known[-1], by)) if known else []
+    else:
+        by_size = Counter({k: sum(r[k] for r, _ in series) for k in known})
+        buckets = sorted(known, key=lambda k: (-by_size[k], k))
+    if None in seen:
+        buckets.append(None)
+    rows = []
+    for bucket in buckets:
+        for text, (records, mentions) in zip(queries, series, strict=True):
+            total = everything[bucket]
+            rate = round(records[bucket] * per / total, 2) if per and total else (0.0 if per else None)
+            rows.append(Row(bucket, text, records[bucket], mentions[bucket], total, rate))
+    return Trend(rows, queries, by, per, totals)
