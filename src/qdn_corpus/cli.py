@@ -375,6 +375,41 @@ def trend(
     raise typer.Exit(0 if matched else 1)
 
 
+@app.command()
+@_errors
+def figures(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What the figures are about (search's language).", show_default=False)],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
+    within: WithinOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The numbers next to a topic: each figure (96.92%, 355.7亿元, 三千余万元) in a clause of a
+    matching record that names the query, with its value, unit and the indicator before it.
+
+    Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
+    """
+    from qdn_corpus.query import Filters, check, check_within, figure_rows, plan
+    from qdn_corpus.render import write_figures
+
+    state = _state(ctx)
+    fmt = _format(format)
+    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
+    check(query, filters, None)
+    check_within(within)
+    rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within))
+    write_figures(rows, fmt, sys.stdout)
+    note(state, f"{len(rows)} figure(s) in {matched} matching record(s)")
+    raise typer.Exit(0 if rows else 1)
+
+
 @app.command(name="list")
 @_errors
 def list_(

@@ -596,3 +596,36 @@ def snippets(
         section = [text for _lv, _off, text in section_at(headings, start)]
         out.append(Snippet(text=body[a:b], highlights=inside, section=section))
     return out
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+
+def figure_rows(ix: Any, p: Plan) -> tuple[list[dict[str, Any]], int]:
+    """The figures in the clauses of matching records that name the query (figures.py), newest
+    record first, in text order; and the number of matching records."""
+    from qdn_corpus.figures import figures_in
+
+    needles = [n for n, _ in p.highlights]
+    # The texts a clause must hold: the query's own, not the words cut from them.
+    wanted = [n for n in needles if not any(n != m and n in m for m in needles)]
+    rows: list[dict[str, Any]] = []
+    with ix.reader() as reader:
+        view = _View(reader, links_of(ix))
+        docs = matching(view, p)
+        for d in view.by_date(docs, "-date", None):
+            record = view.record(d)
+            headings = [(h.level, h.offset, fold(f"{h.marker}{h.text}")) for h in record.outline]
+            for f in figures_in(record.body):
+                clause = fold(f.clause)
+                if not any(w in clause for w in wanted):
+                    continue
+                if p.within is not None and not in_section(headings, f.offset, p.within):
+                    continue
+                rows.append({
+                    "id": record.id, "date": record.date.isoformat() if record.date else None,
+                    "region": record.region.model_dump(), "title": record.title, "indicator": f.indicator,
+                    "figure": f.text, "value": f.value, "unit": f.unit, "approx": f.approx, "clause": f.clause,
+                    "offset": f.offset, "file": record.file,
+                })
+    return rows, len(docs)

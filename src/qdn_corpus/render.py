@@ -281,3 +281,38 @@ def _sparklines(trend: Trend, width: int) -> Text:
         text.append(line, style="cyan")
         text.append(f" {trend.totals[q]}\n")
     return text
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+FIGURE_FIELDS = ("id", "date", "province", "prefecture", "county", "title", "indicator", "figure", "value", "unit",
+                 "approx", "clause", "offset", "file")
+
+
+def write_figures(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None:
+    """Figures as JSON/JSONL/CSV rows (the region flattened in CSV), or a table for people."""
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=FIGURE_FIELDS, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, **row["region"]})
+    else:
+        from rich.table import Table
+
+        table = Table(expand=False)
+        table.add_column("date", no_wrap=True)
+        table.add_column("indicator", overflow="fold")
+        table.add_column("figure", no_wrap=True, justify="right")
+        table.add_column("value", no_wrap=True, justify="right")
+        table.add_column("id", no_wrap=True, style="dim")
+        for row in rows:
+            value = f"{row['value']:,}{'+' if row['approx'] else ''} {row['unit']}"
+            table.add_row(row["date"] or "—", safe(row["indicator"] or "—"), safe(row["figure"]), value, row["id"][:8])
+        stdout_console().print(table)
