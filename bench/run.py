@@ -179,6 +179,24 @@ def main() -> None:
                 row["same_docs_as_scan"] = everything.total == scan[needle]
         rows.append(row)
     results["queries"] = rows
+
+    # Trends: the same query counted by month, beside search for it, cold (a whole process) and
+    # warm (in this process); and whether the months add up to search's total.
+    from qdn_corpus.trend import trend
+
+    trends = []
+    for query, by in (("承诺兑现", "month"), ("营商环境 招商引资", "year"), ("承诺兑现", "region")):
+        p = plan(query, Filters(), limit=None)
+        counted = trend(ix, [query], [p], by)  # type: ignore[arg-type]
+        warm = sorted(timed(lambda: trend(ix, [query], [plan(query, Filters(), limit=None)], by), 5))  # type: ignore[arg-type]  # noqa: B023
+        cold = statistics.median(timed(lambda: qdn(data, "trend", query, "--by", by, "--format", "jsonl"), 5))  # noqa: B023
+        search_cold = statistics.median(timed(lambda: qdn(data, "search", query, "--format", "jsonl", "--limit", "20"), 5))  # noqa: B023
+        trends.append({
+            "query": query, "by": by, "records": counted.totals[query], "buckets": len(counted.rows),
+            "adds_up": sum(r.records for r in counted.rows) == search(ix, plan(query, Filters(), limit=1)).total,
+            "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "cold_s": round(cold, 3), "search_cold_s": round(search_cold, 3),
+        })
+    results["trends"] = trends
     t = time.perf_counter()
     subprocess.run([*QDN, "--help"], capture_output=True)
     results["help_s"] = round(time.perf_counter() - t, 3)
@@ -197,6 +215,10 @@ def main() -> None:
         print(f"  {r['query']:22} {r['hits']:>7} {r['warm_p50_ms']:>7}ms {r['warm_p95_ms']:>7}ms {r['cold_s']:>6}s "
               f"{r.get('baseline_s', ''):>8}{'s' if 'baseline_s' in r else ' '} {r.get('ratio_cold_vs_baseline', ''):>6}  "
               f"{r.get('same_files_as_baseline', '')} {r.get('same_docs_as_scan', '')}")
+    print(f"  {'trend':28} {'records':>7} {'buckets':>7} {'warm p50':>9} {'cold':>7} {'search cold':>11}  adds up")
+    for r in trends:
+        print(f"  {r['query'] + ' by ' + r['by']:28} {r['records']:>7} {r['buckets']:>7} {r['warm_p50_ms']:>7}ms "
+              f"{r['cold_s']:>6}s {r['search_cold_s']:>10}s  {r['adds_up']}")
     print(f"written to {out}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -466,14 +466,22 @@ def show(
 
 @app.command()
 @_errors
-def schema() -> None:
-    """Print the JSON Schema of a record (what parse, list and show emit; search adds score, snippets).
+def schema(
+    what: Annotated[
+        str, typer.Argument(help="record (parse, list, show, search) | trend | figures.", show_default=False)
+    ] = "record",
+) -> None:
+    """Print the JSON Schema of what a command emits: a record (parse, list and show; search adds
+    score and snippets), a trend row or a figure.
 
-    Example: qdn schema | jq '.properties | keys'
+    Example: qdn schema trend | jq '.properties | keys'
     """
-    from qdn_corpus.models import Hit
+    from qdn_corpus.models import FigureRow, Hit, TrendRow
 
-    print(json.dumps(Hit.model_json_schema(), ensure_ascii=False, indent=2))
+    models = {"record": Hit, "trend": TrendRow, "figures": FigureRow}
+    if what not in models:
+        fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
+    print(json.dumps(models[what].model_json_schema(), ensure_ascii=False, indent=2))
 
 
 def main() -> None:

@@ -147,3 +147,31 @@ class Hints:
     site: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     meta: dict[str, str | None] = field(default_factory=dict)
+
+
+class TrendRow(_Model):
+    """One bucket of one query in `qdn trend` (the tidy rows of --format json|jsonl|csv)."""
+
+    bucket: str | None = Field(description="2022-11, 2022-Q4, 2022, or a region, source, issuer …; null: undated, or without that field")
+    query: str = Field(description="the query as typed")
+    records: int = Field(description="matching records in the bucket")
+    mentions: int = Field(description="places in their bodies a snippet would mark (the query's text, else its words)")
+    total_records: int = Field(description="records of the bucket that pass the filters, whatever the query")
+    per: float | None = Field(default=None, description="with --per N: records per N records of the bucket")
+
+
+class FigureRow(_Model):
+    """One figure of `qdn figures`: a number with its unit in a clause that names the query."""
+
+    id: str = Field(description="the record's id")
+    date: dt.date | None = Field(description="the record's date")
+    region: Region = Field(description="the record's region")
+    title: str | None = Field(description="the record's title")
+    indicator: str | None = Field(description="the phrase before the figure in its clause: 事项兑现率, 合同约定投资总额")
+    figure: str = Field(description="as written: 355.7亿元, 1,645个, 三千余万元, 百分之五十")
+    value: int | float = Field(description="the number times 万/亿/万亿, exact (an integer when whole): 35570000000")
+    unit: str = Field(description="元, %, 个百分点, 项, 个, 家 …")
+    approx: bool = Field(description="written with 余 or 多: at least this much")
+    clause: str = Field(description="the clause holding the figure and the query's text")
+    offset: int = Field(description="the figure's offset in the record's body")
+    file: str = Field(description="the record's raw file")

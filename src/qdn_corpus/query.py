@@ -601,15 +601,16 @@ def snippets(
 # ---- figures -------------------------------------------------------------------------------
 
 
-def figure_rows(ix: Any, p: Plan) -> tuple[list[dict[str, Any]], int]:
+def figure_rows(ix: Any, p: Plan) -> tuple[list[FigureRow], int]:
     """The figures in the clauses of matching records that name the query (figures.py), newest
     record first, in text order; and the number of matching records."""
     from qdn_corpus.figures import figures_in
+    from qdn_corpus.models import FigureRow
 
     needles = [n for n, _ in p.highlights]
     # The texts a clause must hold: the query's own, not the words cut from them.
     wanted = [n for n in needles if not any(n != m and n in m for m in needles)]
-    rows: list[dict[str, Any]] = []
+    rows: list[FigureRow] = []
     with ix.reader() as reader:
         view = _View(reader, links_of(ix))
         docs = matching(view, p)
@@ -622,10 +623,9 @@ def figure_rows(ix: Any, p: Plan) -> tuple[list[dict[str, Any]], int]:
                     continue
                 if p.within is not None and not in_section(headings, f.offset, p.within):
                     continue
-                rows.append({
-                    "id": record.id, "date": record.date.isoformat() if record.date else None,
-                    "region": record.region.model_dump(), "title": record.title, "indicator": f.indicator,
-                    "figure": f.text, "value": f.value, "unit": f.unit, "approx": f.approx, "clause": f.clause,
-                    "offset": f.offset, "file": record.file,
-                })
+                rows.append(FigureRow(
+                    id=record.id, date=record.date, region=record.region, title=record.title, indicator=f.indicator,
+                    figure=f.text, value=f.value, unit=f.unit, approx=f.approx, clause=f.clause, offset=f.offset,
+                    file=record.file,
+                ))
     return rows, len(docs)

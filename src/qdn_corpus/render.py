@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from qdn_corpus.models import Hit, Record, Snippet
+from qdn_corpus.models import FigureRow, Hit, Record, Snippet
 from qdn_corpus.normalize import strip_controls
 
 if TYPE_CHECKING:
@@ -169,32 +169,38 @@ def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
 
 # ---- trends --------------------------------------------------------------------------------
 
-TREND_FIELDS = ("bucket", "query", "records", "mentions", "total_records", "per")
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
 def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
-    """Tidy rows (bucket, query, records, mentions, total_records[, per]) for programs; a bar
-    chart (one query) or a table with sparklines (several) for people."""
-    fields = [f for f in TREND_FIELDS if f != "per" or trend.per]
-    rows = [{f: getattr(r, f) for f in fields} for r in trend.rows]
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        out.write("\ufeff")
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    """Tidy rows (models.TrendRow; `per` only with --per) for programs; a bar chart (one
+    query) or a table with sparklines (several) for people."""
+    if fmt != "table":
+        exclude = None if trend.per else {"per"}
+        _write_rows([r.model_dump(mode="json", exclude=exclude) for r in trend.rows], fmt, out)
     elif len(trend.queries) == 1:
         stdout_console().print(_bar_chart(trend))
     else:
         console = stdout_console()
         console.print(_series_table(trend))
         console.print(_sparklines(trend, console.width))
+
+
+def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None:
+    """Flat rows as JSON, JSON Lines or CSV (a nested region becomes its three columns)."""
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        out.write("\ufeff")
+        fields = [k for k in (rows[0] if rows else {}) for k in (("province", "prefecture", "county") if k == "region" else (k,))]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: v for k, v in {**row, **(row.get("region") or {})}.items() if k != "region"})
 
 
 def _label(bucket: str | None, trend: Trend) -> str:
@@ -285,24 +291,10 @@ def _sparklines(trend: Trend, width: int) -> Text:
 
 # ---- figures -------------------------------------------------------------------------------
 
-FIGURE_FIELDS = ("id", "date", "province", "prefecture", "county", "title", "indicator", "figure", "value", "unit",
-                 "approx", "clause", "offset", "file")
-
-
-def write_figures(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None:
-    """Figures as JSON/JSONL/CSV rows (the region flattened in CSV), or a table for people."""
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        out.write("\ufeff")
-        writer = csv.DictWriter(out, fieldnames=FIGURE_FIELDS, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, **row["region"]})
+def write_figures(rows: Sequence[FigureRow], fmt: Format, out: IO[str]) -> None:
+    """Figures (models.FigureRow) as JSON/JSONL/CSV rows, or a table for people."""
+    if fmt != "table":
+        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out)
     else:
         from rich.table import Table
 
@@ -313,6 +305,6 @@ def write_figures(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None
         table.add_column("value", no_wrap=True, justify="right")
         table.add_column("id", no_wrap=True, style="dim")
         for row in rows:
-            value = f"{row['value']:,}{'+' if row['approx'] else ''} {row['unit']}"
-            table.add_row(row["date"] or "—", safe(row["indicator"] or "—"), safe(row["figure"]), value, row["id"][:8])
+            value = f"{row.value:,}{'+' if row.approx else ''} {row.unit}"
+            table.add_row(str(row.date or "—"), safe(row.indicator or "—"), safe(row.figure), value, row.id[:8])
         stdout_console().print(table)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qdn_corpus.errors import UsageError
+from qdn_corpus.models import TrendRow as Row
 
 By = Literal["month", "quarter", "year", "region", "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category"]
 BY: tuple[str, ...] = By.__args__  # type: ignore[attr-defined]
@@ -31,18 +32,6 @@ def check_by(by: str) -> By:
 def check_per(per: int | None) -> None:
     if per is not None and per < 1:
         raise UsageError(f"--per must be 1 or more (records per that many in the bucket), not {per}")
-
-
-@dataclass
-class Row:
-    """One bucket of one query: the tidy row of `--format json|jsonl|csv`."""
-
-    bucket: str | None  # 2022-11, 2022-Q4, 2022, a region or source; None: undated or unknown
-    query: str
-    records: int
-    mentions: int
-    total_records: int  # records in the bucket that pass the filters, whatever the query
-    per: float | None = None  # records per --per records of the bucket
 
 
 @dataclass
@@ -136,5 +125,5 @@ def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None
         for text, (records, mentions) in zip(queries, series, strict=True):
             total = everything[bucket]
             rate = round(records[bucket] * per / total, 2) if per and total else (0.0 if per else None)
-            rows.append(Row(bucket, text, records[bucket], mentions[bucket], total, rate))
+            rows.append(Row(bucket=bucket, query=text, records=records[bucket], mentions=mentions[bucket], total_records=total, per=rate))
     return Trend(rows, queries, by, per, totals)
