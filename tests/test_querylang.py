@@ -125,3 +125,36 @@ def test_a_prefix_matches_only_words_that_start_with_it(qdn: Any, dated: Path) -
     hits = qdn("search", "边界*", "--format", "jsonl", "--limit", "100").jsonl()
     assert hits and len(hits) == len(BOUNDARY_DAYS) + 1 < len(every)  # not everything
     assert all("边界" in h["body"] or "边界" in h["title"] for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [("date:2022-11..", "2022-11-01", "2023-01-01"), ("date:..2021", "2020-12-31", "2021-12-31"),
+     ("date:2022-11-30..2022-12-01", "2022-11-30", "2022-12-01")],
+)
+def test_open_ended_date_ranges(qdn: Any, dated: Path, query: str, first: str, last: str) -> None:
+    found = sorted(r["date"] for r in qdn("search", f"边界测试 {query}", "--format", "jsonl").jsonl())
+    assert found == [d for d in sorted(BOUNDARY_DAYS) if first <= d <= last]
+
+
+def test_a_date_range_without_ends_is_an_error(qdn: Any) -> None:
+    run = qdn("search", "边界测试 date:..")
+    assert run.exit_code == 2
+    assert run.stderr == "qdn: error: date:.. needs a start or an end, e.g. date:2022..2023\n"
+
+
+def test_an_ambiguous_id_names_the_candidates(qdn: Any, data_dir: Path) -> None:
+    for n in range(80):  # 16 first characters: some is shared by 6 or more ids, some by 2 to 5
+        (data_dir / "raw" / f"n{n}.txt").write_text(f"测试{n}\n\n正文。\n", "utf-8")
+    ids = sorted(r["id"] for r in qdn("list", "--format", "jsonl").jsonl())
+    firsts = sorted({i[:1] for i in ids}, key=lambda p: sum(i.startswith(p) for i in ids))
+    two = next(p + i[1] for p in firsts for i in ids if i.startswith(p) and sum(j.startswith(p + i[1]) for j in ids) in (2, 3))
+    for prefix in (firsts[-1], two):
+        run = qdn("show", prefix)
+        many = [i for i in ids if i.startswith(prefix)]
+        count = str(len(many)) if len(many) < 6 else "6 or more"
+        assert run.exit_code == 2
+        assert run.stderr.startswith(f"qdn: error: id prefix {prefix!r} matches {count} records (")
+        assert run.stderr.endswith("…): give more characters\n")
+        shown = run.stderr.split("(", 1)[1].split("…")[0].split(", ")
+        assert len(shown) == min(len(many), 5) and set(shown) <= set(many)

@@ -227,7 +227,8 @@ def _bar_chart(trend: Trend) -> Text:
     bar_w = max(width - label_w - rec_w - men_w - 4, 10)
     top = max((_value(r, trend) for r in trend.rows), default=0) or 1
     head = f"{'per ' + str(trend.per) if trend.per else 'records':>{rec_w}} {'mentions':>{men_w}}"
-    text = Text(f"{trend.queries[0]} by {trend.by}: {trend.totals[trend.queries[0]]} records\n", style="bold")
+    text = Text()
+    text.append(f"{strip_controls(trend.queries[0])} by {trend.by}: {trend.totals[trend.queries[0]]} records\n", style="bold")
     text.append(" " * (label_w + bar_w + 2) + head + "\n", style="dim")
     for r, label, (a, b) in zip(trend.rows, labels, nums, strict=True):
         eighths = round(_value(r, trend) / top * bar_w * 8)
