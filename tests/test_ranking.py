@@ -30,7 +30,8 @@ def _write(data_dir: Path, docs: dict[str, str]) -> None:
 
 
 def _order(qdn: Any, *query: str) -> list[str]:
-    run = qdn("search", *query, "--format", "jsonl", "--limit", "50")
+    # The documents of a case differ in one way only, so they are near-copies: show each.
+    run = qdn("search", *query, "--all-copies", "--format", "jsonl", "--limit", "50")
     assert run.exit_code == 0, run.stderr
     return [Path(h["file"]).stem for h in run.jsonl()]
 

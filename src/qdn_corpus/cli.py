@@ -114,6 +114,9 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="Text in the sou
 SiteOpt = Annotated[str | None, typer.Option("--site", help="Text in the site's name or host, e.g. 黔东南州人民政府 or qdn.gov.cn.")]
 IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Text in an issuing body (发文机关), e.g. 财政部.")]
 SortOpt = Annotated[str | None, typer.Option("--sort", help="relevance | date | -date (newest first).")]
+AllCopiesOpt = Annotated[
+    bool, typer.Option("--all-copies", help="Every copy of a reposted document, not one row per document.")
+]
 WithinOpt = Annotated[
     str | None,
     typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题 (一、/（一）/1. headings)."),
@@ -282,6 +285,7 @@ def search(
     site: SiteOpt = None,
     issuer: IssuerOpt = None,
     within: WithinOpt = None,
+    all_copies: AllCopiesOpt = False,
     limit: LimitOpt = 20,
     sort: SortOpt = None,
     format: FormatOpt = None,
@@ -309,7 +313,7 @@ def search(
     check_within(within)
     ix = _open_index(state)
     helper.cut(query)
-    planned = plan(query, filters, limit, order, within)
+    planned = plan(query, filters, limit, order, within, all_copies)
     results = run(ix, planned)
     write_items(results.items, fmt, sys.stdout)
     shown = len(results.items)
@@ -339,6 +343,7 @@ def trend(
     site: SiteOpt = None,
     issuer: IssuerOpt = None,
     within: WithinOpt = None,
+    all_copies: AllCopiesOpt = False,
     format: FormatOpt = None,
 ) -> None:
     """How often a topic comes up over time or by region, source …: matching records and
@@ -366,7 +371,7 @@ def trend(
     check_within(within)
     ix = _open_index(state)
     helper.cut(" ".join(f"({q})" for q in queries))  # one query with every series' words
-    plans = [plan(q, filters, None, "relevance", within) for q in queries]
+    plans = [plan(q, filters, None, "relevance", within, all_copies) for q in queries]
     result = run(ix, queries, plans, group, per)
     matched = sum(result.totals.values())
     if matched:
@@ -410,6 +415,148 @@ def figures(
     raise typer.Exit(0 if rows else 1)
 
 
+TopOpt = Annotated[int | None, typer.Option("--top", "-n", help="At most this many (default 20; 0 for all).")]
+
+
+def _region_label(region: Any) -> str:
+    return region.county or region.prefecture or region.province or ""
+
+
+@app.command()
+@_errors
+def refs(
+    ctx: typer.Context,
+    top: TopOpt = 20,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The most cited documents (by 文号 when known, else by title): how many records cite each,
+    from which regions, first and last citing date, and whether the corpus holds it. Filters
+    choose the citing records.
+
+    Example: qdn refs --region 黔东南 --since 2022 --top 10
+    """
+    from qdn_corpus.query import Filters
+    from qdn_corpus.refs import refs as run
+    from qdn_corpus.render import write_models
+
+    state = _state(ctx)
+    fmt = _format(format)
+    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
+    rows, total = run(_open_index(state), filter_query, top or None)
+    write_models(rows, fmt, sys.stdout, [
+        ("cited", lambda r: r.citing_records, False),
+        ("document", lambda r: "\n".join(x for x in (r.title or r.text, r.doc_number) if x), True),
+        ("regions", lambda r: len(r.citing_regions), False), ("first", lambda r: r.first, False),
+        ("last", lambda r: r.last, False), ("held", lambda r: r.target[:8] if r.target else "no", False),
+    ])
+    note(state, f"{len(rows)} of {total} cited document(s)" if total > len(rows) else f"{total} cited document(s)")
+    raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+@_errors
+def cites(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
+    format: FormatOpt = None,
+) -> None:
+    """What one record cites: each 《title》 or 文号 as written, in order, with the corpus record
+    it names (target) when the corpus holds it.
+
+    Example: qdn cites 529aaa --format json | jq '.[].doc_number'
+    """
+    from qdn_corpus.query import check_id, get
+    from qdn_corpus.render import write_models
+
+    state = _state(ctx)
+    fmt = _format(format)
+    check_id(record_id)
+    record = get(_open_index(state), record_id)
+    write_models(record.citations, fmt, sys.stdout, [
+        ("offset", lambda c: c.offset, False), ("citation", lambda c: c.text, True),
+        ("文号", lambda c: c.doc_number, False), ("target", lambda c: c.target[:8] if c.target else None, False),
+    ])
+    raise typer.Exit(0 if record.citations else 1)
+
+
+@app.command(name="cited-by")
+@_errors
+def cited_by(
+    ctx: typer.Context,
+    document: Annotated[
+        str, typer.Argument(metavar="DOCUMENT", help="A 文号, a title (with or without 《》) or a record id.", show_default=False)
+    ],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    region: RegionOpt = None,
+    category: CategoryOpt = None,
+    doc_type: DocTypeOpt = None,
+    source: SourceOpt = None,
+    site: SiteOpt = None,
+    issuer: IssuerOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The records that cite a document, newest first, with the sentence that cites it.
+
+    Example: qdn cited-by 《贵州省优化营商环境条例》   (or: qdn cited-by 国发〔2022〕2号)
+    """
+    from qdn_corpus.query import Filters
+    from qdn_corpus.refs import cited_by as run
+    from qdn_corpus.render import write_models
+
+    state = _state(ctx)
+    fmt = _format(format)
+    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
+    rows = run(_open_index(state), document, filter_query)
+    write_models(rows, fmt, sys.stdout, [
+        ("date", lambda r: r.date, False), ("region", lambda r: _region_label(r.region), False),
+        ("sentence", lambda r: r.sentence, True), ("id", lambda r: r.id[:8], False),
+    ])
+    note(state, f"{len(rows)} citing record(s)")
+    raise typer.Exit(0 if rows else 1)
+
+
+@app.command()
+@_errors
+def dups(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="List the copies of this record only.", show_default=False)
+    ] = None,
+    top: TopOpt = 20,
+    format: FormatOpt = None,
+) -> None:
+    """Copies of one document (reposts with their own headers, reprints), found at index time:
+    groups largest first, the canonical record (earliest, richest) first in each.
+
+    Example: qdn dups --top 5   (or: qdn dups 529aaa for one record's copies)
+    """
+    from qdn_corpus.refs import dups as run
+    from qdn_corpus.render import write_models
+
+    state = _state(ctx)
+    fmt = _format(format)
+    rows, total = run(_open_index(state), record_id, top or None)
+    write_models(rows, fmt, sys.stdout, [
+        ("group", lambda r: f"{r.group} ({r.copies})" if r.canonical else "", False),
+        ("similarity", lambda r: f"{r.similarity:.2f}", False), ("date", lambda r: r.date, False),
+        ("title / site", lambda r: f"{r.title or '—'} · {r.site or r.file}", True), ("id", lambda r: r.id[:8], False),
+    ])
+    if record_id is None:
+        note(state, f"{total} group(s) of copies")
+    elif not rows:
+        note(state, f"{record_id} has no copies")
+    raise typer.Exit(0 if rows else 1)
+
+
 @app.command(name="list")
 @_errors
 def list_(
@@ -422,6 +569,7 @@ def list_(
     source: SourceOpt = None,
     site: SiteOpt = None,
     issuer: IssuerOpt = None,
+    all_copies: AllCopiesOpt = False,
     limit: LimitOpt = None,
     sort: SortOpt = None,
     format: FormatOpt = None,
@@ -438,7 +586,7 @@ def list_(
     fmt, order = _format(format), _sort(sort, "-date")
     check_limit(limit)
     filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
-    results = list_records(_open_index(state), filter_query, limit=limit, sort=order)
+    results = list_records(_open_index(state), filter_query, limit=limit, sort=order, all_copies=all_copies)
     write_items(results.items, fmt, sys.stdout)
     raise typer.Exit(0 if results.items else 1)
 
@@ -468,7 +616,7 @@ def show(
 @_errors
 def schema(
     what: Annotated[
-        str, typer.Argument(help="record (parse, list, show, search) | trend | figures.", show_default=False)
+        str, typer.Argument(help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups.", show_default=False)
     ] = "record",
 ) -> None:
     """Print the JSON Schema of what a command emits: a record (parse, list and show; search adds
@@ -476,9 +624,10 @@ def schema(
 
     Example: qdn schema trend | jq '.properties | keys'
     """
-    from qdn_corpus.models import FigureRow, Hit, TrendRow
+    from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, RefRow, TrendRow
 
-    models = {"record": Hit, "trend": TrendRow, "figures": FigureRow}
+    models = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
+              "cited-by": CitedByRow, "dups": DupRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
     print(json.dumps(models[what].model_json_schema(), ensure_ascii=False, indent=2))

@@ -20,6 +20,8 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qfac .qfof  each document's facets (schema.facets: region, source, issuer, type, site and
                outline, one JSON object) and offsets (u64): trends and sections read these,
                never the stored records
+  .qmhs .qmho  each document's MinHash (relations.py; rensa's pickled form, empty for a body
+               too short to compare) and offsets (u64)
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from functools import lru_cache, partial
 from itertools import accumulate
 from operator import sub
 from pathlib import Path
+from typing import Any
 
 from qdn_corpus.analysis import END  # ends every body too, so each character starts a bigram
 
@@ -63,6 +66,8 @@ class SegmentWriter:
         self.lengths = array("I")
         self.facets = open(f"{self.base}.qfac", "wb")  # noqa: SIM115 - closed by write() or close()
         self.facet_offsets = array("Q", [0])
+        self.minhashes = open(f"{self.base}.qmhs", "wb")  # noqa: SIM115 - closed by write() or close()
+        self.minhash_offsets = array("Q", [0])
 
     @property
     def count(self) -> int:
@@ -70,7 +75,7 @@ class SegmentWriter:
 
     def add(
         self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str],
-        facets: dict[str, object] | None = None,
+        facets: dict[str, object] | None = None, minhash: bytes = b"",
     ) -> None:
         if docnum != self.count:
             raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
@@ -94,6 +99,8 @@ class SegmentWriter:
         data = json.dumps(facets or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.facets.write(data)
         self.facet_offsets.append(self.facet_offsets[-1] + len(data))
+        self.minhashes.write(minhash)
+        self.minhash_offsets.append(self.minhash_offsets[-1] + len(minhash))
 
     def write(self) -> None:
         base = self.base
@@ -110,10 +117,12 @@ class SegmentWriter:
         _write(f"{base}.qday", self.days)
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
+        _write(f"{base}.qmho", self.minhash_offsets)
 
     def close(self) -> None:
         self.text.close()
         self.facets.close()
+        self.minhashes.close()
 
 
 def _deflate(arr: array[int]) -> bytes:
@@ -277,13 +286,14 @@ class SegmentReader:
         offsets = self._get(".qtof", "Q")
         return bytes(self._map(".qtxt")[offsets[docnum] : offsets[docnum + 1]]).decode("utf-8")
 
-    def facets(self, docnum: int) -> dict[str, object]:
-        """A document's facets (schema.facets), kept once read."""
-        key = f"facets:{docnum}"
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = json.loads(self._part(".qfac", ".qfof", docnum))
-        return found  # type: ignore[return-value]
+    def facets(self, docnum: int) -> dict[str, Any]:
+        """A document's facets (schema.facets)."""
+        found: dict[str, Any] = json.loads(self._part(".qfac", ".qfof", docnum))
+        return found
+
+    def minhash(self, docnum: int) -> bytes:
+        """A document's MinHash as written (b"" when its body was too short)."""
+        return bytes(self._part(".qmhs", ".qmho", docnum))
 
 
 @lru_cache(maxsize=64)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
@@ -278,6 +278,9 @@ def _update(
         if current is None:
             shutil.rmtree(gen, ignore_errors=True)
         raise
+    from qdn_corpus import relations
+
+    relations.build(gen)  # copies and citations over the whole index, new records included
     _write_json(gen / FILES, files)
     _write_json(gen / LINKS, _links(files))
     _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "folders": folders})
@@ -488,6 +491,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     from qdn_corpus.analysis import words
     from qdn_corpus.corpus import read
     from qdn_corpus.normalize import fold
+    from qdn_corpus.relations import minhash
     from qdn_corpus.schema import document_fields, facets
 
     segment = engine.SegmentBuilder(gen)
@@ -499,7 +503,9 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
             for record in result.records:
                 day = record.date.toordinal() if record.date else 0
                 body = fold(record.body)
-                texts.add(segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record))
+                texts.add(
+                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record), minhash(body)
+                )
                 segment.add(document_fields(record))
             yield FileDone(
                 entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,

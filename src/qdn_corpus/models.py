@@ -47,6 +47,24 @@ class Attachment(_Model):
     )
 
 
+class Citation(_Model):
+    """A document a record cites: by 《title》, by 文号, or both."""
+
+    text: str = Field(description="as written: 《…的通知》(国办发〔2022〕35号), 国发〔2022〕2号, 新国发2号文件")
+    title: str | None = Field(default=None, description="the cited title without 《》 and spaces, or null")
+    doc_number: str | None = Field(default=None, description="the cited 文号, brackets normalised to 〔〕, or null")
+    offset: int = Field(description="where the citation starts in the body")
+    target: str | None = Field(default=None, description="the id of the corpus record it names (its 文号, else its title, names one), else null")
+
+
+class CopyRef(_Model):
+    """Another record holding the same document."""
+
+    id: str
+    file: str
+    site: str | None = None
+
+
 class Record(_Model):
     """One document (or one item of a dated stream); the JSON contract of every command."""
 
@@ -82,8 +100,12 @@ class Record(_Model):
     meta: dict[str, str | None] = Field(default={}, description="every header label found (来源, 发布时间, 索引号 …), empty values null")
     body: str = Field("", description="the text without title, header lines, signature and page furniture")
     outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1） with offsets into body")
+    citations: list[Citation] = Field(default=[], description="documents the body cites, in order (qdn cites ID)")
     file: str = Field(description="the raw file, relative to the data dir")
     offset: int = Field(default=0, description="where the record starts in the file's text")
+    copies: int = Field(default=1, description="records of its copy group (reposts of one document), itself included")
+    canonical: str | None = Field(default=None, description="the id of its group's representative (its own id when it has no copies); null from parse")
+    copies_in: list[CopyRef] = Field(default=[], description="the other records of its group: {id, file, site}")
 
     def display_title(self, width: int = 40) -> str:
         """The title, or the body's first sentence when there is none."""
@@ -175,3 +197,43 @@ class FigureRow(_Model):
     clause: str = Field(description="the clause holding the figure and the query's text")
     offset: int = Field(description="the figure's offset in the record's body")
     file: str = Field(description="the record's raw file")
+
+
+class RefRow(_Model):
+    """One cited document in `qdn refs`: who cites it, where and when."""
+
+    title: str | None = Field(description="the cited title (without 《》), when any citation gives one")
+    doc_number: str | None = Field(description="the cited 文号, when any citation gives one")
+    text: str | None = Field(default=None, description="the citation as written, when it names neither (新国发2号文件)")
+    target: str | None = Field(description="the id of the corpus record it is, else null (the corpus does not hold it)")
+    held: bool = Field(description="whether the corpus holds the cited document")
+    citing_records: int = Field(description="records that cite it (copies of one document count once)")
+    citing_regions: list[str] = Field(description="the regions of the citing records, most frequent first")
+    first: dt.date | None = Field(description="the earliest citing record's date")
+    last: dt.date | None = Field(description="the latest citing record's date")
+
+
+class CitedByRow(_Model):
+    """One record that cites a document, in `qdn cited-by`."""
+
+    id: str
+    date: dt.date | None
+    region: Region
+    title: str | None
+    file: str
+    citation: str = Field(description="the citation as written")
+    sentence: str = Field(description="the sentence of the body that holds the citation")
+
+
+class DupRow(_Model):
+    """One copy of a document, in `qdn dups`: groups are listed largest first, canonical first."""
+
+    group: int = Field(description="the group's number in this listing (1 is the largest)")
+    copies: int = Field(description="records in the group")
+    id: str
+    canonical: bool = Field(description="whether this record is the group's representative")
+    similarity: float = Field(description="estimated Jaccard similarity of its body's 5-grams to the canonical's")
+    date: dt.date | None
+    title: str | None
+    site: str | None
+    file: str

@@ -280,6 +280,7 @@ class Plan:
     limit: int | None
     sort: Sort
     within: str | None = None  # folded: only occurrences under a heading containing it count
+    all_copies: bool = False  # every copy of a document, not one per copy group
 
 
 def check(text: str, filters: Filters, limit: int | None) -> None:
@@ -312,13 +313,15 @@ def check_within(within: str | None) -> str | None:
 
 
 def plan(
-    text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance", within: str | None = None
+    text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance", within: str | None = None,
+    all_copies: bool = False,
 ) -> Plan:
     """Parse and compile a query and its filters; raises QdnError on any mistake."""
     check_limit(limit)
     c = _compile(parse_query(text))
     return Plan(
-        c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort, check_within(within)
+        c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort, check_within(within),
+        all_copies,
     )
 
 
@@ -329,7 +332,7 @@ def matching(view: _View, p: Plan) -> set[int]:
         docs &= view.docs(p.filter)
     if p.within is not None and p.highlights:
         docs = {d for d in docs if view.mentions(d, p.highlights, p.within)}
-    return docs
+    return docs if p.all_copies else view.collapse(docs)
 
 
 def search(ix: Any, p: Plan) -> Results:
@@ -338,7 +341,7 @@ def search(ix: Any, p: Plan) -> Results:
     Matching is set algebra over document numbers; only the page shown is read from Whoosh.
     """
     with ix.reader() as reader:
-        view = _View(reader, links_of(ix))
+        view = _View(reader, ix)
         docs = matching(view, p)
         scores = view.scores(docs, p.words)
         for query in p.exact:
@@ -365,11 +368,52 @@ K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 class _View:
     """One searcher's documents: set algebra, BM25 and date order over global numbers."""
 
-    def __init__(self, reader: engine.Reader, links: dict[str, str]) -> None:
+    def __init__(self, reader: engine.Reader, ix: Any) -> None:
+        from qdn_corpus import relations
+
         self.reader = reader
         self.leaves = [(leaf, _fulltext(leaf)) for leaf in reader.leaves()]
         self._live: set[int] | None = None
-        self.links = links  # attachment URL or path -> file (index.links_of)
+        self.links = links_of(ix)  # attachment URL or path -> file (index.links_of)
+        self.relations = relations.load(ix.folder)
+        self._groups: dict[int, int] | None = None
+
+    def group_of(self) -> dict[int, int]:
+        """Document number -> copy group, for the documents that have copies."""
+        if self._groups is None:
+            offsets = {leaf.segment_id: leaf.offset for leaf, _ in self.leaves}
+            self._groups = {}
+            for ref, g in self.relations.group_of_ref.items():
+                seg, _, local = ref.partition(":")
+                if seg in offsets:
+                    self._groups[offsets[seg] + int(local)] = g
+        return self._groups
+
+    def ref(self, docnum: int) -> str:
+        """The name relations.py gives a document: segment:local."""
+        store_leaf = next(leaf for leaf, _ in self.leaves if leaf.offset <= docnum < leaf.offset + leaf.size)
+        return f"{store_leaf.segment_id}:{docnum - store_leaf.offset}"
+
+    def collapse(self, docs: set[int]) -> set[int]:
+        """One document per copy group: the group's canonical when it is among them, else the
+        first of them."""
+        groups = self.group_of()
+        if not groups:
+            return docs
+        kept: set[int] = set()
+        found: dict[int, list[int]] = {}
+        for d in docs:
+            g = groups.get(d)
+            if g is None:
+                kept.add(d)
+            else:
+                found.setdefault(g, []).append(d)
+        if found:
+            heads = {g: self.relations.groups[g][0][0] for g in found}
+            for g, members in found.items():
+                head = next((d for d in members if self.ref(d) == heads[g]), None)
+                kept.add(head if head is not None else min(members))
+        return kept
 
     def live(self) -> set[int]:
         if self._live is None:
@@ -468,7 +512,8 @@ class _View:
         return len(found)
 
     def record(self, docnum: int) -> Record:
-        return resolve_attachments(Record.model_validate_json(self.reader.record_json(docnum)), self.links)
+        record = Record.model_validate_json(self.reader.record_json(docnum))
+        return self.relations.apply(resolve_attachments(record, self.links))
 
 
 def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
@@ -499,12 +544,17 @@ def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
     return record.model_copy(update={"attachments": out})
 
 
-def list_records(ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date") -> Results:
-    """All records matching the filter (from Filters.query), newest first; undated last."""
+def list_records(
+    ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date", all_copies: bool = False
+) -> Results:
+    """All records matching the filter (from Filters.query), newest first; undated last; one
+    per copy group unless all_copies."""
     check_limit(limit)
     with ix.reader() as reader:
-        view = _View(reader, links_of(ix))
+        view = _View(reader, ix)
         docs = view.docs(filter) if filter is not None else set(view.live())
+        if not all_copies:
+            docs = view.collapse(docs)
         page = view.by_date(docs, "-date" if sort == "relevance" else sort, limit)
         return Results([view.record(d) for d in page], len(docs))
 
@@ -528,7 +578,9 @@ def get(ix: Any, prefix: str) -> Record:
         shown = ", ".join(i for i, _ in found[:5])
         many = f"{len(found)}" if len(found) < 6 else "6 or more"
         raise UsageError(f"id prefix {prefix!r} matches {many} records ({shown}…): give more characters")
-    return resolve_attachments(Record.model_validate_json(found[0][1]), links_of(ix))
+    from qdn_corpus import relations
+
+    return relations.load(ix.folder).apply(resolve_attachments(Record.model_validate_json(found[0][1]), links_of(ix)))
 
 
 # ---- snippets ------------------------------------------------------------------------------
@@ -612,7 +664,7 @@ def figure_rows(ix: Any, p: Plan) -> tuple[list[FigureRow], int]:
     wanted = [n for n in needles if not any(n != m and n in m for m in needles)]
     rows: list[FigureRow] = []
     with ix.reader() as reader:
-        view = _View(reader, links_of(ix))
+        view = _View(reader, ix)
         docs = matching(view, p)
         for d in view.by_date(docs, "-date", None):
             record = view.record(d)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from qdn_corpus.models import FigureRow, Hit, Record, Snippet
@@ -117,6 +117,8 @@ def _table(items: Sequence[Record]) -> Table:
         title = safe(item.display_title())
         title.stylize("bold")
         cells: list[RenderableType] = [str(item.date or "—"), safe(region)]
+        if item.copies > 1:
+            title.append_text(_copies_note(item))
         if isinstance(item, Hit):
             parts: list[RenderableType] = [title]
             for snip in item.snippets:
@@ -131,6 +133,16 @@ def _table(items: Sequence[Record]) -> Table:
         cells.append(item.id[:8])
         table.add_row(*cells)
     return table
+
+
+def _copies_note(record: Record) -> Text:
+    """ (also in 2 files: www.kaili.gov.cn, 黔东南州人民政府)"""
+    others = record.copies - 1
+    sites = list(dict.fromkeys(c.site for c in record.copies_in if c.site))
+    note = f" (also in {others} file{'s' if others > 1 else ''}" + (f": {', '.join(sites[:3])}" if sites else "") + ")"
+    text = safe(note)
+    text.stylize("dim")
+    return text
 
 
 def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
@@ -309,3 +321,24 @@ def write_figures(rows: Sequence[FigureRow], fmt: Format, out: IO[str]) -> None:
             value = f"{row.value:,}{'+' if row.approx else ''} {row.unit}"
             table.add_row(str(row.date or "—"), safe(row.indicator or "—"), safe(row.figure), value, row.id[:8])
         stdout_console().print(table)
+
+
+# ---- rows of the relation commands (refs, cites, cited-by, dups) -----------------------------
+
+Column = tuple[str, Callable[[Any], object], bool]  # header, value, may wrap
+
+
+def write_models(rows: Sequence[Any], fmt: Format, out: IO[str], columns: Sequence[Column]) -> None:
+    """Pydantic rows as JSON/JSONL/CSV (their fields, the region flattened in CSV), or a table
+    of the given columns for people."""
+    if fmt != "table":
+        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out)
+        return
+    from rich.table import Table
+
+    table = Table(expand=any(wrap for _h, _g, wrap in columns))  # the text column takes the room left
+    for header, _get, wrap in columns:
+        table.add_column(header, overflow="fold", no_wrap=not wrap, ratio=1 if wrap else None)
+    for row in rows:
+        table.add_row(*(safe("—" if (v := get(row)) is None or v == "" else str(v)) for _h, get, _w in columns))
+    stdout_console().print(table)

@@ -43,8 +43,9 @@ def document_fields(record: Record) -> dict[str, Any]:
 
 def facets(record: Record) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
-    region levels, source, issuer, type, site, and the outline as [level, offset, folded
-    heading] (offsets into the body, which folding keeps)."""
+    region levels, source, issuer, type, site, the outline as [level, offset, folded heading]
+    (offsets into the body, which folding keeps); and what relations.py links records by."""
+    from qdn_corpus import relations
     from qdn_corpus.normalize import fold
 
     out: dict[str, Any] = {}
@@ -57,4 +58,5 @@ def facets(record: Record) -> dict[str, Any]:
             out[key] = value
     if record.outline:
         out["outline"] = [[h.level, h.offset, fold(f"{h.marker}{h.text}")] for h in record.outline]
+    out.update(relations.identity(record))
     return out

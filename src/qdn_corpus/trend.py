@@ -82,13 +82,12 @@ def _facet(facets: dict[str, Any], by: str) -> str | None:
 def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None = None) -> Trend:
     """Count each plan's matching records and mentions per bucket (plans from query.plan,
     all with the same filters)."""
-    from qdn_corpus.index import links_of
     from qdn_corpus.query import _View, matching
 
     check_by(by)
     check_per(per)
     with ix.reader() as reader:
-        view = _View(reader, links_of(ix))
+        view = _View(reader, ix)
 
         def key_of(docnum: int) -> str | None:
             store, local = view.locate(docnum)
@@ -109,7 +108,9 @@ def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None
                 if p.highlights:
                     mentions[key] += view.mentions(d, p.highlights, p.within)
             series.append((records, mentions))
-        base = view.docs(plans[0].filter) if plans[0].filter is not None else view.live()
+        base = view.docs(plans[0].filter) if plans[0].filter is not None else set(view.live())
+        if not plans[0].all_copies:
+            base = view.collapse(base)
         everything = Counter(key_of(d) for d in base)
     seen = {k for records, _ in series for k in records}
     known = sorted(k for k in seen if k is not None)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from qdn_corpus.models import Format, Hints, Problem, Record, Region
+from qdn_corpus.models import Citation, Format, Hints, Problem, Record, Region
 from qdn_corpus.normalize import url_host
-from qdn_corpus.parsing import stream
+from qdn_corpus.parsing import citations, stream
 from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, org_names, parse_document
 from qdn_corpus.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.parsing.regions import parse_region, province_from_text, region_from_names
@@ -132,9 +132,14 @@ def _document_record(
         meta=meta,
         body=parts.body,
         outline=outline(parts.body),
+        citations=_citations(parts.body),
         file=file,
         offset=base + parts.start,
     )
+
+
+def _citations(body: str) -> list[Citation]:
+    return [Citation(text=c.text, title=c.title, doc_number=c.doc_number, offset=c.offset) for c in citations.extract(body)]
 
 
 def _parse_stream(text: str, file: str, hints: Hints) -> ParseResult:
@@ -170,6 +175,7 @@ def _parse_stream(text: str, file: str, hints: Hints) -> ParseResult:
                 site=where.site or url_host(where.url),
                 body=body,
                 outline=outline(body),
+                citations=_citations(body),
                 file=file,
                 offset=h.start(),
             )
