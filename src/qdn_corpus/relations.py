@@ -67,7 +67,6 @@ def identity(record: Record) -> dict[str, Any]:
     out["rich"] = sum(1 for v in (record.title, record.date, record.source, record.issuer, record.doc_number, record.url,
                                   record.region.province, record.written_date, record.index_no) if v)
     if record.citations:
-        own = out.get("number")
         out["cites"] = [
             [number_key(c.doc_number) if c.doc_number else None,
              title_key(c.title) if c.title else None,
@@ -75,8 +74,6 @@ def identity(record: Record) -> dict[str, Any]:
              c.title, c.doc_number, c.text]
             for c in record.citations
         ]
-        if own:  # a record naming its own 文号 does not cite itself
-            out["cites"] = [c if c[0] != own else [None, None, None, *c[3:]] for c in out["cites"]]
     return out
 
 

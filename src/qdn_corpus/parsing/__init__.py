@@ -132,14 +132,19 @@ def _document_record(
         meta=meta,
         body=parts.body,
         outline=outline(parts.body),
-        citations=_citations(parts.body),
+        citations=_citations(parts.body, doc_number),
         file=file,
         offset=base + parts.start,
     )
 
 
-def _citations(body: str) -> list[Citation]:
-    return [Citation(text=c.text, title=c.title, doc_number=c.doc_number, offset=c.offset) for c in citations.extract(body)]
+def _citations(body: str, own_number: str | None = None) -> list[Citation]:
+    """What a body cites; a document naming its own 文号 does not cite itself."""
+    return [
+        Citation(text=c.text, title=c.title, doc_number=c.doc_number, offset=c.offset)
+        for c in citations.extract(body)
+        if not (own_number and c.doc_number == own_number and not c.title)
+    ]
 
 
 def _parse_stream(text: str, file: str, hints: Hints) -> ParseResult:

@@ -1,0 +1,184 @@
+"""Citations (refs, cites, cited-by) and copies (dups, one row per document), as the CLI shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qdn_corpus.parsing.citations import extract, is_generic, short_title_key, title_key
+
+SPELLINGS = [  # text, [(title, doc_number)]
+    ("根据国发〔2022〕2号文件精神", [(None, "国发〔2022〕2号")]),
+    ("执行黔府发[2021]5号", [(None, "黔府发〔2021〕5号")]),
+    ("按照黔府发 [ 2021 ] 5 号要求", [(None, "黔府发〔2021〕5号")]),
+    ("落实国办发（2022）35号文件", [(None, "国办发〔2022〕35号")]),
+    ("依据黔府办发【2023】07号", [(None, "黔府办发〔2023〕7号")]),
+    ("《国务院办公厅关于复制推广营商环境创新试点改革举措的通知》(国办发〔2022〕35号)",
+     [("国务院办公厅关于复制推广营商环境创新试点改革举措的通知", "国办发〔2022〕35号")]),
+    ("《黔东南州人民政府关于印发〈招商引资办法（试行）〉的通知》（黔东南府发[2021] 5号）",
+     [("黔东南州人民政府关于印发〈招商引资办法（试行）〉的通知", "黔东南府发〔2021〕5号")]),
+    ("《贵州省优化营商环境条例》", [("贵州省优化营商环境条例", None)]),
+    ("《黔东南州招商引资三年行动方案(2021-2023年)》", [("黔东南州招商引资三年行动方案(2021-2023年)", None)]),
+    ("《黔东南州优化营商环境十条措施（试行）》", [("黔东南州优化营商环境十条措施（试行）", None)]),
+    ("《关于 扎实做好 2023年度全省营商环境评价工作的通知》", [("关于扎实做好2023年度全省营商环境评价工作的通知", None)]),
+    ("国务院关于进一步优化政务服务提升行政效能的指导意见(国发〔2024〕3号)等文件",
+     [("国务院关于进一步优化政务服务提升行政效能的指导意见", "国发〔2024〕3号")]),
+    ("抢抓新国发2号文件机遇", [(None, None)]),
+    ("《方案》《办事指南》《通知》《纲要草案》《该意见》", []),
+    ("2022年11月30日（星期三）", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPELLINGS)
+def test_citation_spellings(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    found = extract(text)
+    assert [(c.title, c.doc_number) for c in found] == expected
+    for c in found:
+        assert text[c.offset : c.offset + len(c.text)] == c.text
+
+
+def test_titles_match_with_or_without_the_issuer_and_brackets() -> None:
+    assert title_key("《关于印发〈方案〉的通知》") == title_key("关于印发“方案”的通知") == title_key("关于 印发 方案 的通知")
+    assert short_title_key("黔东南州人民政府办公室关于做好招商引资工作的通知") == short_title_key("关于做好招商引资工作的通知")
+    assert not is_generic("民法典") and is_generic("实施方案") and is_generic("本办法")
+
+
+def test_seed_citations(qdn: Any) -> None:
+    rows = qdn("cited-by", "《贵州省优化营商环境条例》", "--format", "jsonl").jsonl()
+    files = sorted(r["file"][:7] for r in rows)
+    assert files == ["raw/000", "raw/000", "raw/002"] and all("《贵州省优化营商环境条例》" in r["sentence"] for r in rows)
+    assert qdn("cited-by", "贵州省优化营商环境条例", "--format", "jsonl").jsonl() == rows  # 《》 optional
+    [row] = qdn("cited-by", "国发〔2022〕2号", "--format", "jsonl").jsonl()
+    assert row["file"].startswith("raw/002") and "国发〔2022〕2号文件" in row["sentence"]
+    assert qdn("cited-by", "国发[2022]2号", "--format", "jsonl").jsonl() == [row]
+    seed2 = next(r for r in qdn("list", "--format", "jsonl").jsonl() if r["file"].startswith("raw/002"))
+    cited = qdn("cites", seed2["id"], "--format", "jsonl").jsonl()
+    assert {"title": "国务院办公厅关于复制推广营商环境创新试点改革举措的通知", "doc_number": "国办发〔2022〕35号"} in [
+        {"title": c["title"], "doc_number": c["doc_number"]} for c in cited]
+    colloquial = [r for r in qdn("refs", "--top", "0", "--format", "jsonl").jsonl() if r["text"] == "新国发2号文件"]
+    assert [(r["held"], r["citing_records"], r["doc_number"]) for r in colloquial] == [(False, 3, None)]
+
+
+POLICY = ("黔东南州人民政府关于印发黔东南州招商引资项目承诺兑现办法的通知\n\n黔东府发〔2022〕9号\n\n"
+          "各县（市）人民政府：\n\n为规范招商引资项目承诺兑现，维护政府诚信，制定本办法。一、凡以政府名义作出的承诺，应当依法依规、"
+          "实事求是。二、建立承诺事项台账，实行销号管理，每月调度一次。三、对未兑现承诺的，由州投资促进局督促整改。\n")
+CITING = ("凯里市落实承诺兑现工作情况\n\n来源：凯里市投资促进局 发布时间：2023-03-01\n\n"
+          "根据《黔东南州人民政府关于印发黔东南州招商引资项目承诺兑现办法的通知》（黔东府发〔2022〕9号）要求，我市梳理承诺事项42项。\n")
+BY_TITLE = ("黎平县承诺兑现推进情况\n\n来源：黎平县人民政府 发布时间：2023-04-02\n\n"
+            "按照《关于印发黔东南州招商引资项目承诺兑现办法的通知》要求，全县已兑现承诺事项18项。\n")
+
+
+def _write(data_dir: Path, docs: dict[str, str]) -> None:
+    for name, text in docs.items():
+        (data_dir / "raw" / name).write_text(text, "utf-8")
+
+
+def test_a_citation_resolves_to_the_corpus_record_it_names(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {"policy.txt": POLICY, "citing.txt": CITING, "by_title.txt": BY_TITLE})
+    policy = next(r for r in qdn("list", "--format", "jsonl").jsonl() if r["file"] == "raw/policy.txt")
+    rows = qdn("cited-by", policy["id"], "--format", "jsonl").jsonl()
+    assert [r["file"] for r in rows] == ["raw/by_title.txt", "raw/citing.txt"]  # newest first; by 文号 and by short title
+    [ref] = [r for r in qdn("refs", "--format", "jsonl").jsonl() if r["target"] == policy["id"]]
+    assert ref["held"] and ref["citing_records"] == 2 and ref["doc_number"] == "黔东府发〔2022〕9号"
+    assert (ref["first"], ref["last"]) == ("2023-03-01", "2023-04-02") and sorted(ref["citing_regions"]) == ["凯里市", "黎平县"]
+    citing = next(r for r in qdn("list", "--format", "jsonl").jsonl() if r["file"] == "raw/citing.txt")
+    assert [c["target"] for c in qdn("cites", citing["id"], "--format", "jsonl").jsonl()] == [policy["id"]]
+    assert [c["target"] for c in qdn("show", citing["id"], "--format", "json").json()[0]["citations"]] == [policy["id"]]
+    assert [r["file"] for r in qdn("cited-by", policy["id"], "--region", "凯里", "--format", "jsonl").jsonl()] == ["raw/citing.txt"]
+
+
+def test_a_document_naming_its_own_number_does_not_cite_itself(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {"policy.txt": POLICY.replace("制定本办法。", "特制定本办法（黔东府发〔2022〕9号）。")})
+    policy = next(r for r in qdn("list", "--format", "jsonl").jsonl() if r["file"] == "raw/policy.txt")
+    assert policy["doc_number"] == "黔东府发〔2022〕9号" and policy["citations"] == []
+    assert qdn("cited-by", "黔东府发〔2022〕9号").exit_code == 1
+
+
+def test_a_citation_of_two_documents_stays_unresolved(qdn: Any, data_dir: Path) -> None:
+    other = POLICY.replace("黔东南州人民政府关于", "凯里市人民政府关于").replace("黔东府发〔2022〕9号", "凯府发〔2022〕3号")
+    other = other.replace("为规范", "为进一步规范全市").replace("每月调度一次", "每季度通报一次，年底考核")
+    _write(data_dir, {"policy.txt": POLICY, "other.txt": other, "by_title.txt": BY_TITLE})
+    [cite] = qdn("cites", next(r["id"] for r in qdn("list", "--format", "jsonl").jsonl() if r["file"] == "raw/by_title.txt"),
+                 "--format", "jsonl").jsonl()
+    assert cite["target"] is None  # 关于印发…的通知 names both 黔东南州's and 凯里市's
+
+
+# ---- copies ------------------------------------------------------------------------------------
+
+ORIGINAL = ("黔东南州人民政府办公室关于进一步做好招商引资项目服务保障工作的通知\n\n来源：黔东南州人民政府办公室 发布时间：2022-06-01\n\n"
+            "各县（市）人民政府，州直各部门：\n\n为进一步优化营商环境，提升招商引资项目服务保障水平，现就有关事项通知如下。"
+            "一、强化项目全程代办。各地要建立重点项目代办员制度，对新引进项目实行一对一服务，帮助企业办理立项、用地、环评、施工许可等手续。"
+            "二、落实要素保障。对符合条件的项目优先保障用地、用电、用水、用气需求，协调解决融资难题。"
+            "三、加强承诺兑现。对招商引资中作出的政策承诺，要建立台账，逐项兑现，不得新官不理旧账。"
+            "四、健全督查机制。州投资促进局每季度对项目服务情况进行督查通报，结果纳入年度考核。\n\n黔东南州人民政府办公室\n2022年6月1日\n")
+
+
+def _repost(site: str, date: str, edit: str = "") -> str:
+    """A county site's repost: its own header above the province's text, and a small edit."""
+    body = ORIGINAL.split("\n\n", 2)[2].replace("现就有关事项通知如下。", f"现就有关事项通知如下。{edit}")
+    return f"黔东南州人民政府办公室关于进一步做好招商引资项目服务保障工作的通知\n\n来源：{site} 发布时间：{date}\n\n{body}"
+
+
+READING = ("《关于进一步做好招商引资项目服务保障工作的通知》政策解读\n\n来源：黔东南州投资促进局 发布时间：2022-06-03\n\n"
+           "近日，州人民政府办公室印发通知，对招商引资项目服务保障作出部署。记者就通知出台背景和主要内容采访了州投资促进局负责人。"
+           "问：为什么要出台这个通知？答：当前项目落地中仍存在手续办理慢、要素保障不到位、承诺兑现不及时等问题，企业反映较多。"
+           "问：通知有哪些亮点？答：一是推行代办员制度，二是优先保障要素，三是建立承诺兑现台账，四是实行季度督查通报。\n")
+READING_2 = ("一图读懂招商引资项目服务保障通知\n\n来源：凯里市融媒体中心 发布时间：2022-06-05\n\n"
+             "州里出台了新政策，项目服务更贴心。重点项目有代办员全程帮办，立项用地环评施工许可一条龙服务。"
+             "用地用电用水用气优先保障，融资难题协调解决。政府承诺逐项兑现，新官也要理旧账。每季度督查通报，结果纳入考核。\n")
+
+
+def _groups(qdn: Any) -> list[list[str]]:
+    assert qdn("index").exit_code == 0  # a file changed in place is seen by `qdn index`
+    rows = qdn("dups", "--top", "0", "--format", "jsonl").jsonl()
+    groups: dict[int, list[str]] = {}
+    for r in rows:
+        groups.setdefault(r["group"], []).append(r["file"])
+    return [sorted(g) for _, g in sorted(groups.items())]
+
+
+def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {
+        "state.txt": ORIGINAL, "kaili.txt": _repost("凯里市人民政府", "2022-06-02"),
+        "liping.txt": _repost("黎平县人民政府", "2022-06-03", "请各地认真贯彻执行。"), "reading.txt": READING, "reading2.txt": READING_2,
+    })
+    assert _groups(qdn) == [["raw/kaili.txt", "raw/liping.txt", "raw/state.txt"]]
+    rows = qdn("dups", "--format", "jsonl").jsonl()
+    assert rows[0]["file"] == "raw/state.txt" and rows[0]["canonical"]  # the earliest
+    assert all(r["similarity"] >= 0.8 for r in rows)
+    hits = [h for h in qdn("search", "代办员", "--format", "jsonl").jsonl() if not h["file"].startswith("raw/0")]
+    assert sorted(h["file"] for h in hits) == ["raw/reading.txt", "raw/reading2.txt", "raw/state.txt"]
+    state = next(h for h in hits if h["file"] == "raw/state.txt")
+    assert state["copies"] == 3 and state["canonical"] == state["id"]
+    assert sorted(c["file"] for c in state["copies_in"]) == ["raw/kaili.txt", "raw/liping.txt"]
+    every = [h for h in qdn("search", "代办员", "--all-copies", "--format", "jsonl").jsonl() if not h["file"].startswith("raw/0")]
+    assert len(every) == 5 and {h["canonical"] for h in every if "reading" not in h["file"]} == {state["id"]}
+    seeds = len(qdn("search", "代办员", "--format", "jsonl").jsonl()) - 3
+    assert sum(r["records"] for r in qdn("trend", "代办员", "--by", "year", "--format", "jsonl").jsonl()) == 3 + seeds
+    assert sum(r["records"] for r in qdn("trend", "代办员", "--by", "year", "--all-copies", "--format", "jsonl").jsonl()) == 5 + seeds
+    mine = [r for r in qdn("list", "--format", "jsonl").jsonl() if not r["file"].startswith("raw/0")]
+    assert sorted(r["file"] for r in mine) == ["raw/reading.txt", "raw/reading2.txt", "raw/state.txt"]
+    [kaili] = [r for r in qdn("dups", state["copies_in"][0]["id"], "--format", "jsonl").jsonl() if r["file"] == "raw/kaili.txt"]
+    assert kaili["copies"] == 3 and not kaili["canonical"]
+
+
+def test_updates_keep_groups_right(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {"state.txt": ORIGINAL, "reading.txt": READING})
+    assert _groups(qdn) == []
+    _write(data_dir, {"kaili.txt": _repost("凯里市人民政府", "2022-06-02")})  # a new file reposts an indexed one
+    assert _groups(qdn) == [["raw/kaili.txt", "raw/state.txt"]]
+    _write(data_dir, {"liping.txt": _repost("黎平县人民政府", "2022-05-30")})  # an earlier copy becomes canonical
+    assert qdn("dups", "--format", "jsonl").jsonl()[0]["file"] == "raw/liping.txt"
+    _write(data_dir, {"kaili.txt": READING_2})  # a copy changed into something else leaves the group
+    assert _groups(qdn) == [["raw/liping.txt", "raw/state.txt"]]
+    (data_dir / "raw" / "liping.txt").unlink()  # deleted: the group is gone
+    assert _groups(qdn) == []
+    run = qdn("dups")
+    assert run.exit_code == 1 and "0 group(s)" in run.stderr
+
+
+def test_unrelated_documents_of_the_seeds_are_not_copies(qdn: Any) -> None:
+    assert _groups(qdn) == []
+
