@@ -76,8 +76,32 @@ def _page(layout: int, title: str, site: str, county: str, date: dt.date, paras:
     return _HEAD.format(meta=meta, title=title, site=site) + nav + article + related + _FOOT.format(site=site) + "</body></html>"
 
 
-def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_share: float = 0.2, html_share: float = 0.2) -> int:
-    """Write n documents under out/raw; returns the number of files."""
+def edited(paras: list[str], rng: random.Random, pool: list[str]) -> list[str]:
+    """A repost's small edits: a sentence added, one dropped, or a few characters changed."""
+    paras = list(paras)
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(paras))
+        kind = rng.randrange(3)
+        if kind == 0:
+            paras.insert(i, rng.choice(pool))
+        elif kind == 1 and paras[i].count("。") > 1:  # one sentence of a paragraph dropped
+            sentences = paras[i].split("。")
+            del sentences[rng.randrange(len(sentences) - 1)]
+            paras[i] = "。".join(sentences)
+        else:
+            p = paras[i]
+            j = rng.randrange(max(len(p) - 4, 1))
+            paras[i] = p[:j] + "进一步" + p[j + 2 :]
+    return paras
+
+
+def generate(
+    out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_share: float = 0.2, html_share: float = 0.2,
+    repost_share: float = 0.1,
+) -> int:
+    """Write n documents under out/raw; returns the number of files. A share of the single
+    documents (repost_share) are reposts of an earlier one: another county's header and date,
+    the same title and text with small edits."""
     rng = random.Random(seed)
     pool = sentences()
     raw = out / "raw"
@@ -98,10 +122,18 @@ def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_sha
 
     n_stream = int(n * stream_share)
     files = 0
+    originals: list[tuple[str, list[str], dt.date]] = []
     for i in range(n - n_stream):
         date = start + dt.timedelta(days=rng.randrange(span))
         county = rng.choice(COUNTIES)
         title = f"{county}关于{rng.choice(pool)[:12].rstrip('，,。')}的{rng.choice(KINDS)}"
+        if originals and rng.random() < repost_share:
+            title, paras, first = rng.choice(originals)
+            date = first + dt.timedelta(days=rng.randint(0, 20))
+            text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 09:30\n\n" + "\n".join(edited(paras, rng, pool)) + "\n"
+            (raw / f"repost{i:06d}.txt").write_text(text, "utf-8")
+            files += 1
+            continue
         if rng.random() < html_share:
             layout = rng.randrange(3)
             site = f"{county}人民政府"
@@ -111,8 +143,11 @@ def generate(out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_sha
                 url = f"https://www.qdn.gov.cn/{county}/{date:%Y%m}/t{date:%Y%m%d}_{i}.html"
                 (raw / f"{name}.metadata.json").write_text(json.dumps({"url": url}), "utf-8")
         else:
-            text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 10:00\n\n{body()}\n"
+            paras = paragraphs()
+            text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 10:00\n\n" + "\n".join(paras) + "\n"
             (raw / f"doc{i:06d}.txt").write_text(text, "utf-8")
+            if len(originals) < 5000:
+                originals.append((title, paras, date))
         files += 1
     for j in range(0, n_stream, per_stream):
         parts = []

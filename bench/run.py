@@ -71,6 +71,12 @@ def timed(func, repeat: int = 1) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
+def ix_relations(ix):  # type: ignore[no-untyped-def]
+    from qdn_corpus import relations
+
+    return relations.load(ix.folder)
+
+
 def baseline_cmd(raw: Path, needle: str) -> list[str]:
     if shutil.which("rg"):
         return ["rg", "-l", "-F", needle, str(raw)]
@@ -172,7 +178,7 @@ def main() -> None:
             row["ratio_cold_vs_baseline"] = round(cold / base, 2)
             row["baseline_files"] = len(found)
             if query.startswith('"'):
-                everything = search(ix, plan(query, Filters(), limit=None))
+                everything = search(ix, plan(query, Filters(), limit=None, all_copies=True))
                 mine = {str(data / h.file) for h in everything.items}
                 row["same_files_as_baseline"] = mine == found
                 row["scan_docs"] = scan[needle]
@@ -197,6 +203,21 @@ def main() -> None:
             "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "cold_s": round(cold, 3), "search_cold_s": round(search_cold, 3),
         })
     results["trends"] = trends
+
+    # Citations and copies over the whole corpus: cold (a process) and warm (in this one).
+    from qdn_corpus.refs import dups, refs
+
+    relation_rows = []
+    for name, func, cli_args in (("refs", lambda: refs(ix, None, 20), ["refs", "--format", "jsonl"]),
+                                 ("dups", lambda: dups(ix, None, 20), ["dups", "--format", "jsonl"])):
+        warm = sorted(timed(func, 5))
+        cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
+        relation_rows.append({"command": name, "total": func()[1], "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1),
+                              "cold_s": round(cold, 3)})
+    results["relations"] = relation_rows
+    reposts = sum(1 for p in (data / "raw").iterdir() if p.name.startswith("repost"))
+    grouped = sum(1 for g in ix_relations(ix).groups for m in g if m[2].startswith("raw/repost"))
+    results["reposts"], results["reposts_grouped"] = reposts, grouped
     t = time.perf_counter()
     subprocess.run([*QDN, "--help"], capture_output=True)
     results["help_s"] = round(time.perf_counter() - t, 3)
@@ -219,6 +240,9 @@ def main() -> None:
     for r in trends:
         print(f"  {r['query'] + ' by ' + r['by']:28} {r['records']:>7} {r['buckets']:>7} {r['warm_p50_ms']:>7}ms "
               f"{r['cold_s']:>6}s {r['search_cold_s']:>10}s  {r['adds_up']}")
+    for r in relation_rows:
+        print(f"  {r['command']:28} {r['total']:>7} groups/cited documents, warm p50 {r['warm_p50_ms']}ms, cold {r['cold_s']}s")
+    print(f"  reposts generated {reposts}, found in a copy group {grouped}")
     print(f"written to {out}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
