@@ -28,6 +28,9 @@ CASES = {
     "trend_series": ["trend", "承诺兑现", "营商环境", "--by", "year"],
     "trend_per": ["trend", "营商环境", "--by", "source", "--per", "100"],
     "figures": ["figures", "兑现率"],
+    "refs": ["refs", "--top", "8"],
+    "cited_by": ["cited-by", "《贵州省优化营商环境条例》"],
+    "cites": ["cites", "36ad3701"],
 }
 
 
