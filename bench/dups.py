@@ -19,19 +19,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import edited, sentences
+from generate import edited, paragraphs, sentences
 
 from qdn_corpus import relations
 from qdn_corpus.normalize import fold
-
-
-def _doc(rng: random.Random, pool: list[str]) -> list[str]:
-    paras, size = [], 0
-    while size < 1200:
-        para = "".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
-        paras.append(para)
-        size += len(para)
-    return paras
 
 
 def _pair_groups(a: list[str], b: list[str]) -> tuple[bool, float]:
@@ -57,9 +48,9 @@ def main() -> None:
     pool = sentences()
     pos, neg = [], []
     for _ in range(args.pairs):
-        a = _doc(rng, pool)
+        a = paragraphs(rng, pool)
         pos.append(_pair_groups(a, edited(a, rng, pool)))
-        b = _doc(rng, pool)
+        b = paragraphs(rng, pool)
         share = rng.uniform(0, 0.6)
         mixed = [rng.choice(a) if rng.random() < share else p for p in b]
         neg.append(_pair_groups(a, mixed))

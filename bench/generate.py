@@ -76,6 +76,16 @@ def _page(layout: int, title: str, site: str, county: str, date: dt.date, paras:
     return _HEAD.format(meta=meta, title=title, site=site) + nav + article + related + _FOOT.format(site=site) + "</body></html>"
 
 
+def paragraphs(rng: random.Random, pool: list[str]) -> list[str]:
+    """A document's paragraphs: 2 to 5 sentences each, about 1,200 characters in all."""
+    paras, size = [], 0
+    while size < 1200:
+        para = "".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
+        paras.append(para)
+        size += len(para)
+    return paras
+
+
 def edited(paras: list[str], rng: random.Random, pool: list[str]) -> list[str]:
     """A repost's small edits: a sentence added, one dropped, or a few characters changed."""
     paras = list(paras)
@@ -109,16 +119,8 @@ def generate(
     start = dt.date(2015, 1, 1)
     span = (dt.date(2025, 12, 31) - start).days
 
-    def paragraphs() -> list[str]:
-        paras, size = [], 0
-        while size < 1200:
-            para = "".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))
-            paras.append(para)
-            size += len(para)
-        return paras
-
     def body() -> str:
-        return "\n".join(paragraphs())
+        return "\n".join(paragraphs(rng, pool))
 
     n_stream = int(n * stream_share)
     files = 0
@@ -138,12 +140,12 @@ def generate(
             layout = rng.randrange(3)
             site = f"{county}人民政府"
             name = f"page{i:06d}.html"
-            (raw / name).write_text(_page(layout, title, site, county, date, paragraphs(), rng), "utf-8")
+            (raw / name).write_text(_page(layout, title, site, county, date, paragraphs(rng, pool), rng), "utf-8")
             if layout == 2:
                 url = f"https://www.qdn.gov.cn/{county}/{date:%Y%m}/t{date:%Y%m%d}_{i}.html"
                 (raw / f"{name}.metadata.json").write_text(json.dumps({"url": url}), "utf-8")
         else:
-            paras = paragraphs()
+            paras = paragraphs(rng, pool)
             text = f"{title}\n\n来源: {county}人民政府 发布时间: {date.isoformat()} 10:00\n\n" + "\n".join(paras) + "\n"
             (raw / f"doc{i:06d}.txt").write_text(text, "utf-8")
             if len(originals) < 5000:

@@ -74,7 +74,7 @@ def documents(draw: st.DrawFn) -> Doc:
     if letterhead:
         out += [f"{org}文件", "", number, ""]
         doc.number = number
-    out += title_lines + [""]
+    out += [*title_lines, ""]
     if draw(st.booleans()):
         doc.source, doc.date = draw(st.sampled_from(ORGS)), draw(dates)
         out += [f"来源：{doc.source}　发布时间：{doc.date.isoformat()} 15:59", ""]

@@ -70,7 +70,9 @@ def test_grouping_by_source_puts_the_largest_first(qdn: Any, small: Path) -> Non
 
 
 @pytest.mark.parametrize("by", BY)
-@pytest.mark.parametrize(("query", "filters"), [("承诺兑现", []), ('"营商环境"', ["--since", "2022"]), ("招商* -疫情", ["--region", "黔东南"])])
+@pytest.mark.parametrize(
+    ("query", "filters"), [("承诺兑现", []), ('"营商环境"', ["--since", "2022"]), ("招商* -疫情", ["--region", "黔东南"])]
+)
 def test_a_trend_adds_up_to_the_search_total(qdn: Any, by: str, query: str, filters: list[str]) -> None:
     total = len(qdn("search", query, *filters, "--limit", "1000", "--format", "jsonl").jsonl())
     counted = qdn("trend", query, "--by", by, *filters, "--format", "jsonl").jsonl()

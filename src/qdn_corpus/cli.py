@@ -6,6 +6,7 @@ Exit status follows grep: 0 something matched, 1 nothing did, 2 an error.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import os
 import sys
@@ -121,6 +122,32 @@ WithinOpt = Annotated[
     str | None,
     typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题 (一、/（一）/1. headings)."),
 ]
+
+_FILTERS: tuple[tuple[str, Any], ...] = (
+    ("since", SinceOpt), ("until", UntilOpt), ("region", RegionOpt), ("category", CategoryOpt),
+    ("doc_type", DocTypeOpt), ("source", SourceOpt), ("site", SiteOpt), ("issuer", IssuerOpt),
+)
+
+
+def _with_filters(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the record filters (--since … --issuer) in place of its `filters`
+    parameter, and pass them on as one query.Filters."""
+    signature = inspect.signature(func, eval_str=True)  # typer reads the Annotated options
+    params = list(signature.parameters.values())
+    at = next(i for i, p in enumerate(params) if p.name == "filters")
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind) for name, kind in _FILTERS]
+    rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[at + 1 :]]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from qdn_corpus.query import Filters
+
+        kwargs["filters"] = Filters(**{name: kwargs.pop(name) for name, _ in _FILTERS})
+        func(*args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*params[:at], *added, *rest])  # type: ignore[attr-defined]
+    return wrapper
+
 
 _FORMATS = ("table", "json", "jsonl", "csv")
 _SORTS = ("relevance", "date", "-date")
@@ -273,17 +300,11 @@ def index(
 
 @app.command()
 @_errors
+@_with_filters
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words, \"phrases\", AND/OR/NOT, -word, prefix*, field:value.", show_default=False)],
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     within: WithinOpt = None,
     all_copies: AllCopiesOpt = False,
     limit: LimitOpt = 20,
@@ -302,13 +323,12 @@ def search(
     from qdn_corpus import prefork
 
     helper = prefork.take()  # cuts the query's words in a child while the index opens here
-    from qdn_corpus.query import Filters, check, check_within, plan
+    from qdn_corpus.query import check, check_within, plan
     from qdn_corpus.query import search as run
     from qdn_corpus.render import write_items
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "relevance")
-    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
     check(query, filters, limit)  # mistakes are reported before any indexing
     check_within(within)
     ix = _open_index(state)
@@ -323,25 +343,28 @@ def search(
 
 @app.command()
 @_errors
+@_with_filters
 def trend(
     ctx: typer.Context,
     queries: Annotated[
-        list[str], typer.Argument(metavar="QUERY...", help="One or more queries (search's language): one series each.", show_default=False)
+        list[str],
+        typer.Argument(metavar="QUERY...", help="One or more queries (search's language): one series each.", show_default=False),
     ],
     by: Annotated[
-        str, typer.Option("--by", help="month | quarter | year | region | province | prefecture | county | source | issuer | doc_type | site | category.")
+        str,
+        typer.Option(
+            "--by", help="month | quarter | year | region | province | prefecture | county | source | issuer | doc_type | site | category."
+        ),
     ] = "month",
     per: Annotated[
-        int | None, typer.Option("--per", help="Records per this many records of the bucket (e.g. 1000), so a month with more documents collected does not look like more interest.")
+        int | None,
+        typer.Option(
+            "--per",
+            help="Records per this many records of the bucket (e.g. 1000), so a month with more documents "
+            "collected does not look like more interest.",
+        ),
     ] = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     within: WithinOpt = None,
     all_copies: AllCopiesOpt = False,
     format: FormatOpt = None,
@@ -356,7 +379,7 @@ def trend(
     from qdn_corpus import prefork
 
     helper = prefork.take()
-    from qdn_corpus.query import Filters, check, check_within, plan
+    from qdn_corpus.query import check, check_within, plan
     from qdn_corpus.render import write_trend
     from qdn_corpus.trend import check_by, check_per
     from qdn_corpus.trend import trend as run
@@ -365,7 +388,6 @@ def trend(
     fmt = _format(format)
     group = check_by(by)
     check_per(per)
-    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
     for q in queries:
         check(q, filters, None)
     check_within(within)
@@ -382,17 +404,11 @@ def trend(
 
 @app.command()
 @_errors
+@_with_filters
 def figures(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="What the figures are about (search's language).", show_default=False)],
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     within: WithinOpt = None,
     format: FormatOpt = None,
 ) -> None:
@@ -401,12 +417,11 @@ def figures(
 
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
-    from qdn_corpus.query import Filters, check, check_within, figure_rows, plan
+    from qdn_corpus.query import check, check_within, figure_rows, plan
     from qdn_corpus.render import write_figures
 
     state = _state(ctx)
     fmt = _format(format)
-    filters = Filters(since, until, region, category, doc_type, source, site, issuer)
     check(query, filters, None)
     check_within(within)
     rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within))
@@ -424,17 +439,11 @@ def _region_label(region: Any) -> str:
 
 @app.command()
 @_errors
+@_with_filters
 def refs(
     ctx: typer.Context,
     top: TopOpt = 20,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     format: FormatOpt = None,
 ) -> None:
     """The most cited documents (by 文号 when known, else by title): how many records cite each,
@@ -443,13 +452,12 @@ def refs(
 
     Example: qdn refs --region 黔东南 --since 2022 --top 10
     """
-    from qdn_corpus.query import Filters
     from qdn_corpus.refs import refs as run
     from qdn_corpus.render import write_models
 
     state = _state(ctx)
     fmt = _format(format)
-    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
+    filter_query = filters.query()
     rows, total = run(_open_index(state), filter_query, top or None)
     write_models(rows, fmt, sys.stdout, [
         ("cited", lambda r: r.citing_records, False),
@@ -489,32 +497,25 @@ def cites(
 
 @app.command(name="cited-by")
 @_errors
+@_with_filters
 def cited_by(
     ctx: typer.Context,
     document: Annotated[
         str, typer.Argument(metavar="DOCUMENT", help="A 文号, a title (with or without 《》) or a record id.", show_default=False)
     ],
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     format: FormatOpt = None,
 ) -> None:
     """The records that cite a document, newest first, with the sentence that cites it.
 
     Example: qdn cited-by 《贵州省优化营商环境条例》   (or: qdn cited-by 国发〔2022〕2号)
     """
-    from qdn_corpus.query import Filters
     from qdn_corpus.refs import cited_by as run
     from qdn_corpus.render import write_models
 
     state = _state(ctx)
     fmt = _format(format)
-    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
+    filter_query = filters.query()
     rows = run(_open_index(state), document, filter_query)
     write_models(rows, fmt, sys.stdout, [
         ("date", lambda r: r.date, False), ("region", lambda r: _region_label(r.region), False),
@@ -559,16 +560,10 @@ def dups(
 
 @app.command(name="list")
 @_errors
+@_with_filters
 def list_(
     ctx: typer.Context,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    region: RegionOpt = None,
-    category: CategoryOpt = None,
-    doc_type: DocTypeOpt = None,
-    source: SourceOpt = None,
-    site: SiteOpt = None,
-    issuer: IssuerOpt = None,
+    filters: Any = None,
     all_copies: AllCopiesOpt = False,
     limit: LimitOpt = None,
     sort: SortOpt = None,
@@ -579,13 +574,13 @@ def list_(
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
-    from qdn_corpus.query import Filters, check_limit, list_records
+    from qdn_corpus.query import check_limit, list_records
     from qdn_corpus.render import write_items
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "-date")
     check_limit(limit)
-    filter_query = Filters(since, until, region, category, doc_type, source, site, issuer).query()
+    filter_query = filters.query()
     results = list_records(_open_index(state), filter_query, limit=limit, sort=order, all_copies=all_copies)
     write_items(results.items, fmt, sys.stdout)
     raise typer.Exit(0 if results.items else 1)
@@ -616,7 +611,8 @@ def show(
 @_errors
 def schema(
     what: Annotated[
-        str, typer.Argument(help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups.", show_default=False)
+        str,
+        typer.Argument(help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups.", show_default=False),
     ] = "record",
 ) -> None:
     """Print the JSON Schema of what a command emits: a record (parse, list and show; search adds
@@ -624,9 +620,11 @@ def schema(
 
     Example: qdn schema trend | jq '.properties | keys'
     """
+    from pydantic import BaseModel
+
     from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, RefRow, TrendRow
 
-    models = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
+    models: dict[str, type[BaseModel]] = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
               "cited-by": CitedByRow, "dups": DupRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")

@@ -39,7 +39,7 @@ _MAGNITUDES = {"万": 10**4, "亿": 10**8, "万亿": 10**12}
 class Figure:
     text: str  # as written: 355.7亿元
     value: float | int  # 35570000000
-    unit: str | None  # 元, %, 项 …
+    unit: str  # 元, %, 项 …
     approx: bool  # 余, 多: at least this much
     indicator: str | None  # the phrase before it in the clause: 合同约定投资总额
     clause: str

@@ -54,7 +54,9 @@ class Citation(_Model):
     title: str | None = Field(default=None, description="the cited title without 《》 and spaces, or null")
     doc_number: str | None = Field(default=None, description="the cited 文号, brackets normalised to 〔〕, or null")
     offset: int = Field(description="where the citation starts in the body")
-    target: str | None = Field(default=None, description="the id of the corpus record it names (its 文号, else its title, names one), else null")
+    target: str | None = Field(
+        default=None, description="the id of the corpus record it names (its 文号, else its title, names one), else null"
+    )
 
 
 class CopyRef(_Model):
@@ -104,7 +106,9 @@ class Record(_Model):
     file: str = Field(description="the raw file, relative to the data dir")
     offset: int = Field(default=0, description="where the record starts in the file's text")
     copies: int = Field(default=1, description="records of its copy group (reposts of one document), itself included")
-    canonical: str | None = Field(default=None, description="the id of its group's representative (its own id when it has no copies); null from parse")
+    canonical: str | None = Field(
+        default=None, description="the id of its group's representative (its own id when it has no copies); null from parse"
+    )
     copies_in: list[CopyRef] = Field(default=[], description="the other records of its group: {id, file, site}")
 
     def display_title(self, width: int = 40) -> str:

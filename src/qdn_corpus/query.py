@@ -653,9 +653,9 @@ def snippets(
 # ---- figures -------------------------------------------------------------------------------
 
 
-def figure_rows(ix: Any, p: Plan) -> tuple[list[FigureRow], int]:
-    """The figures in the clauses of matching records that name the query (figures.py), newest
-    record first, in text order; and the number of matching records."""
+def figure_rows(ix: Any, p: Plan) -> tuple[list[Any], int]:
+    """The figures (models.FigureRow) in the clauses of matching records that name the query
+    (figures.py), newest record first, in text order; and the number of matching records."""
     from qdn_corpus.figures import figures_in
     from qdn_corpus.models import FigureRow
 

@@ -109,9 +109,9 @@ def build(gen: Path) -> None:
                         doc.sig = pickle.loads(data) if data else None
                         docs.append(doc)
     groups = _groups(docs, rensa)
-    data = {"version": 1, "threshold": THRESHOLD, **_group_data(docs, groups), **_citation_data(docs, groups)}
+    out = {"version": 1, "threshold": THRESHOLD, **_group_data(docs, groups), **_citation_data(docs, groups)}
     tmp = gen / f"{RELATIONS}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(gen / RELATIONS)
 
 

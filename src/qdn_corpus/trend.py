@@ -117,7 +117,7 @@ def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None
     if by in DATE_BUCKETS:
         buckets: list[str | None] = list(_date_range(known[0], known[-1], by)) if known else []
     else:
-        by_size = Counter({k: sum(r[k] for r, _ in series) for k in known})
+        by_size: Counter[str | None] = Counter({k: sum(r[k] for r, _ in series) for k in known})
         buckets = sorted(known, key=lambda k: (-by_size[k], k))
     if None in seen:
         buckets.append(None)

@@ -95,12 +95,12 @@ def extract(text: str) -> list[Citation]:
         if any(a <= m.start() < b for a, b in taken):
             continue
         number, start = _number(m)
-        title = None
+        named: str | None = None
         if start > 0 and text[start - 1] in "(（":
             bare = _bare_title_before(text, start - 1)
             if bare:
-                title, start = bare
-        found.append(Citation(text[start : m.end()], title, number, start))
+                named, start = bare
+        found.append(Citation(text[start : m.end()], named, number, start))
         taken.append((start, m.end()))
     for m in _COLLOQUIAL_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
