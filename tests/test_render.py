@@ -31,6 +31,12 @@ CASES = {
     "refs": ["refs", "--top", "8"],
     "cited_by": ["cited-by", "《贵州省优化营商环境条例》"],
     "cites": ["cites", "36ad3701"],
+    # At 60 columns: cells wrap, bars shorten, and a series of 60 months is summed in pairs.
+    "narrow_search": ["search", "营商环境", "--limit", "2", "@60"],
+    "narrow_list": ["list", "--limit", "3", "@60"],
+    "narrow_series": ["trend", "承诺兑现", "营商环境", "--by", "month", "@60"],
+    "narrow_figures": ["figures", "营商环境", "@60"],
+    "narrow_trend": ["trend", "营商环境", "--by", "issuer", "@60"],
 }
 
 
@@ -46,8 +52,13 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_terminal_output(qdn: Any, terminal: None, case: str) -> None:
-    run = qdn("-q", *CASES[case], "--format", "table")
+def test_terminal_output(qdn: Any, terminal: None, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    args = CASES[case]
+    width = 80
+    if args[-1].startswith("@"):
+        width, args = int(args[-1][1:]), args[:-1]
+        monkeypatch.setenv("COLUMNS", str(width))
+    run = qdn("-q", *args, "--format", "table")
     assert run.exit_code == 0, run.stderr
     shown = run.stdout
     path = GOLDEN / f"{case}.txt"
@@ -56,7 +67,7 @@ def test_terminal_output(qdn: Any, terminal: None, case: str) -> None:
         path.write_text(shown, "utf-8")
     assert shown == path.read_text("utf-8")
     plain = ANSI.sub("", shown)
-    assert "\x1b" not in plain and max(cell_len(line) for line in plain.splitlines()) <= 80
+    assert "\x1b" not in plain and max(cell_len(line) for line in plain.splitlines()) <= width
 
 
 @pytest.mark.parametrize("case", ["search", "show", "trend"])
