@@ -287,7 +287,8 @@ def index(
         summary = (
             f"{what} the index: {files}, {report.records} records "
             f"({report.added} added, {report.updated} updated, {report.removed} removed; "
-            f"{report.parsed_files} files parsed)"
+            f"{report.parsed_files} files parsed); {report.copy_groups} group(s) of copies, "
+            f"{report.citations} citation(s), {report.resolved} to records of the corpus"
         )
     else:
         summary = f"index up to date: {files}, {report.records} records"
@@ -311,8 +312,9 @@ def search(
     sort: SortOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Find the records that match a query, best first, with the matched passages and the
-    heading path of each.
+    """Find the records that match a query, best first, with the matched passages.
+
+    Each passage carries the heading path it sits under (section).
 
     Unquoted words must all occur (in any order); a "quoted phrase" must occur exactly. Fields:
     title:, body:, source:, issuer:, site:, number:, region:, category:, type:, date:2022-11,
@@ -369,8 +371,9 @@ def trend(
     all_copies: AllCopiesOpt = False,
     format: FormatOpt = None,
 ) -> None:
-    """How often a topic comes up over time or by region, source …: matching records and
-    mentions per bucket, zero buckets included, undated records on their own line.
+    """How often a topic comes up: records and mentions per month, year, region, source ….
+
+    Zero buckets are shown; undated records are counted on their own line.
 
     Rows for programs: bucket, query, records, mentions, total_records (and per with --per).
 
@@ -412,8 +415,9 @@ def figures(
     within: WithinOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """The numbers next to a topic: each figure (96.92%, 355.7亿元, 三千余万元) in a clause of a
-    matching record that names the query, with its value, unit and the indicator before it.
+    """The numbers next to a topic: 96.92%, 355.7亿元, 三千余万元 with value, unit, indicator.
+
+    Each figure in a clause of a matching record that names the query, with the phrase before it.
 
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
@@ -446,9 +450,10 @@ def refs(
     filters: Any = None,
     format: FormatOpt = None,
 ) -> None:
-    """The most cited documents (by 文号 when known, else by title): how many records cite each,
-    from which regions, first and last citing date, and whether the corpus holds it. Filters
-    choose the citing records.
+    """The most cited documents, by 文号 when known, else by title.
+
+    For each: how many records cite it, from which regions, the first and last citing date, and
+    whether the corpus holds it. Filters choose the citing records.
 
     Example: qdn refs --region 黔东南 --since 2022 --top 10
     """
@@ -476,8 +481,9 @@ def cites(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
     format: FormatOpt = None,
 ) -> None:
-    """What one record cites: each 《title》 or 文号 as written, in order, with the corpus record
-    it names (target) when the corpus holds it.
+    """What one record cites: each 《title》 or 文号, with the corpus record it names.
+
+    Citations come in the body's order; target is null when the corpus does not hold the document.
 
     Example: qdn cites 529aaa --format json | jq '.[].doc_number'
     """
@@ -535,8 +541,9 @@ def dups(
     top: TopOpt = 20,
     format: FormatOpt = None,
 ) -> None:
-    """Copies of one document (reposts with their own headers, reprints), found at index time:
-    groups largest first, the canonical record (earliest, richest) first in each.
+    """Copies of one document (reposts with their own headers, reprints), largest group first.
+
+    The canonical record (earliest, then richest metadata) comes first in each group.
 
     Example: qdn dups --top 5   (or: qdn dups 529aaa for one record's copies)
     """
@@ -569,8 +576,7 @@ def list_(
     sort: SortOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List records, newest first (undated last), filtered by date, region, category, type,
-    source, site or issuer.
+    """List records, newest first (undated last), filtered by date, region, source ….
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
@@ -615,8 +621,10 @@ def schema(
         typer.Argument(help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups.", show_default=False),
     ] = "record",
 ) -> None:
-    """Print the JSON Schema of what a command emits: a record (parse, list and show; search adds
-    score and snippets), a trend row or a figure.
+    """Print the JSON Schema of what a command emits: records, trend rows, figures ….
+
+    record: what parse, list and show emit (search adds score and snippets); trend, figures,
+    refs, cites, cited-by, dups: the rows of those commands.
 
     Example: qdn schema trend | jq '.properties | keys'
     """

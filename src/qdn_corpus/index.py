@@ -60,6 +60,9 @@ class IndexReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     formats: dict[str, int] = field(default_factory=dict)  # files with records, by format
+    copy_groups: int = 0  # documents held in more than one record (relations.py)
+    citations: int = 0
+    resolved: int = 0  # citations naming a record of the corpus
 
     @property
     def changed(self) -> bool:
@@ -280,7 +283,7 @@ def _update(
         raise
     from qdn_corpus import relations
 
-    relations.build(gen)  # copies and citations over the whole index, new records included
+    report.copy_groups, report.citations, report.resolved = relations.build(gen)  # over the whole index
     _write_json(gen / FILES, files)
     _write_json(gen / LINKS, _links(files))
     _write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": _toc_generation(gen), "folders": folders})

@@ -88,8 +88,9 @@ class _Doc:
     sig: Any = None
 
 
-def build(gen: Path) -> None:
-    """Group copies and resolve citations over every live record of the index; write RELATIONS."""
+def build(gen: Path) -> tuple[int, int, int]:
+    """Group copies and resolve citations over every live record of the index; write RELATIONS.
+    Returns the number of copy groups, of citations, and of citations resolved."""
     import rensa
 
     from qdn_corpus import engine, fulltext
@@ -113,6 +114,9 @@ def build(gen: Path) -> None:
     tmp = gen / f"{RELATIONS}.tmp"
     tmp.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(gen / RELATIONS)
+    targets = out["targets"].values()
+    cited = sum(len(d.facets.get("cites") or []) for d in docs)
+    return len(groups), cited, sum(1 for t in targets for x in t if x)
 
 
 def _groups(docs: list[_Doc], rensa: Any) -> list[list[int]]:

@@ -164,6 +164,8 @@ def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
         ("region", record.region.label() or "—"), ("category", record.category), ("type", record.doc_type),
         ("source", record.source), ("issuer", record.issuer), ("addressee", record.addressee),
         ("number", record.doc_number), ("file", f"{record.file} @ {record.offset}"),
+        ("copies", f"{record.copies} (canonical {(record.canonical or '')[:8]}; qdn dups {record.id[:8]})" if record.copies > 1 else None),
+        ("cites", f"{len(record.citations)} (qdn cites {record.id[:8]})" if record.citations else None),
     ):
         if value:
             fields.add_row(name, safe(value))
