@@ -139,3 +139,22 @@ def test_sections_of_seed_002_follow_its_outline(qdn: Any) -> None:
     assert hit["title"] == "黔东南州人民政府关于全州优化营商环境工作情况的报告"
     assert {s["section"][0] for s in hit["snippets"]} == {"二、存在的问题"}
     assert hit["snippets"][0]["section"] == ["二、存在的问题"]
+
+
+def _mentions(body: str, text: str, words: list[str]) -> int:
+    """Occurrences of the text, then of each word outside them: counted here independently."""
+    n, rest = body.count(text), body.replace(text, "\0" * len(text))
+    return n + sum(rest.count(w) for w in words)
+
+
+def test_the_seeds_by_month(qdn: Any) -> None:
+    got = rows(qdn, "承诺兑现", "--by", "month")
+    months = [f"2021-{m:02d}" for m in range(7, 13)] + [f"2022-{m:02d}" for m in range(1, 13)]
+    assert [b for b, *_ in got] == [*months, None]
+    assert {b: r for b, _q, r, _m, _t in got if r} == {"2021-07": 1, "2022-11": 2, "2022-12": 2, None: 1}
+    hits = qdn("search", "承诺兑现", "--format", "jsonl", "--limit", "100").jsonl()
+    by_month: dict[Any, int] = {}
+    for h in hits:
+        key = h["date"][:7] if h["date"] else None
+        by_month[key] = by_month.get(key, 0) + _mentions(h["body"], "承诺兑现", ["承诺", "兑现"])
+    assert {b: m for b, _q, _r, m, _t in got if m} == by_month
