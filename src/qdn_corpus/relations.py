@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qdn_corpus.models import Record
+from qdn_corpus.models import CopyRef, Record
 
 RELATIONS = "relations.json"
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
@@ -236,7 +236,7 @@ class Relations:
             members = self.groups[g]
             update["copies"] = len(members)
             update["canonical"] = members[0][1]
-            update["copies_in"] = [{"id": m[1], "file": m[2], "site": m[3]} for m in members if m[1] != record.id]
+            update["copies_in"] = [CopyRef(id=m[1], file=m[2], site=m[3]) for m in members if m[1] != record.id]
         else:
             update["canonical"] = record.id
         targets = self.targets.get(record.id)
