@@ -20,6 +20,9 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qfac .qfof  each document's facets (schema.facets: region, source, issuer, type, site and
                outline, one JSON object) and offsets (u64): trends and sections read these,
                never the stored records
+  .qcol        the facets that trends group by and relations.py reads for every document, as
+               one JSON object of columns (a list per key, null where a document has none), so
+               that a whole segment costs one parse
   .qmhs .qmho  each document's MinHash (relations.py; rensa's pickled form, empty for a body
                too short to compare) and offsets (u64)
 """
@@ -44,6 +47,8 @@ from qdn_corpus.analysis import END  # ends every body too, so each character st
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
+COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category",
+           "id", "file", "number", "title", "short", "rich", "cites")
 
 
 def _code(gram: str) -> int:
@@ -66,6 +71,7 @@ class SegmentWriter:
         self.lengths = array("I")
         self.facets = open(f"{self.base}.qfac", "wb")  # noqa: SIM115 - closed by write() or close()
         self.facet_offsets = array("Q", [0])
+        self.columns: dict[str, list[Any]] = {key: [] for key in COLUMNS}
         self.minhashes = open(f"{self.base}.qmhs", "wb")  # noqa: SIM115 - closed by write() or close()
         self.minhash_offsets = array("Q", [0])
 
@@ -99,6 +105,8 @@ class SegmentWriter:
         data = json.dumps(facets or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.facets.write(data)
         self.facet_offsets.append(self.facet_offsets[-1] + len(data))
+        for key, column in self.columns.items():
+            column.append((facets or {}).get(key))
         self.minhashes.write(minhash)
         self.minhash_offsets.append(self.minhash_offsets[-1] + len(minhash))
 
@@ -118,6 +126,8 @@ class SegmentWriter:
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
         _write(f"{base}.qmho", self.minhash_offsets)
+        with open(f"{base}.qcol", "w", encoding="utf-8") as f:
+            json.dump(self.columns, f, ensure_ascii=False, separators=(",", ":"))
 
     def close(self) -> None:
         self.text.close()
@@ -290,6 +300,14 @@ class SegmentReader:
         """A document's facets (schema.facets)."""
         found: dict[str, Any] = json.loads(self._part(".qfac", ".qfof", docnum))
         return found
+
+    def column(self, key: str) -> list[Any]:
+        """One facet of every document of the segment (fulltext.COLUMNS), in document order."""
+        columns = self._cache.get(".qcol")
+        if columns is None:
+            with open(self.base + ".qcol", encoding="utf-8") as f:
+                columns = self._cache[".qcol"] = json.load(f)
+        return columns[key]  # type: ignore[index,no-any-return]
 
     def minhash(self, docnum: int) -> bytes:
         """A document's MinHash as written (b"" when its body was too short)."""

@@ -103,10 +103,12 @@ def build(gen: Path) -> tuple[int, int, int]:
             for leaf in reader.leaves():
                 store = fulltext.reader(leaf.folder, leaf.segment_id)
                 days = store.days()
+                columns = [(key, store.column(key)) for key in fulltext.COLUMNS]
                 for local in range(leaf.size):
                     if leaf.offset + local in live:
                         data = store.minhash(local)
-                        doc = _Doc(f"{leaf.segment_id}:{local}", store.facets(local), days[local])
+                        facets = {key: column[local] for key, column in columns if column[local] is not None}
+                        doc = _Doc(f"{leaf.segment_id}:{local}", facets, days[local])
                         doc.sig = pickle.loads(data) if data else None
                         docs.append(doc)
     groups = _groups(docs, rensa)

@@ -72,10 +72,11 @@ def _date_range(first: str, last: str, by: str) -> list[str]:
     return out
 
 
-def _facet(facets: dict[str, Any], by: str) -> str | None:
+def _facet(store: Any, local: int, by: str) -> str | None:
     if by == "region":  # the most precise level the record names
-        return facets.get("county") or facets.get("prefecture") or facets.get("province")
-    value = facets.get(by)
+        levels = ("county", "prefecture", "province")
+        return next((v for key in levels if (v := store.column(key)[local])), None)
+    value = store.column(by)[local]
     return value if isinstance(value, str) else None
 
 
@@ -93,7 +94,7 @@ def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None
             store, local = view.locate(docnum)
             if by in DATE_BUCKETS:
                 return _date_key(store.days()[local], by)
-            return _facet(store.facets(local), by)
+            return _facet(store, local, by)
 
         series: list[tuple[Counter[str | None], Counter[str | None]]] = []
         totals: dict[str, int] = {}
