@@ -158,3 +158,31 @@ def test_an_ambiguous_id_names_the_candidates(qdn: Any, data_dir: Path) -> None:
         assert run.stderr.endswith("…): give more characters\n")
         shown = run.stderr.split("(", 1)[1].split("…")[0].split(", ")
         assert len(shown) == min(len(many), 5) and set(shown) <= set(many)
+
+
+def test_a_prefix_finds_every_word_that_starts_with_it(qdn: Any, dated: Path) -> None:
+    raw = dated / "raw"
+    # Codes are words of their own (jieba has no sub-words for them), so each file holds only its own.
+    for name, word in (("w1", "qx101"), ("w2", "qx102"), ("w3", "qx103"), ("w4", "qy101")):
+        (raw / f"{name}.txt").write_text(f"关于{word}的说明\n\n本文说明编号 {word} 的有关情况。\n", "utf-8")
+    files = {h["file"] for h in qdn("search", "qx*", "--format", "jsonl", "--limit", "100").jsonl()}
+    assert files == {"raw/w1.txt", "raw/w2.txt", "raw/w3.txt"}
+
+
+def test_list_limit_keeps_the_newest(qdn: Any, dated: Path) -> None:
+    every = [r["id"] for r in qdn("list", "--format", "jsonl").jsonl()]
+    assert [r["id"] for r in qdn("list", "--limit", "3", "--format", "jsonl").jsonl()] == every[:3]
+    assert [r["id"] for r in qdn("list", "--sort", "relevance", "--format", "jsonl").jsonl()] == every  # no query: by date
+    days = [r["date"] for r in qdn("list", "--sort", "date", "--format", "jsonl").jsonl()]
+    assert [r["date"] for r in qdn("list", "--sort", "date", "--limit", "2", "--format", "jsonl").jsonl()] == days[:2]
+
+
+def test_an_unknown_region_finds_nothing_without_failing(qdn: Any, dated: Path) -> None:
+    for args in (["search", "边界测试", "--region", "火星"], ["search", "边界测试 region:火星"], ["list", "--region", "火星"]):
+        run = qdn(*args)
+        assert run.exit_code == 1 and "error" not in run.stderr
+
+
+def test_a_quoted_date_field(qdn: Any, dated: Path) -> None:
+    found = sorted(r["date"] for r in qdn("search", '边界测试 date:"2022-11"', "--format", "jsonl").jsonl())
+    assert found == ["2022-11-01", "2022-11-30"]
