@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -373,6 +373,7 @@ class _View:
 
         self.reader = reader
         self.leaves = [(leaf, _fulltext(leaf)) for leaf in reader.leaves()]
+        self._offsets = [leaf.offset for leaf, _ in self.leaves]
         self._live: set[int] | None = None
         self.links = links_of(ix)  # attachment URL or path -> file (index.links_of)
         self.relations = relations.load(ix.folder)
@@ -416,8 +417,16 @@ class _View:
         return kept
 
     def live(self) -> set[int]:
+        """Every live document: each leaf's numbers but its deleted ones (asking Whoosh doc by
+        doc costs 0.35 s at 100,000)."""
         if self._live is None:
-            self._live = set(self.reader.live_docs())
+            live: set[int] = set()
+            for leaf, _ in self.leaves:
+                if leaf.deleted:
+                    live.update(leaf.offset + d for d in range(leaf.size) if d not in leaf.deleted)
+                else:
+                    live.update(range(leaf.offset, leaf.offset + leaf.size))
+            self._live = live
         return self._live
 
     def docs(self, query: Any) -> set[int]:
@@ -496,8 +505,10 @@ class _View:
 
     def locate(self, docnum: int) -> tuple[Any, int]:
         """The full-text store of a global document number and its number there."""
-        for leaf, store in self.leaves:
-            if leaf.offset <= docnum < leaf.offset + leaf.size:
+        i = bisect_right(self._offsets, docnum) - 1
+        if i >= 0:
+            leaf, store = self.leaves[i]
+            if docnum < leaf.offset + leaf.size:
                 return store, docnum - leaf.offset
         raise IndexError(docnum)
 

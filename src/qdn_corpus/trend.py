@@ -10,6 +10,7 @@ in the folded bodies. No stored record is read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -43,6 +44,7 @@ class Trend:
     totals: dict[str, int]  # matching records of each query (search's total)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _date_key(day: int, by: str) -> str | None:
     if not day:
         return None
