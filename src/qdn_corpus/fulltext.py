@@ -20,9 +20,9 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qfac .qfof  each document's facets (schema.facets: region, source, issuer, type, site and
                outline, one JSON object) and offsets (u64): trends and sections read these,
                never the stored records
-  .qcol        the facets that trends group by and relations.py reads for every document, as
-               one JSON object of columns (a list per key, null where a document has none), so
-               that a whole segment costs one parse
+  .qcol .qrel  the facets that trends group by (.qcol) and that relations.py reads (.qrel)
+               for every document, each one JSON object of columns (a list per key, null where
+               a document has none), so that a whole segment costs one parse
   .qmhs .qmho  each document's MinHash (relations.py; rensa's pickled form, empty for a body
                too short to compare) and offsets (u64)
 """
@@ -47,8 +47,9 @@ from qdn_corpus.analysis import END  # ends every body too, so each character st
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
-COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category",
-           "id", "file", "number", "title", "short", "rich", "cites")
+GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category")
+RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "cites")
+COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS
 
 
 def _code(gram: str) -> int:
@@ -126,8 +127,9 @@ class SegmentWriter:
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
         _write(f"{base}.qmho", self.minhash_offsets)
-        with open(f"{base}.qcol", "w", encoding="utf-8") as f:
-            json.dump(self.columns, f, ensure_ascii=False, separators=(",", ":"))
+        for ext, keys in ((".qcol", GROUP_COLUMNS), (".qrel", RELATION_COLUMNS)):
+            with open(f"{base}{ext}", "w", encoding="utf-8") as f:
+                json.dump({k: self.columns[k] for k in keys}, f, ensure_ascii=False, separators=(",", ":"))
 
     def close(self) -> None:
         self.text.close()
@@ -303,10 +305,11 @@ class SegmentReader:
 
     def column(self, key: str) -> list[Any]:
         """One facet of every document of the segment (fulltext.COLUMNS), in document order."""
-        columns = self._cache.get(".qcol")
+        ext = ".qcol" if key in GROUP_COLUMNS else ".qrel"
+        columns = self._cache.get(ext)
         if columns is None:
-            with open(self.base + ".qcol", encoding="utf-8") as f:
-                columns = self._cache[".qcol"] = json.load(f)
+            with open(self.base + ext, encoding="utf-8") as f:
+                columns = self._cache[ext] = json.load(f)
         return columns[key]  # type: ignore[index,no-any-return]
 
     def minhash(self, docnum: int) -> bytes:
