@@ -185,3 +185,10 @@ def test_updates_keep_groups_right(qdn: Any, data_dir: Path) -> None:
 def test_unrelated_documents_of_the_seeds_are_not_copies(qdn: Any) -> None:
     assert _groups(qdn) == []
 
+
+@pytest.mark.parametrize("command", ["refs", "dups"])
+def test_a_negative_top_is_an_error(qdn: Any, command: str) -> None:
+    run = qdn(command, "--top", "-1")
+    assert run.exit_code == 2 and run.stderr == "qdn: error: --top must be 1 or more (0 for all), not -1\n"
+    assert qdn(command, "--top", "0").exit_code in (0, 1)
+

@@ -463,6 +463,9 @@ def refs(
     state = _state(ctx)
     fmt = _format(format)
     filter_query = filters.query()
+    from qdn_corpus.refs import check_top
+
+    check_top(top)  # before any indexing
     rows, total = run(_open_index(state), filter_query, top or None)
     write_models(rows, fmt, sys.stdout, [
         ("cited", lambda r: r.citing_records, False),
@@ -552,6 +555,9 @@ def dups(
 
     state = _state(ctx)
     fmt = _format(format)
+    from qdn_corpus.refs import check_top
+
+    check_top(top)
     rows, total = run(_open_index(state), record_id, top or None)
     write_models(rows, fmt, sys.stdout, [
         ("group", lambda r: f"{r.group} ({r.copies})" if r.canonical else "", False),

@@ -26,12 +26,16 @@ def _allowed(view: Any, filter: Any) -> set[str] | None:
     return {view.ref(d) for d in view.docs(filter)}
 
 
+def check_top(top: int | None) -> None:
+    if top is not None and top < 0:
+        raise UsageError(f"--top must be 1 or more (0 for all), not {top}")
+
+
 def refs(ix: Any, filter: Any = None, top: int | None = 20) -> tuple[list[RefRow], int]:
     """The most cited documents (by 文号 when known, else by title) and how many there are."""
     from qdn_corpus.query import _View
 
-    if top is not None and top < 1:
-        raise UsageError(f"--top must be 1 or more, not {top}")
+    check_top(top)
     with ix.reader() as reader:
         view = _View(reader, ix)
         allowed = _allowed(view, filter)
@@ -119,6 +123,7 @@ def dups(ix: Any, record_id: str | None = None, top: int | None = 20) -> tuple[l
     Also the number of groups."""
     from qdn_corpus.query import _View, check_id
 
+    check_top(top)
     with ix.reader() as reader:
         view = _View(reader, ix)
         groups = view.relations.groups
