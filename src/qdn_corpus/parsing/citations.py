@@ -119,11 +119,10 @@ def short_title_key(title: str) -> str | None:
     """The key from 关于 on, which matches a citation that leaves out (or adds) the issuer:
     省人民政府办公厅关于… and 关于…. None when the title has no 关于."""
     key = title_key(title)
-    m = _ISSUER_PREFIX_RE.match(key)
-    if m is None:
-        return key if key.startswith("关于") else None
-    return key[m.end() :]
+    m = _ISSUER_PREFIX_RE.match(key)  # matches (with nothing before it) whenever 关于 is near the start
+    return key[m.end() :] if m else None
 
 
 def number_key(number: str) -> str:
-    return _SPACE_RE.sub("", fold(number)).translate(_BRACKETS)
+    """A normalised 文号 for matching (normalise_doc_number leaves no spaces)."""
+    return fold(number).translate(_BRACKETS)
