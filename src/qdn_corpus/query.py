@@ -378,22 +378,29 @@ class _View:
         self.links = links_of(ix)  # attachment URL or path -> file (index.links_of)
         self.relations = relations.load(ix.folder)
         self._groups: dict[int, int] | None = None
+        self._segment_offsets: dict[str, int] | None = None
 
     def group_of(self) -> dict[int, int]:
         """Document number -> copy group, for the documents that have copies."""
         if self._groups is None:
-            offsets = {leaf.segment_id: leaf.offset for leaf, _ in self.leaves}
             self._groups = {}
             for ref, g in self.relations.group_of_ref.items():
-                seg, _, local = ref.partition(":")
-                if seg in offsets:
-                    self._groups[offsets[seg] + int(local)] = g
+                if (d := self.docnum(ref)) is not None:
+                    self._groups[d] = g
         return self._groups
 
     def ref(self, docnum: int) -> str:
         """The name relations.py gives a document: segment:local."""
-        store_leaf = next(leaf for leaf, _ in self.leaves if leaf.offset <= docnum < leaf.offset + leaf.size)
-        return f"{store_leaf.segment_id}:{docnum - store_leaf.offset}"
+        leaf = self.leaves[bisect_right(self._offsets, docnum) - 1][0]
+        return f"{leaf.segment_id}:{docnum - leaf.offset}"
+
+    def docnum(self, ref: str) -> int | None:
+        """The document number of a relations.py name, None when its segment is gone."""
+        if self._segment_offsets is None:
+            self._segment_offsets = {leaf.segment_id: leaf.offset for leaf, _ in self.leaves}
+        seg, _, local = ref.partition(":")
+        offset = self._segment_offsets.get(seg)
+        return None if offset is None else offset + int(local)
 
     def collapse(self, docs: set[int]) -> set[int]:
         """One document per copy group: the group's canonical when it is among them, else the

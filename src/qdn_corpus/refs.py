@@ -96,14 +96,13 @@ def cited_by(ix: Any, what: str, filter: Any = None) -> list[CitedByRow]:
         ]
         if not entries and is_id:
             raise NoSuchRecordError(f"no document cited by the id {text!r}; `qdn refs` lists the cited documents")
-        offsets = {leaf.segment_id: leaf.offset for leaf, _ in view.leaves}
         rows: dict[str, CitedByRow] = {}
         for e in entries:
             for ref, rid, _day, _region, n in e["citing"]:
-                seg, _, local = ref.partition(":")
-                if seg not in offsets or rid in rows or (allowed is not None and ref not in allowed):
+                d = view.docnum(ref)
+                if d is None or rid in rows or (allowed is not None and ref not in allowed):
                     continue
-                record = view.record(offsets[seg] + int(local))
+                record = view.record(d)
                 c = record.citations[n] if n < len(record.citations) else None
                 sentence = _sentence(record.body, c.offset if c else 0)
                 rows[rid] = CitedByRow(id=record.id, date=record.date, region=record.region, title=record.title,
@@ -139,12 +138,11 @@ def dups(ix: Any, record_id: str | None = None, top: int | None = 20) -> tuple[l
                 raise UsageError(f"id prefix {prefix!r} matches records of {len(chosen)} groups: give more characters")
         else:
             chosen = list(range(len(groups)))[: top or None]
-        offsets = {leaf.segment_id: leaf.offset for leaf, _ in view.leaves}
         rows = []
         for n, g in enumerate(chosen, 1):
             for i, (ref, rid, file, site, similarity) in enumerate(groups[g]):
-                seg, _, local = ref.partition(":")
-                record = view.record(offsets[seg] + int(local)) if seg in offsets else None
+                d = view.docnum(ref)
+                record = view.record(d) if d is not None else None
                 rows.append(DupRow(
                     group=n if record_id is None else g + 1, copies=len(groups[g]), id=rid, canonical=i == 0,
                     similarity=similarity, date=record.date if record else None, title=record.title if record else None,

@@ -206,10 +206,6 @@ def _citation_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
             entry["citing"].setdefault(d.ref, [d.facets.get("id"), d.day, _region(d.facets), n])
         if any(m is not None for m in mine):
             targets[str(d.facets.get("id"))] = mine
-    for entry in cited.values():
-        if entry["target"] is not None and not entry["title"]:
-            t = next((x for x in docs if x.facets.get("id") == entry["target"]), None)
-            entry["title"] = t.facets.get("title") if t else None
     refs = sorted(({**e, "key": k, "citing": [[ref, *v] for ref, v in e["citing"].items()]} for k, e in cited.items()),
                   key=lambda e: (-len(e["citing"]), e["key"]))
     return {"targets": targets, "refs": refs}
