@@ -17,9 +17,9 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
   .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its length
                in words (u32)
-  .qfac .qfof  each document's facets (schema.facets: region, source, issuer, type, site and
-               outline, one JSON object) and offsets (u64): trends and sections read these,
-               never the stored records
+  .qfac .qfof  each document's facets that are not columns (schema.facets: the outline), one
+               JSON object, and offsets (u64): sections are cut by these, never by the stored
+               records
   .qcol .qrel  the facets that trends group by (.qcol) and that relations.py reads (.qrel)
                for every document, each one JSON object of columns (a list per key, null where
                a document has none), so that a whole segment costs one parse
@@ -103,7 +103,8 @@ class SegmentWriter:
         self.text_offsets.append(self.text_offsets[-1] + len(data))
         self.days.append(day)
         self.lengths.append(len(body_words) + TITLE_WEIGHT * len(title_words))
-        data = json.dumps(facets or {}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        rest = {k: v for k, v in (facets or {}).items() if k not in COLUMNS}  # the columns hold the others
+        data = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.facets.write(data)
         self.facet_offsets.append(self.facet_offsets[-1] + len(data))
         for key, column in self.columns.items():
@@ -299,7 +300,7 @@ class SegmentReader:
         return bytes(self._map(".qtxt")[offsets[docnum] : offsets[docnum + 1]]).decode("utf-8")
 
     def facets(self, docnum: int) -> dict[str, Any]:
-        """A document's facets (schema.facets)."""
+        """A document's facets that are not columns (its outline)."""
         found: dict[str, Any] = json.loads(self._part(".qfac", ".qfof", docnum))
         return found
 

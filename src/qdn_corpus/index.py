@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
