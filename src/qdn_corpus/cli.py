@@ -422,14 +422,18 @@ def figures(
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
     from qdn_corpus.query import check, check_within, figure_rows, plan
-    from qdn_corpus.render import write_figures
+    from qdn_corpus.render import write_models
 
     state = _state(ctx)
     fmt = _format(format)
     check(query, filters, None)
     check_within(within)
     rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within))
-    write_figures(rows, fmt, sys.stdout)
+    write_models(rows, fmt, sys.stdout, [
+        ("date", lambda r: r.date, False), ("indicator", lambda r: r.indicator, True),
+        ("figure", lambda r: r.figure, False),
+        ("value", lambda r: f"{r.value:,}{'+' if r.approx else ''} {r.unit}", False), ("id", lambda r: r.id[:8], False),
+    ])
     note(state, f"{len(rows)} figure(s) in {matched} matching record(s)")
     raise typer.Exit(0 if rows else 1)
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from qdn_corpus.models import FigureRow, Hit, Record, Snippet
+from qdn_corpus.models import Hit, Record, Snippet
 from qdn_corpus.normalize import strip_controls
 
 if TYPE_CHECKING:
@@ -306,26 +306,7 @@ def _sparklines(trend: Trend, width: int) -> Text:
 
 # ---- figures -------------------------------------------------------------------------------
 
-def write_figures(rows: Sequence[FigureRow], fmt: Format, out: IO[str]) -> None:
-    """Figures (models.FigureRow) as JSON/JSONL/CSV rows, or a table for people."""
-    if fmt != "table":
-        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out)
-    else:
-        from rich.table import Table
-
-        table = Table(expand=False)
-        table.add_column("date", no_wrap=True)
-        table.add_column("indicator", overflow="fold")
-        table.add_column("figure", no_wrap=True, justify="right")
-        table.add_column("value", no_wrap=True, justify="right")
-        table.add_column("id", no_wrap=True, style="dim")
-        for row in rows:
-            value = f"{row.value:,}{'+' if row.approx else ''} {row.unit}"
-            table.add_row(str(row.date or "—"), safe(row.indicator or "—"), safe(row.figure), value, row.id[:8])
-        stdout_console().print(table)
-
-
-# ---- rows of the relation commands (refs, cites, cited-by, dups) -----------------------------
+# ---- rows of figures, refs, cites, cited-by, dups ---------------------------------------------
 
 Column = tuple[str, Callable[[Any], object], bool]  # header, value, may wrap
 
