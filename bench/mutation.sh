@@ -1,43 +1,70 @@
 #!/usr/bin/env bash
 # Mutation testing of the modules the suite must guard (issue 10): how many small breaks of the
 # code (a changed operator, constant, condition) make some test fail. Not part of CI: it runs
-# the suite once per mutant, which takes hours for all modules on two cores.
+# tests once per mutant, which takes hours for all modules on two cores.
 #
-#   bash bench/mutation.sh dates querylang        # some modules (names under src/qdn_corpus/)
+#   bash bench/mutation.sh parsing                # one target (a name under src/qdn_corpus/)
 #   bash bench/mutation.sh                        # parsing/ dates querylang query fulltext render
+#   QDN_MUT_TESTS=tests bash bench/mutation.sh query   # against the whole suite (slow)
 #
-# Run it in the environment qdn is installed in (pip install -e ".[test]"). Prints mutmut's
-# tally; `mutmut results` lists the survivors, `mutmut show NAME` one of them. Measured here:
-# dates.py 65 of 65 killed; querylang.py 217 of 263 (39 reported surviving, 7 without tests);
-# two of those survivors, applied by hand, do fail tests/test_querylang.py, so mutmut's map of
-# tests to functions misses some tests: check a survivor by hand before writing a test for it.
-# A mutant of the parser can loop while its memory grows: kill such a process, mutmut counts it.
-# Tests of PDF reading are left out of the runs: inside mutmut's copy of the project pypdfium2
-# fails to import ("Version class is read-only"), and none of these modules reads PDFs.
+# Run it in the environment qdn is installed in (pip install -e ".[test]"). Each target runs in
+# its own copy of this checkout under $QDN_MUT_DIR (default /tmp/qdn-mutation/<target>).
+# Each target is run against the test files that exercise it (the table below; a mutant killed
+# by them is killed by the suite, so the score is a lower bound). mutmut keeps its results in
+# mutants/: running again after an interruption goes on where it stopped, and only the
+# functions that changed are tried again. Prints the tally per module; in the target's copy,
+# `mutmut results` lists the survivors, `mutmut show NAME` one of them, and
+#   cd mutants && MUTANT_UNDER_TEST=NAME python -m pytest tests/
+# tries one against the whole suite.
+#
+# tests/conftest.py clears qdn's lru caches before each test when mutmut runs it: mutmut forks
+# every mutant from a process whose caches are full, so code behind a cache would never run.
+# Tests of PDF reading are left out: inside mutmut's copy pypdfium2 fails to import ("Version
+# class is read-only"), and none of these modules reads PDFs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parsing dates querylang query fulltext render)
+declare -A tests_of=(
+    [parsing]="test_parsing test_no_text_lost test_normalize test_formats test_relations test_figures"
+    [dates]="test_querylang test_parsing"
+    [querylang]="test_querylang test_search test_ranking"
+    [query]="test_querylang test_search test_ranking test_trend test_relations"
+    [fulltext]="test_search test_querylang test_ranking test_trend test_index"
+    [render]="test_render test_search test_trend test_figures test_relations test_querylang"
+)
 python -m pip install --quiet "mutmut>=3.8,<4"
-keep=()  # do_not_mutate patterns: every module and package not named
-for f in src/qdn_corpus/*.py src/qdn_corpus/*/; do
-    name=$(basename "${f%.py}")
-    [[ " ${targets[*]} " == *" $name "* ]] && continue
-    if [ -d "$f" ]; then keep+=("${f%/}/*"); else keep+=("$f"); fi
+here=$PWD
+for target in "${targets[@]}"; do
+    work=${QDN_MUT_DIR:-/tmp/qdn-mutation}/$target
+    mkdir -p "$work"
+    (cd "$here" && tar -c --exclude=./.git --exclude='./.venv*' --exclude='./.ci-venv*' \
+        --exclude=./mutants --exclude=./data/index --exclude=__pycache__ .) | tar -x -C "$work"
+    cd "$work"
+    selection=${QDN_MUT_TESTS:-}
+    if [ -z "$selection" ]; then
+        for t in ${tests_of[$target]:?no test files listed for $target}; do selection+=" tests/$t.py"; done
+    fi
+    keep=()  # do_not_mutate patterns: every module and package but the target
+    for f in src/qdn_corpus/*.py src/qdn_corpus/*/; do
+        name=$(basename "${f%.py}")
+        [ "$name" = "$target" ] && continue
+        if [ -d "$f" ]; then keep+=("${f%/}/*"); else keep+=("$f"); fi
+    done
+    {
+        echo "[mutmut]"
+        echo "source_paths=src/qdn_corpus/"
+        printf 'do_not_mutate=%s\n' "${keep[0]}"
+        for f in "${keep[@]:1}"; do printf '    %s\n' "$f"; done
+        echo "also_copy=data"
+        echo "    tests"
+        echo "    bench"
+        echo "pytest_add_cli_args_test_selection="
+        for t in $selection; do echo "    $t"; done
+        echo "    -k"
+        echo "    not pdf and not damaged and not mixed and not index_reads and not search_over and not attachments_resolve and not site_and and not changed_sidecar"
+    } > setup.cfg
+    mutmut run || true
+    echo "== $target in $work (tests:$selection)"
+    mutmut results --all true | python "$here/bench/mutation_tally.py"
 done
-{
-    echo "[mutmut]"
-    echo "source_paths=src/qdn_corpus/"
-    printf 'do_not_mutate=%s\n' "${keep[0]}"
-    for f in "${keep[@]:1}"; do printf '    %s\n' "$f"; done
-    echo "also_copy=data"
-    echo "    tests"
-    echo "    bench"
-    echo "pytest_add_cli_args_test_selection=tests/"
-    echo "    -k"
-    echo "    not pdf and not damaged and not mixed and not index_reads and not search_over and not attachments_resolve and not site_and and not changed_sidecar"
-} > setup.cfg
-trap 'rm -f setup.cfg' EXIT
-rm -rf mutants
-mutmut run || true
-mutmut results --all true | awk '{print $NF}' | sort | uniq -c

@@ -25,6 +25,26 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Under bench/mutation.sh, forget what qdn's caches hold before each test.
+
+    mutmut forks each mutant's run from a process whose caches (the gazetteer, the stream's
+    known regions …) a clean run has already filled, so a mutant of the code behind a cache
+    would never run and always "survive". Outside mutmut this costs nothing.
+    """
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] != "qdn_corpus":
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                value.cache_clear()
+
+
 @dataclass
 class Run:
     exit_code: int
