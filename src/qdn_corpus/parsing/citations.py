@@ -31,7 +31,7 @@ _COLLOQUIAL_RE = regex.compile(r"(?P<text>新?(?:国办|国|\p{Han}{1,3}府办?|
 _LEAD_WORDS = regex.compile(
     r"^(?:根据|按照|依据|依照|贯彻落实|贯彻|落实|执行|参照|对照|结合|转发|印发|发布|出台|制定|抢抓|持续|认真|详见|见|按|据|和|与|及|或|的|是|为|以|在|将|对|经|由)+"
 )
-_GENERIC = frozenset(DOC_TYPES) | {"建议", "办事指南", "指南", "草案", "纲要草案", "实施方案", "通知精神", "文件", "规定", "细则"}
+_GENERIC = tuple({*DOC_TYPES, "建议", "办事指南", "指南", "草案", "纲要草案", "实施方案", "通知精神", "文件", "规定", "细则"})
 _ISSUER_PREFIX_RE = regex.compile(r"^.{0,30}?(?=关于)")
 _BRACKETS = str.maketrans({"〈": "", "〉": "", "《": "", "》": "", "<": "", ">": "", "“": "", "”": "", '"': "", "'": "",
                            "‘": "", "’": "", "(": "(", ")": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "【": "(", "】": ")"})
@@ -48,10 +48,10 @@ class Citation:
 
 def is_generic(title: str) -> bool:
     """《方案》, 《办事指南》, 《该通知》: a back-reference, not a document's title."""
-    t = _SPACE_RE.sub("", title).strip("（）()")
+    t = _SPACE_RE.sub("", title)
     t = regex.sub(r"^(?:本|该|此|上述|以上|有关|相关)", "", t)
     t = regex.sub(r"[（(]?草案[）)]?$", "", t) or t
-    return t in _GENERIC or (len(t) <= 4 and any(t.endswith(w) for w in _GENERIC))
+    return len(t) <= 4 and t.endswith(_GENERIC)  # each generic word is at most 4 characters
 
 
 def _number(m: regex.Match[str]) -> tuple[str, int]:

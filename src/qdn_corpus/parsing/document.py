@@ -111,8 +111,8 @@ _OUTLINE_START_RE = regex.compile(
 )
 
 
-def _looks_like_title(line: str) -> bool:
-    if not 2 <= len(line) <= 120 or "。" in line[:-1] or _OUTLINE_START_RE.match(line):
+def _looks_like_title(line: str, shortest: int = 2) -> bool:
+    if not shortest <= len(line) <= 120 or "。" in line[:-1] or _OUTLINE_START_RE.match(line):
         return False
     if line[-1] in "：:，,；;。！？":
         return False
@@ -125,12 +125,12 @@ def _title_repeat(lines: list[tuple[int, str]], i: int, title: str) -> int:
     acc = ""
     j = i
     while j < len(lines) and len(acc) < len(want):
-        piece = _nows(lines[j][1])
-        if not piece or not want.startswith(acc + piece):
+        piece = _nows(lines[j][1])  # never empty: lines are stripped and not blank
+        if not want.startswith(acc + piece):
             return i
         acc += piece
         j += 1
-    return j if acc == want and j - i >= 1 else i
+    return j if acc == want else i
 
 
 _LETTERHEAD_RE = regex.compile(r"[\p{Han}（）()\s]{2,40}(?:文件|公报|规章|令)")
@@ -151,7 +151,8 @@ def _wrapped_title(lines: list[tuple[int, str]], i: int) -> int:
         joined = title
         for j in range(i + 1, min(i + 4, len(lines))):
             line = lines[j][1]
-            if not _looks_like_title(line) or is_doc_number_line(line):
+            # a continuation may be one character: a title wrapped inside 通知 (…的通 / 知)
+            if not _looks_like_title(line, shortest=1) or is_doc_number_line(line):
                 break
             joined += line
             if _TITLE_END_RE.search(joined):

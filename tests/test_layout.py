@@ -1,0 +1,55 @@
+"""Layout rules at their edges: wrapped titles, title repeats, notes under the title, headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from qdn_corpus.parsing import parse_text
+from qdn_corpus.parsing.fields import outline
+from qdn_corpus.models import Hints
+
+
+def one(text: str, title: str | None = None) -> tuple[str | None, str]:
+    hints = Hints(title=title) if title else None
+    [record] = parse_text(text, "raw/x.txt", hints=hints).records
+    return record.title, record.body
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body"),
+    [
+        # wrapped over four lines: one title; the note under it belongs to it, after a 文号 too
+        ("关于进一步\n优化营商环境\n更好服务市场主体的\n通知\n正文内容。",
+         "关于进一步优化营商环境更好服务市场主体的通知", "正文内容。"),
+        ("黔府发〔2022〕5号\n关于印发营商环境实施方案的通知\n（征求意见稿）\n各县市人民政府：\n现将方案印发给你们。",
+         "关于印发营商环境实施方案的通知（征求意见稿）", "现将方案印发给你们。"),
+        # wrapped inside the document type (PDF lines break anywhere)
+        ("关于印发黔东南州招商引资办法的通\n知\n各县市人民政府：\n现将办法印发给你们。",
+         "关于印发黔东南州招商引资办法的通知", "现将办法印发给你们。"),
+        # a document that is only its wrapped title
+        ("关于印发黔东南州招商引资办法的\n通知", "关于印发黔东南州招商引资办法的通知", ""),
+        # at most four lines join: a fifth is body
+        ("关于进一步\n优化营商环境\n更好服务市场主体\n若干措施的\n通知\n正文内容。",
+         "关于进一步", "优化营商环境\n更好服务市场主体\n若干措施的\n通知\n正文内容。"),
+        # an outline heading never joins a title, even when it would end it
+        ("关于做好招商引资工作\n一、总体要求的通知\n正文。", "关于做好招商引资工作", "一、总体要求的通知\n正文。"),
+    ],
+)
+def test_titles_wrapped_over_lines(text: str, title: str, body: str) -> None:
+    assert one(text) == (title, body)
+
+
+def test_a_page_title_repeated_in_the_text_is_not_body() -> None:
+    title = "关于印发黔东南州营商环境实施方案的通知"
+    # repeated wrapped over two lines, with spaces inside: consumed
+    assert one("关于印发黔东南州 营商环境\n实施方案的通知\n正文。", title) == (title, "正文。")
+    # a line that only begins like the title is text, also at the end of the document
+    assert one("正文。\n关于印发", title) == (title, "正文。\n关于印发")
+    assert one("关于印发", title) == (title, "关于印发")
+    assert one("关于印发其他事项的通知\n正文。", title) == (title, "关于印发其他事项的通知\n正文。")
+
+
+@pytest.mark.parametrize(("length", "kept"), [(59, 59), (60, 60), (79, 79), (80, 60), (200, 60)])
+def test_a_heading_is_its_text_to_the_first_stop_within_80_characters_else_60(length: int, kept: int) -> None:
+    [heading] = outline("一、" + "甲" * length + "。正文")
+    assert heading.text == "甲" * kept
