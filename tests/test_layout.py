@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qdn_corpus.parsing import parse_text
+from qdn_corpus.parsing import parse_text, record_id
 from qdn_corpus.parsing.fields import outline
 from qdn_corpus.models import Hints
 
@@ -53,3 +53,25 @@ def test_a_page_title_repeated_in_the_text_is_not_body() -> None:
 def test_a_heading_is_its_text_to_the_first_stop_within_80_characters_else_60(length: int, kept: int) -> None:
     [heading] = outline("一、" + "甲" * length + "。正文")
     assert heading.text == "甲" * kept
+
+
+STREAM = ("前言一段。\n2022.11.05:政策解读:贵州省-黔东南:正文一。\n"
+          "2022.11.06:工作动态:贵州省-黔东南:\n2022.11.07:工作动态:贵州省-黔东南:正文三。")
+
+
+def test_a_stream_with_a_preamble_and_an_empty_record() -> None:
+    where = Hints(url="https://www.qdn.gov.cn/a/b.html", site="黔东南州人民政府")
+    result = parse_text(STREAM, "raw/s.txt", hints=where)
+    assert result.layout == "stream"  # what `qdn -v index` prints for the file
+    assert [r.body for r in result.records] == ["前言一段。", "正文一。", "", "正文三。"]
+    # ids are stable by file and position; offsets point at each record's start
+    assert [r.id for r in result.records] == [record_id("raw/s.txt", i) for i in range(4)]
+    assert [r.offset for r in result.records] == [0, 6, 35, 60]
+    # the file's URL and site hold for every record, the preamble too
+    assert {(r.url, r.site) for r in result.records} == {(where.url, where.site)}
+    # the empty record is kept and said, at its header
+    assert [(p.offset, p.message) for p in result.problems] == [(35, "stream record has no body text")]
+    # without a site name, the URL's host stands for it
+    plain = parse_text(STREAM, "raw/s.txt", hints=Hints(url=where.url))
+    assert {r.site for r in plain.records} == {"www.qdn.gov.cn"}
+    assert parse_text("正文。", "raw/a.txt").layout == "document"
