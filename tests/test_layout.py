@@ -75,3 +75,10 @@ def test_a_stream_with_a_preamble_and_an_empty_record() -> None:
     plain = parse_text(STREAM, "raw/s.txt", hints=Hints(url=where.url))
     assert {r.site for r in plain.records} == {"www.qdn.gov.cn"}
     assert parse_text("正文。", "raw/a.txt").layout == "document"
+
+
+def test_an_impossible_stream_date_is_null_with_no_source() -> None:
+    result = parse_text("2022.02.30:政策解读:贵州省-黔东南:正文。", "raw/s.txt")
+    [record] = result.records
+    assert (record.date, record.date_source, record.body) == (None, None, "正文。")
+    assert [p.message for p in result.problems] == ["impossible date 2022-02-30; kept the record with date null"]

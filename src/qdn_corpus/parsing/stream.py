@@ -20,8 +20,7 @@ HEADER_RE = regex.compile(
 
 @dataclass
 class StreamItem:
-    header: regex.Match[str] | None  # None for text before the first header
-    start: int  # where the item (header included) starts
+    header: regex.Match[str] | None  # None for text before the first header; it starts the item
     body_start: int
     body_end: int
 
@@ -50,10 +49,10 @@ def split(text: str) -> list[StreamItem]:
     for m in headers(text):
         if prev is None:
             if text[: m.start()].strip():
-                items.append(StreamItem(None, 0, 0, m.start()))
+                items.append(StreamItem(None, 0, m.start()))
         else:
-            items.append(StreamItem(prev, prev.start(), prev.end(), m.start()))
+            items.append(StreamItem(prev, prev.end(), m.start()))
         prev = m
     if prev is not None:
-        items.append(StreamItem(prev, prev.start(), prev.end(), len(text)))
+        items.append(StreamItem(prev, prev.end(), len(text)))
     return items
