@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parsing dates querylang query fulltext render)
 declare -A tests_of=(
-    [parsing]="test_parsing test_layout test_citations test_no_text_lost test_normalize test_formats"
+    [parsing]="test_parsing test_layout test_regions test_citations test_no_text_lost test_normalize test_formats"
     [dates]="test_querylang test_parsing"
     [querylang]="test_querylang test_search test_ranking"
     [query]="test_querylang test_search test_ranking test_trend test_relations"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from qdn_corpus.parsing import parse_text, record_id
@@ -82,3 +84,44 @@ def test_an_impossible_stream_date_is_null_with_no_source() -> None:
     [record] = result.records
     assert (record.date, record.date_source, record.body) == (None, None, "正文。")
     assert [p.message for p in result.problems] == ["impossible date 2022-02-30; kept the record with date null"]
+
+
+def _record(text: str):  # noqa: ANN202 - a Record
+    [record] = parse_text(text, "raw/x.txt").records
+    return record
+
+
+def test_the_header_issuer_wins_over_the_signature() -> None:
+    record = _record("发文机关：黔东南州人民政府办公室\n关于印发方案的通知\n正文。\n贵州省人民政府\n2022年7月4日")
+    assert (record.issuer, record.date, record.date_source, record.body) == (
+        "黔东南州人民政府办公室", dt.date(2022, 7, 4), "signature", "正文。")
+
+
+def test_a_date_under_the_title_is_the_header_date_unless_it_ends_the_text() -> None:
+    record = _record("关于印发方案的通知\n2022年7月4日\n正文。")
+    assert (record.date, record.date_source, record.body) == (dt.date(2022, 7, 4), "header", "正文。")
+    record = _record("关于印发方案的通知\n2022年7月4日")
+    assert (record.date, record.date_source, record.body) == (dt.date(2022, 7, 4), "text", "2022年7月4日")
+
+
+def test_a_document_starts_at_its_first_character() -> None:
+    text = "\n\n  关于印发方案的通知\n  正文。"
+    record = _record(text)
+    assert record.offset == 4 and text[record.offset :].startswith("关于")
+    assert _record("\n \n\t 正文一行。").offset == 5
+
+
+@pytest.mark.parametrize(
+    ("first", "is_title"),
+    [
+        ("甲" * 120, True),  # up to 120 characters
+        ("甲" * 121, False),
+        ("落实承诺兑现。”", False),  # a sentence, also with a closing quote after its 。
+        ("落实。承诺兑现", False),
+        ("一、总体要求", False),  # an outline heading
+        ("关于印发方案的通知", True),
+    ],
+)
+def test_what_a_first_line_must_be_to_be_a_title(first: str, is_title: bool) -> None:
+    record = _record(first + "\n正文。")
+    assert (record.title, record.body) == ((first, "正文。") if is_title else (None, first + "\n正文。"))

@@ -47,9 +47,8 @@ class Citation:
 
 
 def is_generic(title: str) -> bool:
-    """《方案》, 《办事指南》, 《该通知》: a back-reference, not a document's title."""
-    t = _SPACE_RE.sub("", title)
-    t = regex.sub(r"^(?:本|该|此|上述|以上|有关|相关)", "", t)
+    """《方案》, 《办事指南》, 《该通知》: a back-reference, not a document's title (without spaces)."""
+    t = regex.sub(r"^(?:本|该|此|上述|以上|有关|相关)", "", title)
     t = regex.sub(r"[（(]?草案[）)]?$", "", t) or t
     return len(t) <= 4 and t.endswith(_GENERIC)  # each generic word is at most 4 characters
 

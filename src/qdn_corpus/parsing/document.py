@@ -89,7 +89,7 @@ class DocParts:
                 return found, "header"
         if self.signature_date:
             return self.signature_date, "signature"
-        lead = self.body.lstrip().split("\n", 1)[0]
+        lead = self.body.partition("\n")[0]  # the body is stripped lines
         inferred = infer_news_date(lead)
         return (inferred, "text") if inferred else (None, None)
 
