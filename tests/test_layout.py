@@ -120,8 +120,34 @@ def test_a_document_starts_at_its_first_character() -> None:
         ("落实。承诺兑现", False),
         ("一、总体要求", False),  # an outline heading
         ("关于印发方案的通知", True),
+        ("通知", True),  # two characters are enough
     ],
 )
 def test_what_a_first_line_must_be_to_be_a_title(first: str, is_title: bool) -> None:
     record = _record(first + "\n正文。")
     assert (record.title, record.body) == ((first, "正文。") if is_title else (None, first + "\n正文。"))
+
+
+def test_lines_above_the_title() -> None:
+    record = _record("黔东南州人民政府文件\n黔东府发〔2022〕5号\n2022年7月4日\n附件2\n关于印发方案的通知\n正文。")
+    assert (record.title, record.doc_number, record.date, record.date_source, record.body) == (
+        "关于印发方案的通知", "黔东府发〔2022〕5号", dt.date(2022, 7, 4), "header", "正文。")
+    assert record.meta["版头"] == "黔东南州人民政府文件" and record.meta["附件"] == "附件2"
+    assert record.meta["日期"] == "2022年7月4日"
+    # with just one line after them, they are still what they are
+    record = _record("黔东南州人民政府文件\n关于印发方案的通知")
+    assert (record.meta.get("版头"), record.title) == ("黔东南州人民政府文件", "关于印发方案的通知")
+    record = _record("附件2\n关于印发方案的通知")
+    assert (record.meta.get("附件"), record.title) == ("附件2", "关于印发方案的通知")
+
+
+@pytest.mark.parametrize("text", ["黔东南州人民政府文件", "附件2", "通知"])
+def test_a_one_line_document_is_its_body(text: str) -> None:
+    record = _record(text)
+    assert (record.title, record.body, record.meta) == (None, text, {})
+
+
+def test_a_page_title_takes_no_other_line_for_the_title() -> None:
+    hints = Hints(title="关于印发方案的通知")
+    [record] = parse_text("招商引资工作动态\n正文。", "raw/x.txt", hints=hints).records
+    assert (record.title, record.body) == ("关于印发方案的通知", "招商引资工作动态\n正文。")

@@ -73,6 +73,7 @@ def documents(draw: st.DrawFn) -> Doc:
     letterhead = draw(st.booleans())
     if letterhead:
         out += [f"{org}文件", "", number, ""]
+        doc.meta["版头"] = f"{org}文件"
         doc.number = number
     out += [*title_lines, ""]
     if draw(st.booleans()):

@@ -217,6 +217,7 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             absorb(line, {"日期": line})
         elif parts.letterhead is None and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line):
             parts.letterhead = line
+            parts.meta.setdefault("版头", line)  # the letterhead line, kept where users see it
             parts.consumed.append(line)
         elif parts.doc_number_line is None and is_doc_number_line(line):
             parts.doc_number_line = line
