@@ -64,7 +64,18 @@ for target in "${targets[@]}"; do
         echo "    -k"
         echo "    not pdf and not damaged and not mixed and not index_reads and not search_over and not attachments_resolve and not site_and and not changed_sidecar"
     } > setup.cfg
+    # A mutant of a parser loop can run for many minutes while mutmut's own limit is generous:
+    # past QDN_MUT_HANG seconds (default 60; the parsing selection runs in about 15) it gets
+    # SIGXCPU, which mutmut counts as a timeout, that is, caught.
+    (while sleep 5; do
+        for pid in $(pgrep -f "^mutmut: qdn_corpus" || true); do
+            age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
+            [ -n "$age" ] && [ "$age" -gt "${QDN_MUT_HANG:-60}" ] && kill -XCPU "$pid" 2>/dev/null
+        done
+    done) &
+    watchdog=$!
     mutmut run || true
+    kill "$watchdog" 2>/dev/null || true
     echo "== $target in $work (tests:$selection)"
     mutmut results --all true | python "$here/bench/mutation_tally.py"
 done
