@@ -151,3 +151,10 @@ def test_a_page_title_takes_no_other_line_for_the_title() -> None:
     hints = Hints(title="关于印发方案的通知")
     [record] = parse_text("招商引资工作动态\n正文。", "raw/x.txt", hints=hints).records
     assert (record.title, record.body) == ("关于印发方案的通知", "招商引资工作动态\n正文。")
+
+
+def test_an_addressee_needs_text_after_it() -> None:
+    record = _record("关于印发方案的通知\n各县市人民政府：\n正文。")
+    assert (record.addressee, record.body) == ("各县市人民政府", "正文。")
+    record = _record("关于印发方案的通知\n各县市人民政府：")
+    assert (record.addressee, record.body) == (None, "各县市人民政府：")
