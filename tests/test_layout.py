@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from qdn_corpus.models import Hints, Region
 from qdn_corpus.parsing import parse_text, record_id
 from qdn_corpus.parsing.fields import outline
-from qdn_corpus.models import Hints
 
 
 def one(text: str, title: str | None = None) -> tuple[str | None, str]:
@@ -86,7 +86,7 @@ def test_an_impossible_stream_date_is_null_with_no_source() -> None:
     assert [p.message for p in result.problems] == ["impossible date 2022-02-30; kept the record with date null"]
 
 
-def _record(text: str):  # noqa: ANN202 - a Record
+def _record(text: str):
     [record] = parse_text(text, "raw/x.txt").records
     return record
 
@@ -163,3 +163,45 @@ def test_an_addressee_needs_text_after_it() -> None:
 def test_a_page_with_a_title_and_no_text_is_still_a_record() -> None:
     result = parse_text("  \n", "raw/p.html", "html", Hints(title="关于印发方案的通知"))
     assert [(r.title, r.body) for r in result.records] == [("关于印发方案的通知", "")]
+
+
+def test_a_text_document_without_body_is_said_at_its_start() -> None:
+    result = parse_text("\n黔府发〔2022〕5号\n关于印发方案的通知", "raw/x.txt")
+    assert [r.body for r in result.records] == [""]
+    assert [(p.offset, p.message) for p in result.problems] == [(1, "document has no body text")]
+    assert parse_text("\n黔府发〔2022〕5号\n关于印发方案的通知", "raw/x.html", "html").problems == []
+
+
+def test_hints_and_the_text_together() -> None:
+    # a hint's value wins; a hint without a value only fills a label the text does not have
+    hints = Hints(meta={"来源": None, "关键词": None, "作者": "张三"}, date="2022-07-04")
+    [record] = parse_text("来源：黔东南州投资促进局\n关于印发方案的通知\n正文。", "raw/x.html", "html", hints).records
+    assert record.meta == {"来源": "黔东南州投资促进局", "关键词": None, "作者": "张三"}
+    assert (record.date, record.date_source) == (dt.date(2022, 7, 4), "header")
+
+
+KAILI = Region(province="贵州省", prefecture="黔东南州", county="凯里市")
+QDN = Region(province="贵州省", prefecture="黔东南州")
+
+
+@pytest.mark.parametrize(
+    ("text", "site", "region"),
+    [
+        ("来源：凯里市投资促进局\n关于印发黔东南州方案的通知\n正文。", None, KAILI),  # the source first
+        ("来源：本网\n发文机关：凯里市人民政府\n关于印发黔东南州方案的通知\n正文。", None, KAILI),  # then the issuer
+        ("来源：本网\n发文机关：本局\n关于凯里市招商引资的通知\n正文。", "黔东南州人民政府网", KAILI),  # the title
+        ("关于印发方案的通知\n正文。", "黔东南州人民政府网", QDN),  # then the site's name
+    ],
+)
+def test_the_region_comes_from_the_first_name_that_names_a_place(text: str, site: str | None, region: Region) -> None:
+    [record] = parse_text(text, "raw/x.html", "html", Hints(site=site)).records
+    assert record.region == region
+
+
+def test_a_signature_takes_up_to_three_lines_of_names_above_its_date() -> None:
+    record = _record("关于印发方案的通知\n正文。\n州委\n州政府\n贵州省发展改革委\n黔东南州财政局\n2022年7月4日")
+    assert record.issuers == ["州政府", "贵州省发展改革委", "黔东南州财政局"]
+    assert (record.body, record.written_date) == ("正文。\n州委", dt.date(2022, 7, 4))
+    # the body keeps at least one line
+    record = _record("关于印发方案的通知\n黔东南州人民政府\n2022年7月4日")
+    assert (record.issuers, record.body, record.date_source) == ([], "黔东南州人民政府", "signature")

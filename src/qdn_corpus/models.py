@@ -99,7 +99,10 @@ class Record(_Model):
     site: str | None = Field(default=None, description="the site's name (SiteName), else its host")
     attachments: list[Attachment] = Field(default=[], description="documents the page links to (.pdf .doc .docx .wps .ofd .xls .zip …)")
     format: Format = Field(default="text", description="the file's format: text, html, docx, pdf, doc, wps, ofd")
-    meta: dict[str, str | None] = Field(default={}, description="every header label found (来源, 发布时间, 索引号 …), empty values null; above the title also 版头 (letterhead), 日期, 附件")
+    meta: dict[str, str | None] = Field(
+        default={},
+        description="every header label found (来源, 发布时间, 索引号 …), empty values null; above the title also 版头 (letterhead), 日期, 附件",
+    )
     body: str = Field("", description="the text without title, header lines, signature and page furniture")
     outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1） with offsets into body")
     citations: list[Citation] = Field(default=[], description="documents the body cites, in order (qdn cites ID)")

@@ -42,7 +42,7 @@ def parse_text(text: str, file: str, fmt: Format = "text", hints: Hints | None =
     if fmt == "text" and stream.is_stream(text):
         return _parse_stream(text, file, hints or Hints())
     result = ParseResult()
-    record = _document_record(text, file, 0, 0, result, fmt, hints or Hints())
+    record = _document_record(text, file, 0, result, fmt, hints or Hints())
     if record is not None:
         result.records.append(record)
     return result
@@ -75,9 +75,9 @@ def _names(text: str | None) -> list[str]:
 
 
 def _document_record(
-    text: str, file: str, base: int, ordinal: int, result: ParseResult, fmt: Format = "text", hints: Hints | None = None
+    text: str, file: str, ordinal: int, result: ParseResult, fmt: Format, hints: Hints
 ) -> Record | None:
-    hints = hints or Hints()
+    """The record of one document's text (a file, or a stream's preamble, which starts the file)."""
     parts = parse_document(text, hints.title)
     if not parts.body and not parts.title and not parts.consumed:
         return None
@@ -94,7 +94,7 @@ def _document_record(
     # A label's value counts when it names bodies (部委联合发文 names none: the title or the
     # signature does).
     issuer_text = _label(hints.meta, _ISSUER_LABELS)
-    issuers = (org_names(" ".join(_names(issuer_text))) if issuer_text else None) or _names(parts.issuer())
+    issuers = org_names(" ".join(_names(issuer_text))) or _names(parts.issuer())
     issuer = " ".join(issuers) if issuers else issuer_text
     source = hints.source or _label(hints.meta, SOURCE_LABELS) or parts.first(SOURCE_LABELS) or issuer
     title = parts.title or hints.title_fallback
@@ -107,7 +107,7 @@ def _document_record(
         or Region()
     )
     if not parts.body and fmt == "text":
-        result.problems.append(Problem(file=file, offset=base + parts.start, message="document has no body text"))
+        result.problems.append(Problem(file=file, offset=parts.start, message="document has no body text"))
     return Record(
         id=record_id(file, ordinal),
         title=title,
@@ -134,7 +134,7 @@ def _document_record(
         outline=outline(parts.body),
         citations=_citations(parts.body, doc_number),
         file=file,
-        offset=base + parts.start,
+        offset=parts.start,
     )
 
 
@@ -153,7 +153,7 @@ def _parse_stream(text: str, file: str, hints: Hints) -> ParseResult:
     where = Hints(url=hints.url, site=hints.site)
     for ordinal, item in enumerate(stream.split(text)):
         if item.header is None:
-            record = _document_record(text[item.body_start : item.body_end], file, 0, ordinal, result, "text", where)
+            record = _document_record(text[item.body_start : item.body_end], file, ordinal, result, "text", where)
             if record is not None:
                 result.records.append(record)
             continue
