@@ -101,7 +101,8 @@ class Record(_Model):
     format: Format = Field(default="text", description="the file's format: text, html, docx, pdf, doc, wps, ofd")
     meta: dict[str, str | None] = Field(
         default={},
-        description="every header label found (来源, 发布时间, 索引号 …), empty values null; above the title also 版头 (letterhead), 日期, 附件",
+        description="every header label found (来源, 发布时间, 索引号 …), empty values null;"
+        " above the title also 版头 (letterhead), 日期, 附件",
     )
     body: str = Field("", description="the text without title, header lines, signature and page furniture")
     outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1） with offsets into body")
