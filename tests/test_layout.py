@@ -205,3 +205,29 @@ def test_a_signature_takes_up_to_three_lines_of_names_above_its_date() -> None:
     # the body keeps at least one line
     record = _record("关于印发方案的通知\n黔东南州人民政府\n2022年7月4日")
     assert (record.issuers, record.body, record.date_source) == ([], "黔东南州人民政府", "signature")
+
+
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("甲\n乙\n2022.11.05:政策解读:贵州省-黔东南:正文。", "stream"),  # a header at a line start
+        ("前言\n甲2022.11.05:政策解读:贵州省-黔东南:正文。", "document"),  # only inside a line
+        ("前言。2022.11.05:政策解读:贵州省-黔东南:正文。\n更多。", "document"),
+    ],
+)
+def test_a_stream_needs_a_header_at_a_line_start(text: str, layout: str) -> None:
+    assert parse_text(text, "raw/s.txt").layout == layout
+
+
+def test_a_document_naming_its_own_number_cites_it_only_with_a_title() -> None:
+    text = "黔府发〔2022〕5号\n关于印发方案的通知\n根据黔府发〔2022〕5号和黔府发〔2022〕6号，《关于印发方案的通知》（黔府发〔2022〕5号）。"
+    record = _record(text)
+    assert record.doc_number == "黔府发〔2022〕5号"
+    assert [(c.title, c.doc_number) for c in record.citations] == [
+        (None, "黔府发〔2022〕6号"), ("关于印发方案的通知", "黔府发〔2022〕5号")]
+
+
+@pytest.mark.parametrize("label", ["有效性", "时效性"])
+def test_validity_from_either_label(label: str) -> None:
+    [record] = parse_text("关于印发方案的通知\n正文。", "raw/x.html", "html", Hints(meta={label: "有效"})).records
+    assert record.validity == "有效"

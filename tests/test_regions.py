@@ -33,6 +33,7 @@ def test_names_resolve_to_their_place(name: str, place: str | None) -> None:
         ("贵州-未知州-甲乡-乙村", Region(province="贵州省", prefecture="未知州", county="甲乡-乙村")),
         ("未知省-未知州", Region(province="未知省", prefecture="未知州")),
         ("黔东南 / 未知县", Region(province="贵州省", prefecture="黔东南州", county="未知县")),
+        ("凯里", Region(province="贵州省", prefecture="黔东南州", county="凯里市")),  # a county: all levels
     ],
 )
 def test_region_headers(header: str, region: Region) -> None:
