@@ -231,3 +231,20 @@ def test_a_document_naming_its_own_number_cites_it_only_with_a_title() -> None:
 def test_validity_from_either_label(label: str) -> None:
     [record] = parse_text("关于印发方案的通知\n正文。", "raw/x.html", "html", Hints(meta={label: "有效"})).records
     assert record.validity == "有效"
+
+
+@pytest.mark.parametrize(
+    ("body", "headings"),
+    [
+        # indented line starts, a line with spaces inside, and one after a sentence
+        ("　　一、总体要求\n甲 乙 丙，\n　　（一）工作目标\n正文。（二）保障措施。",
+         [(1, "一、", "总体要求"), (2, "（一）", "工作目标"), (2, "（二）", "保障措施")]),
+        ("正文。一、总体要求。（一）工作目标。", [(1, "一、", "总体要求"), (2, "（一）", "工作目标")]),
+        # a heading both at a line start and after a sentence is one heading, and the next still counts
+        ("正文。\n（一）工作目标。二、保障措施。", [(2, "（一）", "工作目标"), (1, "二、", "保障措施")]),
+    ],
+)
+def test_outline_headings_and_where_they_are(body: str, headings: list[tuple[int, str, str]]) -> None:
+    found = outline(body)
+    assert [(h.level, h.marker, h.text) for h in found] == headings
+    assert all(body[h.offset :].startswith(h.marker + h.text) for h in found)
