@@ -19,6 +19,8 @@ def main() -> None:
         module = name.split(".x", 1)[0] if ".x" in name else name.rsplit(".", 1)[0]
         tally[module][status] += 1
     print(f"{'module':34} {'killed':>6} {'surv.':>6} {'no test':>7} {'other':>6} {'score':>6}")
+    if len(tally) > 1:
+        tally["(all)"] = sum(tally.values(), Counter())
     for module, c in sorted(tally.items()):
         killed = c["killed"] + c["timeout"]
         survived = c["survived"] + c["no tests"]
