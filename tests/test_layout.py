@@ -248,3 +248,9 @@ def test_outline_headings_and_where_they_are(body: str, headings: list[tuple[int
     found = outline(body)
     assert [(h.level, h.marker, h.text) for h in found] == headings
     assert all(body[h.offset :].startswith(h.marker + h.text) for h in found)
+
+
+def test_a_joint_letterhead_over_two_lines() -> None:
+    record = _record("中共黔东南州委员会文件\n黔东南州人民政府文件\n关于印发方案的通知\n正文。\n黔东南州人民政府文件")
+    assert (record.meta["版头"], record.title) == ("中共黔东南州委员会文件 黔东南州人民政府文件", "关于印发方案的通知")
+    assert record.body == "正文。\n黔东南州人民政府文件"  # further down, such a line is text

@@ -59,7 +59,7 @@ _TITLE_NUMBER_RE = regex.compile(r"[（(]([^（()）]{4,30}号)[）)]$")
 
 def _number_in_title(title: str | None) -> str | None:
     """A 文号 in brackets at the end of a title: …出让公告（合自然资规公告[2021]11号）."""
-    m = _TITLE_NUMBER_RE.search(title or "")
+    m = _TITLE_NUMBER_RE.search(title) if title else None
     return m[1] if m and normalise_doc_number(m[1]) else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -49,7 +50,7 @@ def parse_header_line(line: str) -> dict[str, str | None] | None:
         return None
     found = list(_LABEL_RE.finditer(line))
     pairs: dict[str, str | None] = {}
-    for m, nxt in zip(found, [*found[1:], None], strict=True):
+    for m, nxt in itertools.zip_longest(found, found[1:]):
         value = line[m.end() : nxt.start() if nxt else len(line)].strip()
         pairs.setdefault(m["label"], value or None)
     return pairs
@@ -67,7 +68,8 @@ class DocParts:
     meta: dict[str, str | None] = field(default_factory=dict)
     addressee: str | None = None
     doc_number_line: str | None = None
-    letterhead: str | None = None
+    letterhead: str | None = None  # in meta as 版头
+    letterhead_end: int = 0  # the line after it
     signature_orgs: list[str] = field(default_factory=list)
     signature_date: dt.date | None = None
     body: str = ""
@@ -215,9 +217,13 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             absorb(line, pairs)
         elif _is_date_line(line, lines, i):
             absorb(line, {"日期": line})
-        elif parts.letterhead is None and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line):
-            parts.letterhead = line
-            parts.meta.setdefault("版头", line)  # the letterhead line, kept where users see it
+        elif (
+            (parts.letterhead is None or parts.letterhead_end == i)  # a joint letterhead: lines in a row
+            and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line)
+        ):
+            parts.letterhead = line if parts.letterhead is None else f"{parts.letterhead} {line}"
+            parts.letterhead_end = i + 1
+            parts.meta["版头"] = parts.letterhead  # kept where users see it
             parts.consumed.append(line)
         elif parts.doc_number_line is None and is_doc_number_line(line):
             parts.doc_number_line = line
