@@ -49,3 +49,13 @@ def test_titles_match_with_or_without_the_issuer_and_brackets() -> None:
     assert short == short_title_key("关于做好招商引资工作的通知") == title_key("关于做好招商引资工作的通知")
     assert short_title_key("招商引资办法") is None  # no 关于: no short form
     assert not is_generic("民法典") and is_generic("实施方案") and is_generic("本办法")
+
+
+def test_a_colloquial_number_is_cited_as_written_without_the_words_before_it() -> None:
+    [c] = extract("抢抓新国发2号文件机遇")
+    assert (c.text, c.offset, c.title, c.doc_number) == ("新国发2号文件", 2, None, None)
+    [c] = extract("落实黔府发2号文件")  # the match begins with 落实; the citation does not
+    assert (c.text, c.offset) == ("黔府发2号文件", 2)
+    # right after a 文号 it is a citation of its own
+    found = extract("（国发〔2024〕3号）新国发2号文件")
+    assert [(c.text, c.doc_number) for c in found] == [("国发〔2024〕3号", "国发〔2024〕3号"), ("新国发2号文件", None)]

@@ -8,7 +8,7 @@ import pytest
 
 from qdn_corpus.models import Hints, Region
 from qdn_corpus.parsing import parse_text, record_id
-from qdn_corpus.parsing.fields import outline
+from qdn_corpus.parsing.fields import doc_type, outline
 
 
 def one(text: str, title: str | None = None) -> tuple[str | None, str]:
@@ -254,3 +254,22 @@ def test_a_joint_letterhead_over_two_lines() -> None:
     record = _record("中共黔东南州委员会文件\n黔东南州人民政府文件\n关于印发方案的通知\n正文。\n黔东南州人民政府文件")
     assert (record.meta["版头"], record.title) == ("中共黔东南州委员会文件 黔东南州人民政府文件", "关于印发方案的通知")
     assert record.body == "正文。\n黔东南州人民政府文件"  # further down, such a line is text
+
+
+def test_a_signature_has_at_most_three_lines_of_names() -> None:
+    orgs = "黔东南州财政局\n黔东南州商务局\n黔东南州投资促进局\n黔东南州发展和改革委员会"
+    record = _record(f"关于印发方案的通知\n正文。\n{orgs}\n2022年7月4日")
+    assert record.issuers == ["黔东南州商务局", "黔东南州投资促进局", "黔东南州发展和改革委员会"]
+    assert record.body == "正文。\n黔东南州财政局"
+
+
+def test_joint_issuers_from_the_header_keep_two_character_names() -> None:
+    assert _record("发文机关：州委 财政部\n关于印发方案的通知\n正文。").issuers == ["州委", "财政部"]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [("《关于印发方案的通知》", "通知"), ("黔东南州招商引资实施方案（试行）", "方案"), ("黔东南州招商引资工作", None)],
+)
+def test_the_document_type_at_the_end_of_a_title(title: str, kind: str | None) -> None:
+    assert doc_type(title) == kind

@@ -18,6 +18,8 @@ from qdn_corpus.parsing.regions import gazetteer, parse_region, province_from_te
         (" 凯里 ", "凯里市"),
         ("山东", "山东省"),
         ("未知州", None),
+        ("贵", None),  # a part of a name is not a name
+        ("黔东南苗族", None),
     ],
 )
 def test_names_resolve_to_their_place(name: str, place: str | None) -> None:
@@ -51,6 +53,7 @@ def test_the_province_a_text_names_most() -> None:
     assert province_from_text("山东与贵州、凯里、黔东南") == Region(province="贵州省")
     assert province_from_text("山东和贵州") is None  # a tie says nothing
     assert province_from_text("招商引资") is None
+    assert province_from_text("贵宾") is None
     # only the first 20,000 characters count
     assert province_from_text("甲" * 19_998 + "山东") == Region(province="山东省")
     assert province_from_text("甲" * 19_999 + "山东") is None
