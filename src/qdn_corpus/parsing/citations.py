@@ -104,7 +104,7 @@ def extract(text: str) -> list[Citation]:
     for m in _COLLOQUIAL_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        t = _LEAD_WORDS.sub("", m["text"]) or m["text"]
+        t = _LEAD_WORDS.sub("", m["text"])  # never empty: the match ends in 发…号
         found.append(Citation(t, None, None, m.end() - len(t)))
     return sorted(found, key=lambda c: c.offset)
 
