@@ -186,3 +186,16 @@ def test_an_unknown_region_finds_nothing_without_failing(qdn: Any, dated: Path) 
 def test_a_quoted_date_field(qdn: Any, dated: Path) -> None:
     found = sorted(r["date"] for r in qdn("search", '边界测试 date:"2022-11"', "--format", "jsonl").jsonl())
     assert found == ["2022-11-01", "2022-11-30"]
+
+
+def test_the_texts_a_query_cuts_into_words_before_the_index_is_open() -> None:
+    # prefork cuts these in a child process: plain words and phrases, not fields or prefixes
+    from qdn_corpus.querylang import terms_to_tokenize
+
+    query = parse_query('招商 "营商环境" title:承诺 招商* -疫情 (甲 OR 乙)')
+    assert terms_to_tokenize(query) == ["招商", "营商环境", "疫情", "甲", "乙"]
+
+
+def test_a_term_is_folded_once_when_it_is_parsed() -> None:
+    assert parse_query(" ＸＹＺ招商 ").folded == "xyz招商"  # type: ignore[union-attr]
+    assert parse_query("XYZ") == parse_query("XYZ") and parse_query("XYZ").text == "XYZ"  # type: ignore[union-attr]
