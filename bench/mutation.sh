@@ -67,8 +67,8 @@ for target in "${targets[@]}"; do
     # A mutant of a parser loop can run for many minutes while mutmut's own limit is generous:
     # past QDN_MUT_HANG seconds (default 60; the parsing selection runs in about 15) it gets
     # SIGXCPU, which mutmut counts as a timeout, that is, caught.
-    (while sleep 5; do
-        for pid in $(pgrep -f "^mutmut: qdn_corpus" || true); do
+    (set +e; while sleep 5; do  # no -e here: a run that ends between pgrep and ps is normal
+        for pid in $(pgrep -f "^mutmut: qdn_corpus"); do
             age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
             [ -n "$age" ] && [ "$age" -gt "${QDN_MUT_HANG:-60}" ] && kill -XCPU "$pid" 2>/dev/null
         done
