@@ -206,3 +206,4 @@ def test_a_star_makes_a_prefix_of_what_comes_before_it() -> None:
 
     assert parse_query("招商*") == Term("招商", prefix=True)
     assert parse_query("TAX*") == Term("TAX", prefix=True)
+    assert parse_query("招商") == Term("招商")  # one word is one term, in no OR or AND of one
