@@ -207,3 +207,11 @@ def test_a_star_makes_a_prefix_of_what_comes_before_it() -> None:
     assert parse_query("招商*") == Term("招商", prefix=True)
     assert parse_query("TAX*") == Term("TAX", prefix=True)
     assert parse_query("招商") == Term("招商")  # one word is one term, in no OR or AND of one
+
+
+def test_minus_and_colon_at_their_edges() -> None:
+    from qdn_corpus.querylang import Bool, Not, Term
+
+    assert parse_query("-招") == Not(Term("招"))  # a one-character exclusion
+    assert parse_query("招商 -") == Bool("and", [Term("招商"), Term("-")])  # a lone minus is text
+    assert parse_query("title:招商:引资") == Term("招商:引资", field="title")  # the first colon names the field
