@@ -215,3 +215,11 @@ def test_minus_and_colon_at_their_edges() -> None:
     assert parse_query("-招") == Not(Term("招"))  # a one-character exclusion
     assert parse_query("招商 -") == Bool("and", [Term("招商"), Term("-")])  # a lone minus is text
     assert parse_query("title:招商:引资") == Term("招商:引资", field="title")  # the first colon names the field
+
+
+def test_a_field_with_a_lone_quote_asks_for_a_value_and_queries_have_a_length_limit() -> None:
+    with pytest.raises(QuerySyntaxError, match="title: needs a value"):
+        parse_query('title:"')
+    assert parse_query("甲" * 2000) == parse_query("甲" * 2000)  # 2000 characters are allowed
+    with pytest.raises(QuerySyntaxError, match="query too long"):
+        parse_query("甲" * 2001)
