@@ -68,8 +68,7 @@ class DocParts:
     meta: dict[str, str | None] = field(default_factory=dict)
     addressee: str | None = None
     doc_number_line: str | None = None
-    letterhead: str | None = None  # in meta as 版头
-    letterhead_end: int = 0  # the line after it
+    letterhead_end: int = 0  # the line after the letterhead (meta 版头), 0 while there is none
     signature_orgs: list[str] = field(default_factory=list)
     signature_date: dt.date | None = None
     body: str = ""
@@ -218,12 +217,11 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
         elif _is_date_line(line, lines, i):
             absorb(line, {"日期": line})
         elif (
-            (parts.letterhead is None or parts.letterhead_end == i)  # a joint letterhead: lines in a row
+            parts.letterhead_end in (0, i)  # one letterhead; a joint one is lines in a row
             and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line)
         ):
-            parts.letterhead = line if parts.letterhead is None else f"{parts.letterhead} {line}"
+            parts.meta["版头"] = f"{parts.meta['版头']} {line}" if parts.letterhead_end else line
             parts.letterhead_end = i + 1
-            parts.meta["版头"] = parts.letterhead  # kept where users see it
             parts.consumed.append(line)
         elif parts.doc_number_line is None and is_doc_number_line(line):
             parts.doc_number_line = line
