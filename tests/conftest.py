@@ -50,6 +50,7 @@ class Run:
     exit_code: int
     stdout: str
     stderr: str
+    raw: bytes = b""  # stdout as written: click's Result.stdout turns \r\n into \n
 
     def jsonl(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
@@ -80,6 +81,6 @@ def qdn(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         result = runner.invoke(app, list(args))
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
-        return Run(result.exit_code, result.stdout, result.stderr)
+        return Run(result.exit_code, result.stdout, result.stderr, result.stdout_bytes)
 
     return run

@@ -37,6 +37,11 @@ CASES = {
     "narrow_series": ["trend", "承诺兑现", "营商环境", "--by", "month", "@60"],
     "narrow_figures": ["figures", "营商环境", "@60"],
     "narrow_trend": ["trend", "营商环境", "--by", "issuer", "@60"],
+    # At 120 columns: tables keep their natural width, charts stop at 100.
+    "wide_list": ["list", "--limit", "3", "@120"],
+    "wide_trend": ["trend", "营商环境", "--by", "year", "@120"],
+    "wide_series": ["trend", "承诺兑现", "营商环境", "--by", "month", "@120"],
+    "trend_series_per": ["trend", "承诺兑现", "营商环境", "--by", "year", "--per", "100"],
 }
 
 
@@ -51,9 +56,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_terminal_output(qdn: Any, terminal: None, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
-    args = CASES[case]
+def _check_golden(qdn: Any, monkeypatch: pytest.MonkeyPatch, case: str, args: list[str]) -> None:
     width = 80
     if args[-1].startswith("@"):
         width, args = int(args[-1][1:]), args[:-1]
@@ -68,6 +71,11 @@ def test_terminal_output(qdn: Any, terminal: None, monkeypatch: pytest.MonkeyPat
     assert shown == path.read_text("utf-8")
     plain = ANSI.sub("", shown)
     assert "\x1b" not in plain and max(cell_len(line) for line in plain.splitlines()) <= width
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_terminal_output(qdn: Any, terminal: None, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    _check_golden(qdn, monkeypatch, case, CASES[case])
 
 
 @pytest.mark.parametrize("case", ["search", "show", "trend"])
@@ -87,3 +95,99 @@ def test_csv_of_hits_keeps_every_column(qdn: Any) -> None:
     [row] = list(csv.DictReader(lines))
     assert row["prefecture"] == "黔东南州" and "承诺兑现" in row["snippet"] and " … " in row["snippet"]
     assert float(row["score"]) > 0 and row["body"].startswith(row["body"][:10]) and "snippets" not in row
+
+
+# ---- records the seeds do not have: copies, no date, no region, a number and an addressee ------
+
+BARE = "关于加强承诺兑现工作的通知\n\n某发〔2023〕5号\n\n各有关单位：\n\n为落实承诺兑现要求，现就有关事项通知如下。一、建立台账。二、定期督查。\n"
+
+
+def _page(site: str, title: str, date: str, body: str) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+    return (f'<html><head><meta name="SiteName" content="{site}"><meta name="ArticleTitle" content="{title}">'
+            f'<meta name="PubDate" content="{date}"><title>{title}</title></head>'
+            f'<body><div class="content">{paras}</div></body></html>')
+
+
+@pytest.fixture
+def own(data_dir: Path) -> Path:
+    """A corpus of its own: a notice and two sites' reposts of it, and a bare notice."""
+    from test_relations import ORIGINAL
+
+    raw = data_dir / "raw"
+    for seed in raw.iterdir():
+        seed.unlink()
+    (raw / "state.txt").write_text(ORIGINAL, "utf-8")
+    title, _source, body = ORIGINAL.split("\n\n", 2)
+    (raw / "kaili.html").write_text(_page("凯里市人民政府", title, "2022-06-02", body), "utf-8")
+    (raw / "liping.html").write_text(_page("黎平县人民政府", title, "2022-06-03", body), "utf-8")
+    (raw / "bare.txt").write_text(BARE, "utf-8")
+    return data_dir
+
+
+OWN_CASES = {
+    "own_list": ["list"],
+    "own_search": ["search", "承诺兑现"],
+    "own_show_copies": ["show", "raw/state.txt"],
+    "own_show_bare": ["show", "raw/bare.txt"],
+    # At 50 columns the title column gives way; dates and ids are never broken.
+    "own_tiny_list": ["list", "@50"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWN_CASES))
+def test_terminal_output_of_copies_and_bare_records(qdn: Any, own: Path, terminal: None,
+                                                   monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    ids = {r["file"]: r["id"] for r in qdn("list", "--all-copies", "--format", "jsonl").jsonl()}
+    args = [ids.get(a, a) for a in OWN_CASES[case]]
+    _check_golden(qdn, monkeypatch, case, args)
+
+
+# ---- what programs read ------------------------------------------------------------------------
+
+MACHINE = {
+    "search": ["search", "承诺兑现"], "list": ["list"], "show": ["show", "5db1c9b1"],
+    "trend": ["trend", "承诺兑现", "--by", "year"], "figures": ["figures", "兑现率"], "refs": ["refs"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(MACHINE))
+def test_json_jsonl_and_csv_are_exactly_what_programs_expect(qdn: Any, case: str) -> None:
+    """JSON: one array, indented by 2, Chinese as itself; JSON Lines: one compact object a line;
+    CSV: a BOM, a header, "\n" line ends, the region as three columns, the same rows as JSON."""
+    import csv
+    import json
+
+    args = MACHINE[case]
+    text = qdn(*args, "--format", "json").stdout
+    rows = json.loads(text)
+    assert isinstance(rows, list) and rows
+    assert text == json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    assert "\\u" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    lines = qdn(*args, "--format", "jsonl").stdout.splitlines(keepends=True)
+    assert lines == [json.dumps(r, ensure_ascii=False) + "\n" for r in rows]
+    run = qdn(*args, "--format", "csv")
+    out = run.stdout
+    assert out.startswith("\ufeff") and b"\r" not in run.raw
+    table = list(csv.DictReader(out[1:].splitlines()))
+    assert len(table) == len(rows)
+    for row, record in zip(table, rows, strict=True):
+        assert "region" not in row and "snippets" not in row
+        if isinstance(record.get("region"), dict):
+            assert {k: row[k] for k in record["region"]} == {k: v or "" for k, v in record["region"].items()}
+        for key in ("id", "date", "title", "bucket", "query", "records", "text", "cited"):
+            if key in row:
+                assert row[key] == ("" if record.get(key) is None else str(record[key])), key
+        if "snippets" in record:  # the snippets as one cell, in order
+            assert row["snippet"] == " … ".join(s["text"] for s in record["snippets"])
+
+
+def test_a_snippet_across_lines_is_shown_on_one_line_with_every_highlight() -> None:
+    from qdn_corpus.models import Snippet
+    from qdn_corpus.render import _snippet_text
+
+    snippet = Snippet(text="甲\n承诺\n兑现，乙承诺兑现\n丙", highlights=[(2, 7), (9, 13)])
+    text = _snippet_text(snippet)
+    assert text.plain == "…甲 承诺 兑现，乙承诺兑现 丙…"
+    marked = [text.plain[s.start : s.end] for s in text.spans]
+    assert marked == ["承诺 兑现", "承诺兑现"] and all(str(s.style) == "bold yellow" for s in text.spans)

@@ -83,7 +83,6 @@ def _write_csv(items: Sequence[Record], out: IO[str]) -> None:
         row.update(item.region.model_dump())
         if isinstance(item, Hit):
             row["snippet"] = " … ".join(s.text for s in item.snippets)
-        row.pop("snippets", None)
         writer.writerow(row)
 
 
