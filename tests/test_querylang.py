@@ -225,3 +225,26 @@ def test_a_field_with_a_lone_quote_asks_for_a_value_and_queries_have_a_length_li
     assert parse_query("甲" * 2000) == parse_query("甲" * 2000)  # 2000 characters are allowed
     with pytest.raises(QuerySyntaxError, match="query too long"):
         parse_query("甲" * 2001)
+
+
+@pytest.mark.parametrize(("query", "want"), [
+    ("type:报告", lambda r: r["doc_type"] == "报告"),
+    ("type:解读", lambda r: r["doc_type"] == "解读"),
+    ("-type:解读", lambda r: r["doc_type"] != "解读"),
+    ("营商 -type:解读", lambda r: r["doc_type"] != "解读" and "营商" in r["body"] + (r["title"] or "")),
+    ("-title:营商环境", lambda r: "营商环境" not in (r["title"] or "")),
+    ("category:政策解读", lambda r: r["category"] == "政策解读"),
+    ('category:"政策解读"', lambda r: r["category"] == "政策解读"),
+    ("file:001", lambda r: "001" in r["file"]),
+    ('file:"000_79"', lambda r: "000_79" in r["file"]),
+    ("region:贵州", lambda r: r["region"]["province"] == "贵州省"),
+    ('region:"山东"', lambda r: r["region"]["province"] == "山东省"),
+    ("region:黔东南", lambda r: r["region"]["prefecture"] == "黔东南州"),
+])
+def test_a_field_query_finds_exactly_the_records_whose_field_matches(qdn: Any, query: str, want: Any) -> None:
+    """Decided by the field, not by the same text somewhere in the body."""
+    records = qdn("list", "--format", "jsonl", "--limit", "1000").jsonl()
+    expected = {r["id"] for r in records if want(r)}
+    assert expected and len(expected) < len(records)  # the case tells something apart
+    got = {h["id"] for h in qdn("search", "--limit", "1000", "--format", "jsonl", "--", query).jsonl()}
+    assert got == expected
