@@ -307,6 +307,11 @@ def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pyt
     two = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
     strip = [[{k: v for k, v in json.loads(line).items() if k != "score"} for line in out.splitlines()] for out in one]
     assert [[{k: v for k, v in json.loads(line).items() if k != "score"} for line in out.splitlines()] for out in two] == strip
+    # The scores too: BM25 counts the whole corpus, however many segments hold it (up to the
+    # last digit, where sums in another order may differ).
+    for a, b in zip(one[1:], two[1:], strict=True):
+        scores = [(json.loads(x)["score"], json.loads(y)["score"]) for x, y in zip(a.splitlines(), b.splitlines(), strict=True)]
+        assert scores and all(abs(x - y) < 1e-3 for x, y in scores), scores
 
 
 def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -111,3 +111,36 @@ def test_snippets_of_each_query_kind_highlight_the_query(qdn: Any, query: str) -
     for hit in qdn("search", query, "--format", "jsonl", "--limit", "50").jsonl():
         marked = [s["text"][a:b] for s in hit["snippets"] for a, b in s["highlights"]]
         assert marked and all(fold(m).startswith("承诺") or fold(m) == "兑现" for m in marked), hit["id"]
+
+
+def test_a_one_word_score_is_bm25_with_k1_1_2_and_b_0_75(qdn: Any) -> None:
+    """The score of a one-word query is Okapi BM25 (README: k1 1.2, b 0.75), computed here from
+    the records a user sees: term frequency with a title word counting three, document length
+    in words (title words three times), idf log(1 + (N - df + 0.5) / (df + 0.5))."""
+    import math
+    from collections import Counter
+
+    from qdn_corpus.analysis import words
+    from qdn_corpus.normalize import fold
+
+    records = qdn("list", "--all-copies", "--format", "jsonl", "--limit", "1000").jsonl()
+    counts, lengths = {}, {}
+    for r in records:
+        body, title = words(fold(r["body"])), words(fold(r["title"] or ""))
+        c = Counter(body)
+        for w in title:
+            c[w] += 3
+        counts[r["id"]], lengths[r["id"]] = c, len(body) + 3 * len(title)
+    n, average = len(records), sum(lengths.values()) / len(records)
+    for word in ("企业", "招商", "营商"):
+        df = sum(1 for c in counts.values() if c[word])
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        want = {}
+        for rid, c in counts.items():
+            if c[word]:
+                tf, norm = c[word], 1.2 * (1 - 0.75 + 0.75 * lengths[rid] / average)
+                want[rid] = idf * tf * 2.2 / (tf + norm)
+        hits = qdn("search", word, "--all-copies", "--format", "jsonl", "--limit", "1000").jsonl()
+        assert 1 < df < n and {h["id"] for h in hits} <= set(want)
+        for h in hits:
+            assert h["score"] == pytest.approx(want[h["id"]], abs=1e-3), (word, h["id"])
