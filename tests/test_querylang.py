@@ -216,6 +216,11 @@ def test_minus_and_colon_at_their_edges() -> None:
 
     assert parse_query("-招") == Not(Term("招"))  # a one-character exclusion
     assert parse_query("招商 -") == Bool("and", [Term("招商"), Term("-")])  # a lone minus is text
+    assert parse_query("- 招商") == Bool("and", [Term("-"), Term("招商")])
+    assert parse_query('-"承诺兑现"') == Not(Term("承诺兑现", phrase=True))  # a minus applies to what follows it
+    assert parse_query("-type:解读") == Not(Term("解读", field="type"))
+    assert parse_query("-(疫情 OR 新冠)") == Not(Bool("or", [Term("疫情"), Term("新冠")]))
+    assert parse_query("2011-2020") == Term("2011-2020")
     assert parse_query("title:招商:引资") == Term("招商:引资", field="title")  # the first colon names the field
 
 

@@ -89,6 +89,8 @@ def test_sub_words_are_found(qdn, query: str, must: str) -> None:  # type: ignor
         ("疫情 OR 桥头堡", lambda t: "疫情" in t or "桥头堡" in t),
         ("营商环境 NOT 疫情", lambda t: "营商环境" in t and "疫情" not in t),
         ("营商环境 -疫情", lambda t: "营商环境" in t and "疫情" not in t),
+        ('营商环境 -"疫情防控"', lambda t: "营商环境" in t and "疫情防控" not in t),  # a minus before a phrase
+        ("招商 -(疫情 OR 桥头堡)", lambda t: "招商" in t and "疫情" not in t and "桥头堡" not in t),
         ("(疫情 OR 桥头堡) AND 招商", lambda t: ("疫情" in t or "桥头堡" in t) and "招商" in t),
         ('"营商环境" 或 "疫情防控"', lambda t: "营商环境" in t or "疫情防控" in t),
     ],

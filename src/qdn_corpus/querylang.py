@@ -53,6 +53,7 @@ _TOKEN_RE = regex.compile(
     r"""\s*(?:
         (?P<lparen>[(（])
       | (?P<rparen>[)）])
+      | (?P<minus>-)(?=[A-Za-z_]+[:：]|["“(（])  # -title:… -"…" -(…): NOT what follows
       | (?P<field>[A-Za-z_]+)[:：](?P<fvalue>"[^"]*"?|[^\s()（）]*)
       | (?P<phrase>"[^"]*"?|“[^”]*”?)
       | (?P<word>[^\s()（）"“]+)
@@ -88,6 +89,8 @@ class _Parser:
 
     def op(self) -> str | None:
         tok = self.peek()
+        if tok and tok[0] == "minus":
+            return "not"
         return _OPERATORS.get(tok[1]) if tok and tok[0] == "word" else None
 
     def parse(self) -> Node:
@@ -135,25 +138,18 @@ class _Parser:
         if kind == "rparen":
             raise QuerySyntaxError("unbalanced parenthesis: a ')' has no '('")
         if kind == "word" and value.startswith("-") and len(value) > 1:
-            rest = _lex(value[1:])  # -type:解读 excludes by the field, not the text "type:解读"
-            if len(rest) == 1 and rest[0][0] == "field":
-                return Not(_field_term(rest[0][1]))
             return Not(_term(value[1:]))
         if kind == "field":
-            return _field_term(value)
+            name, _, raw = value.partition(":")
+            name = _FIELD_ALIASES.get(name.lower(), name.lower())
+            if name not in FIELDS:
+                raise QuerySyntaxError(f"unknown field {name!r}: use one of {', '.join(FIELDS)}")
+            if not raw or raw == '"':
+                raise QuerySyntaxError(f"{name}: needs a value, e.g. {name}:营商环境")
+            term = _term(raw)
+            term.field = name
+            return term
         return _term(value)
-
-
-def _field_term(value: str) -> Term:
-    name, _, raw = value.partition(":")
-    name = _FIELD_ALIASES.get(name.lower(), name.lower())
-    if name not in FIELDS:
-        raise QuerySyntaxError(f"unknown field {name!r}: use one of {', '.join(FIELDS)}")
-    if not raw or raw == '"':
-        raise QuerySyntaxError(f"{name}: needs a value, e.g. {name}:营商环境")
-    term = _term(raw)
-    term.field = name
-    return term
 
 
 def _term(raw: str) -> Term:
