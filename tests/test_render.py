@@ -99,7 +99,8 @@ def test_csv_of_hits_keeps_every_column(qdn: Any) -> None:
 
 # ---- records the seeds do not have: copies, no date, no region, a number and an addressee ------
 
-BARE = "关于加强承诺兑现工作的通知\n\n某发〔2023〕5号\n\n各有关单位：\n\n为落实承诺兑现要求，现就有关事项通知如下。一、建立台账。二、定期督查。\n"
+BARE = ("关于加强承诺兑现工作的通知\n\n某发〔2023〕5号\n\n各有关单位：\n\n"
+        "为落实承诺兑现要求，现就有关事项通知如下。一、建立台账。二、定期督查。\n")
 
 
 def _page(site: str, title: str, date: str, body: str) -> str:
