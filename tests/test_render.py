@@ -192,3 +192,101 @@ def test_a_snippet_across_lines_is_shown_on_one_line_with_every_highlight() -> N
     assert text.plain == "…甲 承诺 兑现，乙承诺兑现 丙…"
     marked = [text.plain[s.start : s.end] for s in text.spans]
     assert marked == ["承诺 兑现", "承诺兑现"] and all(str(s.style) == "bold yellow" for s in text.spans)
+
+
+
+# ---- chart geometry: where the widths stop ------------------------------------------------------
+
+def _trend(buckets: list[str | None], queries: tuple[str, ...] = ("营商环境",), by: str = "year") -> Any:
+    from qdn_corpus.models import TrendRow
+    from qdn_corpus.trend import Trend
+
+    rows = [TrendRow(bucket=b, query=q, records=i + 1, mentions=2 * i, total_records=10)
+            for i, b in enumerate(buckets) for q in queries]
+    return Trend(rows, list(queries), by, None, {q: len(buckets) for q in queries})  # type: ignore[arg-type]
+
+
+def _shown(trend: Any, monkeypatch: pytest.MonkeyPatch, width: int) -> list[str]:
+    """The chart's lines, without styles, on a terminal `width` columns wide."""
+    import io
+
+    from qdn_corpus.render import write_trend
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    write_trend(trend, "table", out)
+    return out.getvalue().rstrip("\n").splitlines()
+
+
+@pytest.mark.parametrize("width", [40, 99, 100, 101, 160])
+def test_a_bar_chart_fills_the_terminal_up_to_100_columns(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    lines = _shown(_trend(["2020", "2021", "2022"]), monkeypatch, width)
+    rows = lines[2:]
+    assert [cell_len(line) for line in rows] == [min(width, 100) - 1] * 3
+    assert rows[-1].count("█") == min(width, 100) - 1 - len("2022 ") - len(" records mentions")
+
+
+def test_a_bar_chart_keeps_a_bar_of_10_on_a_tiny_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 32 columns leave 9 for the bar: it takes 10, and the line still fits (31 would wrap it)
+    lines = _shown(_trend(["2021", "2022"]), monkeypatch, 32)
+    assert lines[-1] == "2022 " + "█" * 10 + "       2        2"
+    assert lines[1] == " " * (4 + 10 + 2) + "records mentions"
+    empty = _shown(_trend([]), monkeypatch, 32)  # no rows: the labels are taken as 4 wide
+    assert empty[1:] == [" " * (4 + 10 + 2) + "records mentions"]
+
+
+@pytest.mark.parametrize("chars", [12, 13, 30])
+def test_a_long_bucket_label_is_cut_to_24_columns(monkeypatch: pytest.MonkeyPatch, chars: int) -> None:
+    label = "黔东南苗族侗族自治州人民政府办公室投资促进局商务局发展和改革局"[:chars]
+    lines = _shown(_trend([label, "凯里市"], by="issuer"), monkeypatch, 80)
+    shown = lines[2].split(" ")[0]
+    if chars <= 12:  # 24 columns fit
+        assert shown == label
+    else:
+        assert shown.endswith("…") and label.startswith(shown[:-1]) and cell_len(shown) in (23, 24)
+    assert [cell_len(line[: line.index("█")]) for line in lines[2:]] == [min(2 * chars, 24) + 1] * 2
+    assert all(cell_len(line) == 79 for line in lines[2:])
+
+
+@pytest.mark.parametrize(("by", "label"), [("month", "undated"), ("quarter", "undated"), ("year", "undated"),
+                                           ("issuer", "no issuer"), ("source", "no source")])
+def test_the_bucket_without_a_value_is_named_for_the_grouping(monkeypatch: pytest.MonkeyPatch, by: str, label: str) -> None:
+    one = _shown(_trend(["甲", None], by=by), monkeypatch, 80)
+    several = _shown(_trend(["甲", None], ("营商环境", "承诺兑现"), by=by), monkeypatch, 80)
+    assert one[-1].startswith(label + " ")
+    assert any(line.strip("│ ").startswith(label + " ") for line in several)
+
+
+def test_series_headers_and_sparkline_labels_stop_at_16_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    long, short = "承诺兑现 date:2021..2022", "营商环境"
+    lines = _shown(_trend(["2021", "2022"], (long, short)), monkeypatch, 100)
+    cut = "承诺兑现 date:2…"  # 16 columns
+    header = next(line for line in lines if "营商环境" in line and "┃" in line)
+    assert cut in header and long not in header and "承诺兑现 date:20" not in header
+    assert lines[-2].startswith(cut + " ") and lines[-1].startswith(short + " " * (16 - 8) + " ")
+
+
+@pytest.mark.parametrize("width", [40, 99, 100, 101, 160])
+def test_a_sparkline_sums_buckets_only_when_they_do_not_fit(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    room = max(min(width, 100) - len("承诺兑现") * 2 - 12, 8)
+    for n, expect in ((room, room), (room + 1, -(-(room + 1) // 2))):
+        buckets = [f"{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+        lines = _shown(_trend(buckets, ("营商环境", "承诺兑现"), by="month"), monkeypatch, width)
+        assert lines[-1].startswith("承诺兑现 ")
+        assert len(lines[-1].split(" ")[1]) == expect, (width, n)
+
+
+def test_a_sparkline_has_room_for_8_on_a_tiny_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for n, expect in ((8, 8), (9, 5)):
+        lines = _shown(_trend([str(2000 + i) for i in range(n)], ("营商环境", "承诺兑现")), monkeypatch, 20)
+        assert len(lines[-1].split(" ")[1]) == expect
+
+
+def test_a_sparkline_shows_every_bucket_with_records_and_only_those_as_more_than_a_dot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    trend = _trend(["2019", "2020", "2021", "2022"], ("营商环境", "承诺兑现"))
+    for r, records in zip(trend.rows, [1, 1, 0, 0, 40, 40, 60, 60], strict=True):
+        r.records = records
+    line = _shown(trend, monkeypatch, 80)[-1]
+    assert line == "承诺兑现 ▁·▅█ 4"  # 1 of 60 is less than an eighth: still a block, not blank

@@ -296,7 +296,7 @@ def _sparklines(trend: Trend, width: int) -> Text:
         group = -(-len(values) // room) if values else 1
         values = [sum(values[i : i + group]) for i in range(0, len(values), group)]
         top = max(values, default=0) or 1
-        line = "".join(_BLOCKS[round(v / top * 8)] if v else "·" for v in values)
+        line = "".join(_BLOCKS[max(round(v / top * 8), 1)] if v else "·" for v in values)  # never blank
         text.append(label + " " * (label_w - cell_len(label)) + " ")
         text.append(line, style="cyan")
         text.append(f" {trend.totals[q]}\n")
