@@ -290,3 +290,62 @@ def test_a_sparkline_shows_every_bucket_with_records_and_only_those_as_more_than
         r.records = records
     line = _shown(trend, monkeypatch, 80)[-1]
     assert line == "承诺兑现 ▁·▅█ 4"  # 1 of 60 is less than an eighth: still a block, not blank
+
+
+# ---- narrow tables and untitled records ----------------------------------------------------------
+
+def _records() -> list[Any]:
+    import datetime as dt
+
+    from qdn_corpus.models import Record, Region
+
+    return [Record(id="0123456789abcdef", file="raw/a.txt", title="关于进一步优化营商环境推动承诺兑现的通知",
+                   date=dt.date(2022, 6, 2), region=Region(province="贵州省", prefecture="黔东南州", county="黎平县")),
+            Record(id="fedcba9876543210", file="raw/b.txt", title="短", region=Region())]
+
+
+def _table_lines(items: list[Any], monkeypatch: pytest.MonkeyPatch, width: int) -> list[str]:
+    import io
+
+    from qdn_corpus.render import write_items
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    write_items(items, "table", out)
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize(("hits", "width"), [(False, 44), (False, 80), (True, 48), (True, 80)])
+def test_on_a_narrow_terminal_only_the_title_gives_way(monkeypatch: pytest.MonkeyPatch, hits: bool, width: int) -> None:
+    from qdn_corpus.models import Hit
+
+    items = _records()
+    if hits:
+        items = [Hit(**r.model_dump(), score=s, snippets=[]) for r, s in zip(items, (56.125, 7.5), strict=True)]
+    lines = _table_lines(items, monkeypatch, width)
+    assert max(cell_len(line) for line in lines) <= width
+    first = next(line for line in lines if "2022-06-02" in line)
+    assert "│ 黎平县 │" in first and "│ 01234567 │" in first
+    assert any("│ fedcba98 │" in line for line in lines)
+    if hits:  # scores whole, right-aligned
+        assert "│ 56.12 │" in first and any("│  7.50 │" in line for line in lines)
+
+
+def test_an_untitled_record_is_shown_under_its_first_sentence_up_to_60_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from qdn_corpus.render import write_record
+
+    [record, _] = _records()
+    sentence = "为深入贯彻落实党中央国务院关于优化营商环境的决策部署，进一步推动我州招商引资项目承诺兑现工作落到实处。"
+    assert 40 < len(sentence) <= 60
+    monkeypatch.setenv("COLUMNS", "160")
+    shown = {}
+    for name, body in (("sentence", sentence + "现通知如下。"), ("run-on", sentence[:-1] * 2)):
+        out = io.StringIO()
+        monkeypatch.setattr("sys.stdout", out)
+        write_record(record.model_copy(update={"title": None, "body": body}), "table", out)
+        shown[name] = out.getvalue().splitlines()[0]
+    assert f"╭─ {sentence} ─" in shown["sentence"]
+    assert f"╭─ {(sentence[:-1] * 2)[:60]}… ─" in shown["run-on"]

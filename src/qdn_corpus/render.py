@@ -109,7 +109,7 @@ def _table(items: Sequence[Record]) -> Table:
     table.add_column("region", no_wrap=True)
     table.add_column("title / snippets" if hits else "title", overflow="fold")
     if hits:
-        table.add_column("score", justify="right")
+        table.add_column("score", justify="right", no_wrap=True)
     table.add_column("id", no_wrap=True, style="dim")
     for item in items:
         region = item.region.county or item.region.prefecture or item.region.province or ""
