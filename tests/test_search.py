@@ -298,3 +298,44 @@ def test_show_of_an_unknown_id_exits_1_like_a_search_that_finds_nothing(qdn) -> 
     run = qdn("show", "ffffffff")
     assert run.exit_code == 1 and run.stdout == ""
     assert run.stderr.splitlines()[-1].startswith("qdn: error: no record with an id starting 'ffffffff'")
+
+
+USAGE_ERRORS = [
+    (["lst"], "No such command 'lst'. Did you mean 'list'? (see qdn --help)"),
+    (["search"], "Missing argument 'query'. (see qdn search --help)"),
+    (["list", "--limit", "x"], "Invalid value for '--limit'"),
+    (["search", "承诺", "--limt", "3"], "No such option: --limt"),
+    (["search", "-疫情"], "-疫情 is read as an option: put -- after the options, before the query (qdn search -- -疫情)"),
+    (["trend", "营商环境", "-疫情"], "(qdn trend -- -疫情)"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_a_mistyped_command_line_gets_one_line_too(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    """What click finds wrong (through the real entry point, not the test runner) is one line
+    like qdn's own errors, not a box, and exits 2."""
+    from qdn_corpus.cli import main
+
+    monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
+    monkeypatch.setattr("sys.argv", ["qdn", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("qdn: error: ") and message in err, err
+
+
+def test_the_entry_point_passes_on_exit_statuses(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from qdn_corpus.cli import main
+
+    monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
+    for args, code in ((["search", "承诺兑现", "--format", "jsonl"], 0), (["search", "青蛙跳水"], 1),
+                       (["show", "ffffffff"], 1), (["--help"], 0)):
+        monkeypatch.setattr("sys.argv", ["qdn", "-q", *args])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        assert exit_.value.code == code, args
+        out, _err = capsys.readouterr()
+        assert (out != "") == (code == 0), args

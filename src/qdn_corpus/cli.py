@@ -652,12 +652,37 @@ def schema(
 def main() -> None:
     """Entry point: run the app, turning every failure into one line and an exit status."""
     try:
-        app()  # standalone: usage errors exit 2 with typer's message, typer.Exit carries codes
-    except KeyboardInterrupt:
+        code = app(prog_name="qdn", standalone_mode=False)  # click's mistakes come here as exceptions, not boxes
+    except (KeyboardInterrupt, typer.Abort):
         print("qdn: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # the last guard: a one-line message, never a traceback
+        if _is_usage_error(exc):
+            if type(exc).__name__ != "NoArgsIsHelpError":  # plain `qdn`: the help is its answer
+                print(f"qdn: error: {_usage_line(exc)}", file=sys.stderr)
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if os.environ.get("QDN_DEBUG"):
             raise
         print(f"qdn: internal error: {type(exc).__name__}: {exc} (set QDN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """click's UsageError, BadParameter, NoSuchOption … (typer 0.29 carries its own copy of
+    click, so the class is not importable from one place)."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _usage_line(exc: Any) -> str:
+    """A usage error as one line that says what to do next."""
+    from qdn_corpus.normalize import strip_controls
+
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "qdn"
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ == "NoSuchOption" and option:
+        word = next((a for a in sys.argv[1:] if a.startswith(option)), option)
+        if not word.lstrip("-")[:1].isascii():  # -疫情: a query, not a mistyped option
+            return strip_controls(f"{word} is read as an option: put -- after the options, before the query ({path} -- {word})")
+    return strip_controls(f"{' '.join(exc.format_message().split())} (see {path} --help)")
