@@ -47,7 +47,7 @@ def test_a_segment_answers_what_its_texts_say(tmp_path_factory: Any, docs: list[
     for needle in needles + [t[i : i + 3] for t in texts for i in range(0, len(t), 7)]:
         if needle:
             assert reader.containing(needle) == {d for d, t in enumerate(texts) if needle in t}, needle
-    for word in WORDS + ["不在", "一"]:
+    for word in [*WORDS, "不在", "一"]:
         docs_of, weights = reader.word_postings(word)
         counts = [Counter(b)[word] + 3 * Counter(t)[word] for _, b, t, _ in docs]
         assert list(docs_of) == [d for d, c in enumerate(counts) if c]
