@@ -339,3 +339,13 @@ def test_the_entry_point_passes_on_exit_statuses(data_dir: Path, monkeypatch: py
         assert exit_.value.code == code, args
         out, _err = capsys.readouterr()
         assert (out != "") == (code == 0), args
+
+
+def test_within_shows_the_passages_under_the_heading_however_many_come_before(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    body = "一、工作成效\n" + "营商环境持续改善。" * 250 + "\n二、存在问题\n营商环境仍有差距，审批时限偏长。\n"
+    (data_dir / "raw" / "long.txt").write_text("某县优化营商环境工作总结\n\n" + body, "utf-8")
+    [hit] = [h for h in qdn("search", "营商环境", "--within", "存在问题", "--limit", "50").jsonl() if h["file"] == "raw/long.txt"]
+    assert [s["section"] for s in hit["snippets"]] == [["二、存在问题"]]
+    [snippet] = hit["snippets"]
+    assert [snippet["text"][a:b] for a, b in snippet["highlights"]] == ["营商环境"]
+    assert "审批时限" in snippet["text"]

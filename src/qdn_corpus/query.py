@@ -649,7 +649,9 @@ def snippets(
     """
     body = record.body
     headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
-    found = occurrences(fold(body), needles, most=200)
+    # The first 200 places are plenty to choose passages from, but not when --within keeps only
+    # those under some heading: the kept ones may all come later.
+    found = occurrences(fold(body), needles, most=200 if within is None else None)
     if within is not None:
         folded_headings = [(lv, off, fold(text)) for lv, off, text in headings]
         found = [o for o in found if in_section(folded_headings, o[0], within)]
