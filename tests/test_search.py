@@ -349,3 +349,49 @@ def test_within_shows_the_passages_under_the_heading_however_many_come_before(qd
     [snippet] = hit["snippets"]
     assert [snippet["text"][a:b] for a, b in snippet["highlights"]] == ["营商环境"]
     assert "审批时限" in snippet["text"]
+
+
+STEP_DOC = ("黔东南州营商环境承诺兑现专项督查情况通报\n\n2023年3月10日\n\n"
+            "一、基本情况\n营商环境承诺兑现率达到95%，兑现资金1.2亿元。\n二、存在问题\n部分承诺兑现不及时。\n")
+
+
+def _answers(qdn) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What a user gets from the corpus, in a form that does not depend on index order."""
+    def by_id(rows: list[dict]) -> dict[str, dict]:
+        return {r["id"]: {k: (round(v, 3) if k == "score" else v) for k, v in r.items()} for r in rows}
+
+    listed = qdn("list", "--format", "jsonl").jsonl()
+    return {
+        "list": by_id(listed), "all": by_id(qdn("list", "--all-copies", "--format", "jsonl").jsonl()),
+        "search": by_id(qdn("search", "营商环境", "--limit", "100").jsonl()),
+        "phrase": by_id(qdn("search", '"承诺兑现"', "--limit", "100", "--all-copies").jsonl()),
+        "within": by_id(qdn("search", "承诺兑现", "--within", "存在问题", "--limit", "100").jsonl()),
+        "trend": qdn("trend", "承诺兑现", "营商环境", "--by", "year", "--format", "json").json(),
+        "every": qdn("trend", "的", "--by", "year", "--all-copies", "--format", "json").json(),  # each document
+        "figures": qdn("figures", "承诺兑现", "--format", "json").json(),
+        "show": {r["id"]: qdn("show", r["id"], "--format", "json").json() for r in listed},
+    }
+
+
+def test_an_index_updated_in_steps_answers_as_one_built_at_once(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Later segments (offsets past the first), deleted documents in an earlier one, and a copy
+    group across segments: every command answers as after --rebuild."""
+    raw = data_dir / "raw"
+    qdn("index")
+    (raw / "step.txt").write_text(STEP_DOC, "utf-8")
+    seed = sorted(raw.glob("001_*.txt"))[0]
+    # A copy of a record of the first segment, dated earlier: the group's canonical is in the second.
+    text = seed.read_text("utf-8")
+    assert "发布时间: 2021-07-03" in text
+    (raw / "repost.txt").write_text(text.replace("发布时间: 2021-07-03", "发布时间: 2021-07-01"), "utf-8")
+    changed = sorted(raw.glob("003_*.txt"))[0]
+    changed.write_text(changed.read_text("utf-8") + "\n营商环境承诺兑现补充说明。\n", "utf-8")
+    assert qdn("index").exit_code == 0
+    stepwise = _answers(qdn)
+    assert qdn("index", "--rebuild").exit_code == 0
+    at_once = _answers(qdn)
+    assert stepwise["all"] and any(r["file"] == "raw/step.txt" for r in stepwise["search"].values())  # type: ignore[attr-defined]
+    [group] = [r for r in stepwise["list"].values() if r["copies"] == 2]  # type: ignore[attr-defined]
+    assert group["file"] == "raw/repost.txt" and group["canonical"] == group["id"]
+    for key in at_once:
+        assert stepwise[key] == at_once[key], key

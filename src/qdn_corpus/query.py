@@ -365,6 +365,15 @@ _NATIVE: dict[tuple[Any, ...], frozenset[int]] = {}
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
 
+def _count_in(nums: Any, wanted: list[int]) -> int:
+    """How many of the sorted `wanted` numbers the sorted array `nums` holds."""
+    count = 0
+    for d in wanted:
+        i = bisect_left(nums, d)
+        count += i < len(nums) and nums[i] == d
+    return count
+
+
 class _View:
     """One searcher's documents: set algebra, BM25 and date order over global numbers."""
 
@@ -477,16 +486,23 @@ class _View:
         scores = dict.fromkeys(docs, 0.0)
         if not docs or not words:
             return scores
-        n = self.reader.doc_count_all()
+        # The statistics count live documents only: a deleted (replaced) version still in its
+        # segment would make scores depend on the index's history, not on the corpus.
+        total = self.reader.doc_count_all()
         segments = []
+        n = length = 0
         for leaf, store in self.leaves:
-            offset, size = leaf.offset, leaf.size
-            local = {d - offset for d in docs if offset <= d < offset + size} if offset or size < n else docs
-            segments.append((offset, store, store.lengths(), local))
-        average = sum(sum(lengths) for _, _, lengths, _ in segments) / max(n, 1) or 1.0
+            offset, size, deleted = leaf.offset, leaf.size, sorted(leaf.deleted or ())
+            local = {d - offset for d in docs if offset <= d < offset + size} if offset or size < total else docs
+            lengths = store.lengths()
+            segments.append((offset, store, lengths, local, deleted))
+            n += size - len(deleted)
+            length += sum(lengths) - sum(lengths[d] for d in deleted)
+        average = length / max(n, 1) or 1.0
         for word in words:
-            postings = [(offset, store.word_postings(word), lengths, local) for offset, store, lengths, local in segments]
-            df = sum(len(nums) for _, (nums, _w), _, _ in postings)
+            postings = [(offset, store.word_postings(word), lengths, local) for offset, store, lengths, local, _ in segments]
+            df = sum(len(nums) - _count_in(nums, deleted)
+                     for (_, (nums, _w), _, _), (*_, deleted) in zip(postings, segments, strict=True))
             if not df:
                 continue
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
