@@ -6,6 +6,8 @@
 #   bash bench/mutation.sh parsing                # one target (a name under src/qdn_corpus/)
 #   bash bench/mutation.sh                        # parsing/ dates querylang query fulltext render
 #   QDN_MUT_TESTS=tests bash bench/mutation.sh query   # against the whole suite (slow)
+#   QDN_MUT_ONLY='qdn_corpus.query.x__compile*' bash bench/mutation.sh query  # some mutants only
+#   QDN_MUT_HANG=150 bash bench/mutation.sh query  # the watchdog's limit in seconds (default 60)
 #
 # Run it in the environment qdn is installed in (pip install -e ".[test]"). Each target runs in
 # its own copy of this checkout under $QDN_MUT_DIR (default /tmp/qdn-mutation/<target>).
@@ -30,7 +32,7 @@ declare -A tests_of=(
     [dates]="test_querylang test_parsing"
     [querylang]="test_querylang test_search test_ranking"
     [query]="test_querylang test_search test_ranking test_trend test_relations test_figures"
-    [fulltext]="test_search test_querylang test_ranking test_trend test_index"
+    [fulltext]="test_fulltext test_search test_querylang test_ranking test_trend test_index"
     [render]="test_render test_search test_trend test_figures test_relations test_querylang"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
@@ -74,7 +76,8 @@ for target in "${targets[@]}"; do
         done
     done) &
     watchdog=$!
-    mutmut run || true
+    # shellcheck disable=SC2086  # QDN_MUT_ONLY holds glob patterns for mutmut, split on spaces
+    mutmut run ${QDN_MUT_ONLY:-} || true
     kill "$watchdog" 2>/dev/null || true
     echo "== $target in $work (tests:$selection)"
     mutmut results --all true | python "$here/bench/mutation_tally.py"
