@@ -245,6 +245,9 @@ def test_a_field_with_a_lone_quote_asks_for_a_value_and_queries_have_a_length_li
     ("region:贵州", lambda r: r["region"]["province"] == "贵州省"),
     ('region:"山东"', lambda r: r["region"]["province"] == "山东省"),
     ("region:黔东南", lambda r: r["region"]["prefecture"] == "黔东南州"),
+    ('date:"2022-11"', lambda r: (r["date"] or "").startswith("2022-11")),
+    ('date:"2021..2022-06"', lambda r: "2021-01-01" <= (r["date"] or "0") <= "2022-06-30"),
+    ('type:"解读"', lambda r: r["doc_type"] == "解读"),
 ])
 def test_a_field_query_finds_exactly_the_records_whose_field_matches(qdn: Any, query: str, want: Any) -> None:
     """Decided by the field, not by the same text somewhere in the body."""
