@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,3 +69,20 @@ def test_csv_and_exit_status(qdn: Any) -> None:
     assert qdn("figures", "青蛙跳水").exit_code == 1
     run = qdn("figures", "到位资金", "--within", "存在问题", "--format", "jsonl")
     assert run.exit_code == 1 and "0 figure(s)" in run.stderr
+
+
+def test_figures_come_newest_record_first_in_text_order_with_the_records_fields(qdn: Any, data_dir: Path) -> None:
+    raw = data_dir / "raw"
+    (raw / "old.txt").write_text("某县承诺兑现工作总结\n\n2019年5月6日\n\n全县招商项目12个。承诺兑现资金300万元。\n", "utf-8")
+    (raw / "new.txt").write_text("某县承诺兑现工作通报\n\n2023年8月9日\n\n"
+                                 "全县签约项目30个。承诺兑现率达到98%。承诺兑现资金1.5亿元。\n", "utf-8")
+    listed = {r["id"]: r for r in qdn("list", "--format", "jsonl", "--limit", "1000").jsonl()}
+    rows = qdn("figures", "承诺兑现", "--format", "jsonl").jsonl()
+    dates = [r["date"] or "" for r in rows]
+    assert dates == sorted(dates, reverse=True) and "2023-08-09" in dates and "2019-05-06" in dates
+    ours = [(r["file"], r["figure"]) for r in rows if r["file"] in ("raw/old.txt", "raw/new.txt")]
+    # the first figure of each is in a clause without the query: skipped, not the end of the record
+    assert ours == [("raw/new.txt", "98%"), ("raw/new.txt", "1.5亿元"), ("raw/old.txt", "300万元")]
+    for r in rows:
+        record = listed[r["id"]]
+        assert (r["date"], r["title"], r["region"], r["file"]) == (record["date"], record["title"], record["region"], record["file"])
