@@ -103,3 +103,14 @@ def test_the_kept_answers_stay_right_and_at_most_256(tmp_path: Path) -> None:
     for word in [w + str(i) for w in WORDS for i in range(40)]:
         reader.word_postings(word)
         assert len(reader._postings_of) <= 256
+
+
+def test_a_document_with_each_bigram_but_not_the_string_is_not_a_match(tmp_path: Path) -> None:
+    """一丁 and 丁七 apart are not 一丁七: the candidates of the bigram sets are checked in their
+    own text, not in the texts after them (where the next document holds 一丁七)."""
+    texts = ["一丁三丁七", "一丁七", "丁七万一丁", "一丁七万"]
+    reader = _segment(tmp_path, [(t, [], [], 1) for t in texts])
+    assert reader.containing("一丁七") == {1, 3}
+    assert reader.containing("丁七万") == {2, 3}
+    assert reader.containing("一丁七万") == {3}
+    assert reader.containing("一丁") == {0, 1, 2, 3} and reader.containing("七万") == {2, 3}
