@@ -256,3 +256,26 @@ def test_a_field_query_finds_exactly_the_records_whose_field_matches(qdn: Any, q
     assert expected and len(expected) < len(records)  # the case tells something apart
     got = {h["id"] for h in qdn("search", "--limit", "1000", "--format", "jsonl", "--", query).jsonl()}
     assert got == expected
+
+
+@pytest.mark.parametrize("field", ["title", "source", "issuer"])
+def test_a_short_field_query_of_any_length_finds_exactly_the_records_holding_it(qdn: Any, field: str) -> None:
+    """1 character (a prefix of the field's bigrams), 2 (one bigram), more (a phrase of all
+    of them, the last one too): as a query field and as the matching --filter."""
+    from qdn_corpus.normalize import fold
+
+    records = qdn("list", "--format", "jsonl", "--limit", "1000", "--all-copies").jsonl()
+    values = sorted({fold(r[field]) for r in records if r[field]})
+    assert values
+    needles = set()
+    for v in values[:4]:
+        for n in (1, 2, 3, 5):
+            if len(v) > n:
+                needles |= {v[:n], v[1 : n + 1], v[: n - 1] + "甲" if n > 1 else "甲"}  # and one that ends wrong
+    for needle in sorted(needles):
+        expected = {r["id"] for r in records if needle in fold(r[field] or "")}
+        got = {h["id"] for h in qdn("search", "--limit", "1000", "--all-copies", "--format", "jsonl", f"{field}:{needle}").jsonl()}
+        assert got == expected, needle
+        if field != "title":
+            listed = {r["id"] for r in qdn("list", f"--{field}", needle, "--all-copies", "--format", "jsonl", "--limit", "1000").jsonl()}
+            assert listed == expected, needle
