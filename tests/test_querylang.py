@@ -279,3 +279,17 @@ def test_a_short_field_query_of_any_length_finds_exactly_the_records_holding_it(
         if field != "title":
             listed = {r["id"] for r in qdn("list", f"--{field}", needle, "--all-copies", "--format", "jsonl", "--limit", "1000").jsonl()}
             assert listed == expected, needle
+
+
+def test_a_passage_that_starts_with_its_heading_is_under_that_heading(qdn: Any) -> None:
+    """Offsets equal to a heading's count as under it; a heading ends its siblings' sections."""
+    [hit] = qdn("search", '"三、存在问题"', "--format", "jsonl").jsonl()
+    assert [s["section"] for s in hit["snippets"]] == [["三、存在问题及下步打算"]]
+    [same] = qdn("search", '"三、存在问题"', "--within", "存在问题", "--format", "jsonl").jsonl()
+    assert same["id"] == hit["id"]
+    rows = qdn("trend", '"三、存在问题"', "--within", "存在问题", "--by", "year", "--format", "jsonl").jsonl()
+    assert sum(r["mentions"] for r in rows) == 1
+    outline = [h for h in hit["outline"] if h["level"] == 1]
+    assert len(outline) >= 3  # 一、 二、 三、: the siblings before it are not in its path
+    [deep] = qdn("search", '"创优营商环境"', "--format", "jsonl").jsonl()  # each level's nearest heading
+    assert [s["section"] for s in deep["snippets"]] == [["三、存在问题及下步打算", "(二)下步工作措施", "5.进一步创优营商环境"]]
