@@ -349,3 +349,10 @@ def test_an_untitled_record_is_shown_under_its_first_sentence_up_to_60_character
         shown[name] = out.getvalue().splitlines()[0]
     assert f"╭─ {sentence} ─" in shown["sentence"]
     assert f"╭─ {(sentence[:-1] * 2)[:60]}… ─" in shown["run-on"]
+
+
+def test_a_series_table_squeezes_its_counts_never_its_buckets(monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = ("营商环境", "承诺兑现", "招商引资", "优化营商环境", "项目落地", "要素保障")
+    lines = _shown(_trend(["2021-Q1", "2021-Q2"], queries, by="quarter"), monkeypatch, 50)
+    assert all(cell_len(line) <= 50 for line in lines)
+    assert sum("│ 2021-Q1 │" in line for line in lines) == 1 and sum("│ 2021-Q2 │" in line for line in lines) == 1

@@ -318,9 +318,9 @@ def write_models(rows: Sequence[Any], fmt: Format, out: IO[str], columns: Sequen
         return
     from rich.table import Table
 
-    table = Table(expand=any(wrap for _h, _g, wrap in columns))  # the text column takes the room left
+    table = Table()  # natural widths; on a narrow terminal only the columns that may wrap give way
     for header, _get, wrap in columns:
-        table.add_column(header, overflow="fold", no_wrap=not wrap, ratio=1 if wrap else None)
+        table.add_column(header, overflow="fold", no_wrap=not wrap)
     for row in rows:
         table.add_row(*(safe("—" if (v := get(row)) is None or v == "" else str(v)) for _h, get, _w in columns))
     stdout_console().print(table)
