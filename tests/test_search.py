@@ -395,3 +395,11 @@ def test_an_index_updated_in_steps_answers_as_one_built_at_once(qdn, data_dir: P
     assert group["file"] == "raw/repost.txt" and group["canonical"] == group["id"]
     for key in at_once:
         assert stepwise[key] == at_once[key], key
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_a_search_sorted_by_date_keeps_its_limit_and_scores_to_4_places(qdn, sort: str) -> None:  # type: ignore[no-untyped-def]
+    every = qdn("search", "营商环境", "--sort", sort, "--limit", "100").jsonl()
+    two = qdn("search", "营商环境", "--sort", sort, "--limit", "2").jsonl()
+    assert len(every) > 2 and two == every[:2]
+    assert all(h["score"] == round(h["score"], 4) and h["score"] > 0 for h in every)
