@@ -7,6 +7,7 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -365,8 +366,8 @@ _NATIVE: dict[tuple[Any, ...], frozenset[int]] = {}
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
 
-def _count_in(nums: Any, wanted: list[int]) -> int:
-    """How many of the sorted `wanted` numbers the sorted array `nums` holds."""
+def _count_in(nums: Any, wanted: Iterable[int]) -> int:
+    """How many of the `wanted` numbers the sorted array `nums` holds."""
     count = 0
     for d in wanted:
         i = bisect_left(nums, d)
@@ -492,7 +493,7 @@ class _View:
         segments = []
         n = length = 0
         for leaf, store in self.leaves:
-            offset, size, deleted = leaf.offset, leaf.size, sorted(leaf.deleted or ())
+            offset, size, deleted = leaf.offset, leaf.size, leaf.deleted
             local = {d - offset for d in docs if offset <= d < offset + size} if offset or size < total else docs
             lengths = store.lengths()
             segments.append((offset, store, lengths, local, deleted))
@@ -500,13 +501,13 @@ class _View:
             length += sum(lengths) - sum(lengths[d] for d in deleted)
         average = length / max(n, 1) or 1.0
         for word in words:
-            postings = [(offset, store.word_postings(word), lengths, local) for offset, store, lengths, local, _ in segments]
-            df = sum(len(nums) - _count_in(nums, deleted)
-                     for (_, (nums, _w), _, _), (*_, deleted) in zip(postings, segments, strict=True))
+            postings = [(offset, store.word_postings(word), lengths, local, deleted)
+                        for offset, store, lengths, local, deleted in segments]
+            df = sum(len(nums) - _count_in(nums, deleted) for _, (nums, _w), _, _, deleted in postings)
             if not df:
                 continue
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            for offset, (nums, weights), lengths, local in postings:
+            for offset, (nums, weights), lengths, local, _ in postings:
                 hit = local.intersection(nums)  # C speed; then the weights of the hits only
                 if len(hit) * 3 < len(nums):
                     pairs: Any = ((d, weights[bisect_left(nums, d)]) for d in hit)
