@@ -66,6 +66,12 @@ for target in "${targets[@]}"; do
         echo "    -k"
         echo "    not pdf and not damaged and not mixed and not index_reads and not search_over and not attachments_resolve and not site_and and not changed_sidecar"
     } > setup.cfg
+    # Targets that index building never calls may let the tests copy an index built before for
+    # the same raw files (tests/conftest.py): the tests run twice as fast, and answer the same.
+    case $target in
+        query|render) export QDN_TEST_INDEX_CACHE=$work/index-cache; rm -rf "$QDN_TEST_INDEX_CACHE"; mkdir -p "$QDN_TEST_INDEX_CACHE" ;;
+        *) unset QDN_TEST_INDEX_CACHE ;;
+    esac
     # A mutant of a parser loop can run for many minutes while mutmut's own limit is generous:
     # past QDN_MUT_HANG seconds (default 60; the parsing selection runs in about 15) it gets
     # SIGXCPU, which mutmut counts as a timeout, that is, caught.

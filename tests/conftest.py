@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,6 +26,19 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tokeniser_loaded() -> None:
+    """Load the tokeniser's dictionary once, in the test process.
+
+    Every in-process `qdn search` forks prefork.py's helper, which loads the dictionary (0.12 s)
+    because the command's own process never does. Forked from a process that holds it, the
+    helper starts with it loaded: the same cuts, without 0.12 s in each of some 600 commands.
+    """
+    from qdn_corpus import analysis
+
+    analysis.cut("预热")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> None:
     """Under bench/mutation.sh, forget what qdn's caches hold before each test.
@@ -43,6 +57,64 @@ def _fresh_caches() -> None:
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
                 value.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _reuse_index_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With QDN_TEST_INDEX_CACHE=<folder> (bench/mutation.sh sets it for targets that index
+    building never calls), a first build of a raw folder identical to one built before is a copy.
+
+    Three quarters of those tests' time is building the index of the five seeds, again in every
+    test and for every mutant. The copy is the index that build() wrote for the same files
+    (names, sizes, mtimes and contents), with its note of folder mtimes brought up to date as
+    build() would have written it; build()'s report and its progress calls are replayed, so
+    every command prints what it would have. Never on outside that script.
+    """
+    folder = os.environ.get("QDN_TEST_INDEX_CACHE")
+    if not folder:
+        return
+    import hashlib
+    import pickle
+
+    from qdn_corpus import index
+
+    real = index.build
+
+    def build(data_dir: Path, rebuild: bool = False, progress: Any = None) -> Any:
+        if index.index_dir(data_dir).exists():
+            return real(data_dir, rebuild, progress)
+        raw = data_dir / "raw"
+        key = hashlib.sha256(f"{rebuild}\0".encode())
+        for path in sorted(p for p in raw.rglob("*") if p.is_file()) if raw.is_dir() else ():
+            st = path.stat()
+            key.update(f"{path.relative_to(raw)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            key.update(hashlib.sha256(path.read_bytes()).digest())
+        saved = Path(folder) / key.hexdigest()
+        if not saved.is_dir():
+            calls: list[Any] = []
+
+            def record(done: int, total: int, result: Any) -> None:
+                calls.append((done, total, result))
+                if progress is not None:
+                    progress(done, total, result)
+
+            report = real(data_dir, rebuild, record)
+            part = Path(folder) / f"{key.hexdigest()}.{os.getpid()}"
+            shutil.copytree(index.index_dir(data_dir), part / "index")
+            (part / "build.pickle").write_bytes(pickle.dumps((report, calls)))
+            with contextlib.suppress(OSError):  # another worker saved it first
+                part.rename(saved)
+            return report
+        report, calls = pickle.loads((saved / "build.pickle").read_bytes())
+        shutil.copytree(saved / "index", index.index_dir(data_dir))
+        current = index.live(data_dir)
+        assert current is not None
+        index._write_json(current.path / index.MANIFEST, {**current.manifest, "folders": index.folder_mtimes(raw)})
+        for call in calls if progress is not None else ():
+            progress(*call)
+        return report
+
+    monkeypatch.setattr(index, "build", build)
 
 
 @dataclass
