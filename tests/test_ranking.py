@@ -77,6 +77,43 @@ def test_every_occurrence_in_a_snippet_is_highlighted(qdn: Any, data_dir: Path) 
     assert shown == 4 and marked.count("承诺兑现") == 4
 
 
+def test_a_snippet_marks_its_words_also_when_the_query_occurs_hundreds_of_times(qdn: Any, data_dir: Path) -> None:
+    # The passages are chosen from the first 200 places; what a passage shows is all marked.
+    _write(data_dir, {"a": "工作情况\n\n承诺兑现，企业兑现。" + "承诺兑现。" * 250 + "\n"})
+    [hit] = qdn("search", "承诺兑现", "--format", "jsonl").jsonl()
+    first = hit["snippets"][0]
+    marked = [first["text"][a:b] for a, b in first["highlights"]]
+    assert first["text"].startswith("承诺兑现，企业兑现。")
+    assert marked[:3] == ["承诺兑现", "兑现", "承诺兑现"]
+    assert marked.count("承诺兑现") == first["text"].count("承诺兑现")
+
+
+def _passages(body: str, *needles: str) -> list[tuple[str, list[str]]]:
+    record = Record(id="0" * 16, file="raw/x.txt", body=body)
+    return [(s.text, [s.text[a:b] for a, b in s.highlights]) for s in snippets(record, [(n, False) for n in needles])]
+
+
+def test_passages_around_the_whole_query_come_before_passages_around_its_words() -> None:
+    pad = "，" * 100
+    body = f"兑现{pad}兑现{pad}承诺兑现{pad}"
+    got = _passages(body, "承诺兑现", "承诺", "兑现")
+    assert len(got) == 2  # at most two passages, in body order
+    assert got[0][0].startswith("兑现") and got[0][1] == ["兑现"]  # the first word, not the second
+    assert "承诺兑现" in got[1][0] and got[1][1] == ["承诺兑现"]
+
+
+def test_passages_may_touch_but_not_overlap() -> None:
+    # Each passage is the place and 36 characters either side; "兑现" at 36 gives [0, 74).
+    body = "，" * 36 + "兑现" + "，" * 72 + "兑现" + "，" * 36  # the second passage starts at 74
+    assert [len(t) for t, _ in _passages(body, "兑现")] == [74, 74]
+    # A passage of a word ending where the whole query's passage starts is shown too.
+    body = "，" * 36 + "兑现" + "，" * 72 + "承诺兑现" + "，" * 36
+    assert [m for _, m in _passages(body, "承诺兑现", "兑现")] == [["兑现"], ["承诺兑现"]]
+    # One character closer and they would overlap: the word's passage goes.
+    body = "，" * 36 + "兑现" + "，" * 71 + "承诺兑现" + "，" * 36
+    assert [m for _, m in _passages(body, "承诺兑现", "兑现")] == [["承诺兑现"]]
+
+
 needles = st.sampled_from(["承诺兑现", "兑现", "营商环境", "ＡＢ", "ab"])
 
 

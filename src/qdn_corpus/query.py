@@ -173,14 +173,14 @@ def _compile(node: Node) -> _Compiled:
         t = _searchable(node.text, node.folded)
         return _Compiled(_substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [(t, False)])
     if node.field == "region":
-        return _Compiled(region_query(node.text.strip('"')))
+        return _Compiled(region_query(node.text))
     if node.field in ("category", "type"):
         name = "category" if node.field == "category" else "doc_type"
-        return _Compiled(_Native(engine.term(name, node.text.strip('"'))))
+        return _Compiled(_Native(engine.term(name, node.text)))
     if node.field == "date":
         return _Compiled(date_query(node.text))
     if node.field == "file":
-        return _Compiled(_Native(engine.wildcard("file", f"*{node.text.strip(chr(34))}*")))
+        return _Compiled(_Native(engine.wildcard("file", f"*{node.text}*")))
     t = _searchable(node.text, node.folded)
     if node.prefix:
         return _Compiled(WordPrefix(t), [], [], [(t, True)])
@@ -204,7 +204,7 @@ def region_query(name: str) -> Any:
 
 def date_query(text: str) -> Any:
     """date:2022-11, date:2022..2023, date:2022-11.. or date:..2021."""
-    lo, sep, hi = text.strip('"').partition("..")
+    lo, sep, hi = text.partition("..")
     if not sep:
         return _date_range(*parse_period(lo))
     start: dt.date | None = parse_period(lo)[0] if lo else None
@@ -579,12 +579,10 @@ def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
     return record.model_copy(update={"attachments": out})
 
 
-def list_records(
-    ix: Any, filter: Any, limit: int | None = None, sort: Sort = "-date", all_copies: bool = False
-) -> Results:
-    """All records matching the filter (from Filters.query), newest first; undated last; one
-    per copy group unless all_copies."""
-    check_limit(limit)
+def list_records(ix: Any, filter: Any, *, limit: int | None, sort: Sort, all_copies: bool) -> Results:
+    """Records matching the filter (from Filters.query; None: all), newest first unless sort
+    says otherwise, undated last; one per copy group unless all_copies. The caller has checked
+    the limit (check_limit) before opening the index."""
     with ix.reader() as reader:
         view = _View(reader, ix)
         docs = view.docs(filter) if filter is not None else set(view.live())
@@ -665,12 +663,13 @@ def snippets(
     Passages around the longest needle (the whole query) are chosen first, then the words.
     """
     body = record.body
+    folded = fold(body)
     headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
     # The first 200 places are plenty to choose passages from, but not when --within keeps only
     # those under some heading: the kept ones may all come later.
-    found = occurrences(fold(body), needles, most=200 if within is None else None)
+    found = occurrences(folded, needles, most=200 if within is None else None)
+    folded_headings = [(lv, off, fold(text)) for lv, off, text in headings]
     if within is not None:
-        folded_headings = [(lv, off, fold(text)) for lv, off, text in headings]
         found = [o for o in found if in_section(folded_headings, o[0], within)]
     windows: list[tuple[int, int, int]] = []
     for start, end, _rank in sorted(found, key=lambda o: (o[2], o[0])):
@@ -681,7 +680,10 @@ def snippets(
             windows.append((a, b, start))
     out = []
     for a, b, start in sorted(windows):
-        inside = sorted((x - a, y - a) for x, y, _ in found if x >= a and y <= b)
+        # Every place in the passage is marked (with --within, those under such a heading), also
+        # past the first 200 the passages were chosen from.
+        inside = sorted((x, y) for x, y, _ in occurrences(folded[a:b], needles)
+                        if within is None or in_section(folded_headings, a + x, within))
         section = [text for _lv, _off, text in section_at(headings, start)]
         out.append(Snippet(text=body[a:b], highlights=inside, section=section))
     return out
