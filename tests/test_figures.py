@@ -86,3 +86,11 @@ def test_figures_come_newest_record_first_in_text_order_with_the_records_fields(
     for r in rows:
         record = listed[r["id"]]
         assert (r["date"], r["title"], r["region"], r["file"]) == (record["date"], record["title"], record["region"], record["file"])
+
+
+def test_within_keeps_the_figures_under_such_headings_wherever_they_come(qdn: Any, data_dir: Path) -> None:
+    (data_dir / "raw" / "x.txt").write_text(
+        "某县招商引资工作总结\n\n2023年8月9日\n\n一、工作成效\n到位资金3亿元。\n二、存在问题\n到位资金仅完成计划的60%。\n"
+        "三、下步打算\n到位资金力争5亿元。\n", "utf-8")
+    rows = qdn("figures", "到位资金", "--within", "存在问题", "--format", "jsonl").jsonl()
+    assert [(r["file"], r["figure"]) for r in rows] == [("raw/x.txt", "60%")]

@@ -351,6 +351,19 @@ def test_within_shows_the_passages_under_the_heading_however_many_come_before(qd
     assert "审批时限" in snippet["text"]
 
 
+def test_a_match_ending_where_a_heading_starts_is_not_under_that_heading(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # 二、 follows the sentence inline: the first 落到实处。 ends at its offset, the second lies under it.
+    body = "一、工作成效\n各项工作落到实处。二、存在问题：有的工作没有落到实处。\n三、下步打算\n继续推进。\n"
+    (data_dir / "raw").joinpath("x.txt").write_text("某县工作总结\n\n" + body, "utf-8")
+    query = ('"落到实处。"', "--within", "存在问题")
+    [hit] = [h for h in qdn("search", *query).jsonl() if h["file"] == "raw/x.txt"]
+    [snippet] = hit["snippets"]
+    assert snippet["section"] == ["二、存在问题"]
+    assert [snippet["text"][a:b] for a, b in snippet["highlights"]] == ["落到实处。"]
+    trend = qdn("trend", *query, "--by", "year", "--all-copies", "--format", "jsonl").jsonl()
+    assert sum(r["mentions"] for r in trend if r["bucket"] is None) == 1
+
+
 STEP_DOC = ("黔东南州营商环境承诺兑现专项督查情况通报\n\n2023年3月10日\n\n"
             "一、基本情况\n营商环境承诺兑现率达到95%，兑现资金1.2亿元。\n二、存在问题\n部分承诺兑现不及时。\n")
 
@@ -384,8 +397,10 @@ def test_an_index_updated_in_steps_answers_as_one_built_at_once(qdn, data_dir: P
     text = seed.read_text("utf-8")
     assert "发布时间: 2021-07-03" in text
     (raw / "repost.txt").write_text(text.replace("发布时间: 2021-07-03", "发布时间: 2021-07-01"), "utf-8")
-    changed = sorted(raw.glob("003_*.txt"))[0]
-    changed.write_text(changed.read_text("utf-8") + "\n营商环境承诺兑现补充说明。\n", "utf-8")
+    for name in ("002_*.txt", "003_*.txt"):  # two replaced documents holding the query's words
+        changed = sorted(raw.glob(name))[0]
+        assert "营商环境" in changed.read_text("utf-8")
+        changed.write_text(changed.read_text("utf-8") + "\n营商环境承诺兑现补充说明。\n", "utf-8")
     assert qdn("index").exit_code == 0
     stepwise = _answers(qdn)
     assert qdn("index", "--rebuild").exit_code == 0
