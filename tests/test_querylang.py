@@ -177,6 +177,18 @@ def test_list_limit_keeps_the_newest(qdn: Any, dated: Path) -> None:
     assert [r["date"] for r in qdn("list", "--sort", "date", "--limit", "2", "--format", "jsonl").jsonl()] == days[:2]
 
 
+def test_list_says_how_many_records_match_and_how_many_it_shows(qdn: Any, dated: Path) -> None:
+    every = qdn("list", "--format", "jsonl")
+    n = len(every.jsonl())
+    assert n > 3 and every.stderr.splitlines()[-1] == f"qdn: {n} record(s)"
+    assert qdn("list", "--limit", "3", "--format", "jsonl").stderr.splitlines()[-1] == f"qdn: 3 of {n} record(s)"
+    one = qdn("list", "--all-copies", "--format", "jsonl").jsonl()
+    assert len(one) >= n  # copies counted as one record above
+    assert qdn("-q", "list", "--limit", "3", "--format", "jsonl").stderr == ""
+    none = qdn("list", "--since", "2099")
+    assert none.exit_code == 1 and none.stdout == "" and none.stderr.splitlines()[-1] == "qdn: 0 record(s)"
+
+
 def test_an_unknown_region_finds_nothing_without_failing(qdn: Any, dated: Path) -> None:
     for args in (["search", "边界测试", "--region", "火星"], ["search", "边界测试 region:火星"], ["list", "--region", "火星"]):
         run = qdn(*args)

@@ -599,6 +599,8 @@ def list_(
     filter_query = filters.query()
     results = list_records(_open_index(state), filter_query, limit=limit, sort=order, all_copies=all_copies)
     write_items(results.items, fmt, sys.stdout)
+    shown = len(results.items)
+    note(state, f"{shown} of {results.total} record(s)" if results.total > shown else f"{results.total} record(s)")
     raise typer.Exit(0 if results.items else 1)
 
 
