@@ -53,12 +53,21 @@ def test_a_title_match_ranks_above_a_body_match(qdn: Any, data_dir: Path) -> Non
     assert _order(qdn, "招商引资") == ["title", "body"]
 
 
-def test_a_shorter_document_ranks_above_a_longer_one_with_the_same_counts(qdn: Any, data_dir: Path) -> None:
-    _write(data_dir, {
-        "long": f"工作情况\n\n做好招商引资工作。{FILLER * 6}\n",
-        "short": f"工作情况\n\n做好招商引资工作。{FILLER}\n",
+@pytest.mark.parametrize("query", ["招商引资", "承诺兑现"])  # one word; two words, each hit holding the exact string
+def test_a_shorter_document_ranks_above_a_longer_one_with_the_same_counts(qdn: Any, data_dir: Path, query: str) -> None:
+    _write(data_dir, {  # the longer is indexed first: a tie would put it first
+        "long": f"工作情况\n\n做好{query}工作。{FILLER * 6}\n",
+        "short": f"工作情况\n\n做好{query}工作。{FILLER}\n",
     })
-    assert _order(qdn, "招商引资") == ["short", "long"]
+    assert _order(qdn, query) == ["short", "long"]
+
+
+def test_a_limited_search_shows_the_best_hits(qdn: Any) -> None:
+    every = qdn("search", "营商环境", "--format", "jsonl", "--limit", "100").jsonl()
+    best = qdn("search", "营商环境", "--format", "jsonl", "--limit", "2").jsonl()
+    assert len(every) > 3 and best == every[:2]
+    assert [h["score"] for h in every] == sorted((h["score"] for h in every), reverse=True)
+    assert every[0]["score"] > every[-1]["score"]
 
 
 def test_more_occurrences_rank_higher_at_the_same_length(qdn: Any, data_dir: Path) -> None:

@@ -100,20 +100,8 @@ def _fulltext(leaf: engine.Leaf) -> Any:
 class _SegmentSet:
     """A leaf answered per segment from its full-text files (fulltext.py)."""
 
-    def __init__(self, *key: Any) -> None:
-        self.key = key
-
     def _local(self, store: Any) -> Any:
         raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.key == self.key
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.key))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}{self.key!r}"
 
     def docset(self, leaves: list[tuple[engine.Leaf, Any]]) -> set[int]:
         """Live documents (global numbers) that match, over (leaf, full-text store) pairs."""
@@ -126,27 +114,36 @@ class _SegmentSet:
         return out
 
 
+@dataclass(frozen=True)
 class BodyContains(_SegmentSet):
-    """Records whose folded body contains the (folded) needle: BodyContains(needle)."""
+    """Records whose folded body contains the (folded) needle."""
+
+    needle: str
 
     def _local(self, store: Any) -> Any:
-        return store.containing(self.key[0])
+        return store.containing(self.needle)
 
 
+@dataclass(frozen=True)
 class WordPrefix(_SegmentSet):
-    """Records with a word (title or body) starting with the (folded) stem: WordPrefix(stem)."""
+    """Records with a word (title or body) starting with the (folded) stem."""
+
+    stem: str
 
     def _local(self, store: Any) -> Any:
-        return store.with_prefix(self.key[0])
+        return store.with_prefix(self.stem)
 
 
+@dataclass(frozen=True)
 class DateIn(_SegmentSet):
-    """Records dated from start to end, inclusive, None open: DateIn(start, end)."""
+    """Records dated from start to end, inclusive; None is open."""
+
+    start: dt.date | None
+    end: dt.date | None
 
     def _local(self, store: Any) -> Any:
-        start, end = self.key
-        lo = start.toordinal() if start else 1
-        hi = end.toordinal() if end else 1 << 30
+        lo = self.start.toordinal() if self.start else 1
+        hi = self.end.toordinal() if self.end else 1 << 30
         return [i for i, day in enumerate(store.days()) if lo <= day <= hi]
 
 
