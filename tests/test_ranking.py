@@ -190,3 +190,27 @@ def test_a_one_word_score_is_bm25_with_k1_1_2_and_b_0_75(qdn: Any) -> None:
         assert 1 < df < n and {h["id"] for h in hits} <= set(want)
         for h in hits:
             assert h["score"] == pytest.approx(want[h["id"]], abs=1e-3), (word, h["id"])
+
+
+def test_a_corpus_of_one_document_is_scored_by_the_same_formula(qdn: Any, data_dir: Path) -> None:
+    import math
+
+    from qdn_corpus.analysis import words
+
+    _write(data_dir, {"a": f"工作情况\n\n做好招商引资工作。{FILLER}招商引资\n"})
+    [record] = qdn("list", "--format", "jsonl").jsonl()
+    body, title = words(fold(record["body"])), words(fold(record["title"] or ""))
+    idf = math.log(1 + (1 - 1 + 0.5) / (1 + 0.5))
+    want = 0.0
+    for word in dict.fromkeys(words("招商引资")):  # 招商, 引资, 招商引资 (search mode)
+        tf = body.count(word) + 3 * title.count(word)
+        want += idf * tf * 2.2 / (tf + 1.2)  # the average length is the document's own: the norm is k1
+    [hit] = qdn("search", "招商引资", "--format", "jsonl").jsonl()
+    assert hit["score"] == pytest.approx(want, abs=1e-3)
+
+
+def test_a_phrase_ranks_by_its_words_that_occur_when_its_first_does_not(qdn: Any, data_dir: Path) -> None:
+    # "化营商" is cut into 化 and 营商: the documents hold 优化 and 营商, never the word 化.
+    _write(data_dir, {"a": f"工作情况\n\n做好优化营商环境工作。{FILLER}\n", "b": f"工作情况\n\n优化营商环境。{FILLER}\n"})
+    hits = qdn("search", '"化营商"', "--format", "jsonl").jsonl()
+    assert len(hits) == 2 and all(h["score"] > 0 for h in hits)
