@@ -203,6 +203,8 @@ ERRORS = [
     (["list", "--sort", "size"], "unknown sort"),
     (["show", "zz"], "not a record id"),
     (["search", "date:2022-99"], "invalid date"),
+    (["search", "承诺", "--source", " "], "nothing to search for in ' '"),
+    (["list", "--issuer", "\u3000"], r"nothing to search for in '\u3000'"),  # shown escaped
     (["parse", "/no/such/file.txt"], "no such file"),
 ]
 
