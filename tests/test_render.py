@@ -195,6 +195,30 @@ def test_a_snippet_across_lines_is_shown_on_one_line_with_every_highlight() -> N
 
 
 
+NOTHING = {  # commands that find nothing, and the header their CSV still has
+    "search": (["search", "青蛙跳水"], "id,date,title,category,doc_type,province,prefecture,county,"),
+    "list": (["list", "--since", "2099"], "id,date,title,"),
+    "trend": (["trend", "青蛙跳水", "--by", "year"], "bucket,query,records,mentions,total_records"),
+    "figures": (["figures", "青蛙跳水"], "id,date,province,prefecture,county,title,indicator,figure,value,unit,"),
+    "refs": (["refs", "--region", "火星"], "title,doc_number,text,target,held,citing_records,"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOTHING))
+def test_nothing_found_is_still_what_programs_can_read(qdn: Any, case: str) -> None:
+    """No rows: JSON is [], JSON Lines is empty, CSV is its header (pandas reads an empty table
+    with the columns), and the exit status is 1."""
+    args, header = NOTHING[case]
+    json_run = qdn(*args, "--format", "json")
+    assert json_run.exit_code == 1 and json_run.stdout == "[]\n"
+    jsonl_run = qdn(*args, "--format", "jsonl")
+    assert jsonl_run.exit_code == 1 and jsonl_run.stdout == ""
+    csv_run = qdn(*args, "--format", "csv")
+    assert csv_run.exit_code == 1
+    [line] = csv_run.stdout.lstrip("\ufeff").splitlines()
+    assert line.startswith(header) and "region" not in line.split(",")
+
+
 # ---- chart geometry: where the widths stop ------------------------------------------------------
 
 def _trend(buckets: list[str | None], queries: tuple[str, ...] = ("营商环境",), by: str = "year") -> Any:

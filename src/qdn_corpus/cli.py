@@ -399,7 +399,7 @@ def trend(
     plans = [plan(q, filters, None, "relevance", within, all_copies) for q in queries]
     result = run(ix, queries, plans, group, per)
     matched = sum(result.totals.values())
-    if matched:
+    if matched or fmt != "table":  # programs get [] or a CSV header; people get no empty chart
         write_trend(result, fmt, sys.stdout)
     note(state, ", ".join(f"{q}: {n} matching record(s)" for q, n in result.totals.items()))
     raise typer.Exit(0 if matched else 1)
@@ -421,6 +421,7 @@ def figures(
 
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
+    from qdn_corpus.models import FigureRow
     from qdn_corpus.query import check, check_within, figure_rows, plan
     from qdn_corpus.render import write_models
 
@@ -429,7 +430,7 @@ def figures(
     check(query, filters, None)
     check_within(within)
     rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within))
-    write_models(rows, fmt, sys.stdout, [
+    write_models(rows, FigureRow, fmt, sys.stdout, [
         ("date", lambda r: r.date, False), ("indicator", lambda r: r.indicator, True),
         ("figure", lambda r: r.figure, False),
         ("value", lambda r: f"{r.value:,}{'+' if r.approx else ''} {r.unit}", False), ("id", lambda r: r.id[:8], False),
@@ -461,6 +462,7 @@ def refs(
 
     Example: qdn refs --region 黔东南 --since 2022 --top 10
     """
+    from qdn_corpus.models import RefRow
     from qdn_corpus.refs import refs as run
     from qdn_corpus.render import write_models
 
@@ -471,7 +473,7 @@ def refs(
 
     check_top(top)  # before any indexing
     rows, total = run(_open_index(state), filter_query, top or None)
-    write_models(rows, fmt, sys.stdout, [
+    write_models(rows, RefRow, fmt, sys.stdout, [
         ("cited", lambda r: r.citing_records, False),
         ("document", lambda r: "\n".join(x for x in (r.title or r.text, r.doc_number) if x), True),
         ("regions", lambda r: len(r.citing_regions), False), ("first", lambda r: r.first, False),
@@ -494,6 +496,7 @@ def cites(
 
     Example: qdn cites 529aaa --format json | jq '.[].doc_number'
     """
+    from qdn_corpus.models import Citation
     from qdn_corpus.query import check_id, get
     from qdn_corpus.render import write_models
 
@@ -501,7 +504,7 @@ def cites(
     fmt = _format(format)
     check_id(record_id)
     record = get(_open_index(state), record_id)
-    write_models(record.citations, fmt, sys.stdout, [
+    write_models(record.citations, Citation, fmt, sys.stdout, [
         ("offset", lambda c: c.offset, False), ("citation", lambda c: c.text, True),
         ("文号", lambda c: c.doc_number, False), ("target", lambda c: c.target[:8] if c.target else None, False),
     ])
@@ -523,6 +526,7 @@ def cited_by(
 
     Example: qdn cited-by 《贵州省优化营商环境条例》   (or: qdn cited-by 国发〔2022〕2号)
     """
+    from qdn_corpus.models import CitedByRow
     from qdn_corpus.refs import cited_by as run
     from qdn_corpus.render import write_models
 
@@ -530,7 +534,7 @@ def cited_by(
     fmt = _format(format)
     filter_query = filters.query()
     rows = run(_open_index(state), document, filter_query)
-    write_models(rows, fmt, sys.stdout, [
+    write_models(rows, CitedByRow, fmt, sys.stdout, [
         ("date", lambda r: r.date, False), ("region", lambda r: _region_label(r.region), False),
         ("sentence", lambda r: r.sentence, True), ("id", lambda r: r.id[:8], False),
     ])
@@ -554,6 +558,7 @@ def dups(
 
     Example: qdn dups --top 5   (or: qdn dups 529aaa for one record's copies)
     """
+    from qdn_corpus.models import DupRow
     from qdn_corpus.refs import dups as run
     from qdn_corpus.render import write_models
 
@@ -563,7 +568,7 @@ def dups(
 
     check_top(top)
     rows, total = run(_open_index(state), record_id, top or None)
-    write_models(rows, fmt, sys.stdout, [
+    write_models(rows, DupRow, fmt, sys.stdout, [
         ("group", lambda r: f"{r.group} ({r.copies})" if r.canonical else "", False),
         ("similarity", lambda r: f"{r.similarity:.2f}", False), ("date", lambda r: r.date, False),
         ("title / site", lambda r: f"{r.title or '—'} · {r.site or r.file}", True), ("id", lambda r: r.id[:8], False),

@@ -16,6 +16,7 @@ from qdn_corpus.models import Hit, Record, Snippet
 from qdn_corpus.normalize import strip_controls
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from rich.console import Console, RenderableType
     from rich.table import Table
     from rich.text import Text
@@ -189,8 +190,11 @@ def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
     """Tidy rows (models.TrendRow; `per` only with --per) for programs; a bar chart (one
     query) or a table with sparklines (several) for people."""
     if fmt != "table":
+        from qdn_corpus.models import TrendRow
+
         exclude = None if trend.per else {"per"}
-        _write_rows([r.model_dump(mode="json", exclude=exclude) for r in trend.rows], fmt, out)
+        fields = [f for f in TrendRow.model_fields if exclude is None or f not in exclude]
+        _write_rows([r.model_dump(mode="json", exclude=exclude) for r in trend.rows], fmt, out, fields)
     elif len(trend.queries) == 1:
         stdout_console().print(_bar_chart(trend))
     else:
@@ -199,8 +203,9 @@ def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
         console.print(_sparklines(trend, console.width))
 
 
-def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None:
-    """Flat rows as JSON, JSON Lines or CSV (a nested region becomes its three columns)."""
+def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str], fields: Sequence[str]) -> None:
+    """Flat rows as JSON, JSON Lines or CSV (a nested region becomes its three columns). The
+    CSV header comes from the model's fields, so no rows is still a table pandas can read."""
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -209,8 +214,8 @@ def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str]) -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
         out.write("\ufeff")
-        fields = [k for k in (rows[0] if rows else {}) for k in (("province", "prefecture", "county") if k == "region" else (k,))]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        columns = [c for f in fields for c in (("province", "prefecture", "county") if f == "region" else (f,))]
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: v for k, v in {**row, **(row.get("region") or {})}.items() if k != "region"})
@@ -310,11 +315,13 @@ def _sparklines(trend: Trend, width: int) -> Text:
 Column = tuple[str, Callable[[Any], object], bool]  # header, value, may wrap
 
 
-def write_models(rows: Sequence[Any], fmt: Format, out: IO[str], columns: Sequence[Column]) -> None:
-    """Pydantic rows as JSON/JSONL/CSV (their fields, the region flattened in CSV), or a table
-    of the given columns for people."""
+def write_models(
+    rows: Sequence[BaseModel], model: type[BaseModel], fmt: Format, out: IO[str], columns: Sequence[Column]
+) -> None:
+    """Rows of a pydantic model as JSON/JSONL/CSV (its fields, the region flattened in CSV), or
+    a table of the given columns for people."""
     if fmt != "table":
-        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out)
+        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out, list(model.model_fields))
         return
     from rich.table import Table
 
