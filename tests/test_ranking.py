@@ -152,7 +152,7 @@ def test_snippets_mark_every_occurrence_they_show_and_nothing_else(parts: list[s
         assert marks == expected
 
 
-@pytest.mark.parametrize("query", ["承诺兑现", '"承诺兑现"', "承诺*"])
+@pytest.mark.parametrize("query", ["承诺兑现", '"承诺兑现"', "承诺*", "承诺兑现 -青蛙", "(承诺兑现 OR 承诺) AND 承诺*"])
 def test_snippets_of_each_query_kind_highlight_the_query(qdn: Any, query: str) -> None:
     for hit in qdn("search", query, "--format", "jsonl", "--limit", "50").jsonl():
         marked = [s["text"][a:b] for s in hit["snippets"] for a, b in s["highlights"]]
