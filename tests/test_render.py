@@ -380,3 +380,98 @@ def test_a_series_table_squeezes_its_counts_never_its_buckets(monkeypatch: pytes
     lines = _shown(_trend(["2021-Q1", "2021-Q2"], queries, by="quarter"), monkeypatch, 50)
     assert all(cell_len(line) <= 50 for line in lines)
     assert sum("│ 2021-Q1 │" in line for line in lines) == 1 and sum("│ 2021-Q2 │" in line for line in lines) == 1
+
+
+# ---- cells that the seeds never fill ----------------------------------------------------------
+
+def _record(**update: Any) -> Any:
+    from qdn_corpus.models import Record
+
+    return Record(id="0123456789abcdef", file="raw/a.txt", title="关于优化营商环境的通知").model_copy(update=update)
+
+
+@pytest.mark.parametrize(("region", "cell"), [
+    ({"province": "贵州省"}, "贵州省"), ({"province": "贵州省", "prefecture": "黔东南州"}, "黔东南州"),
+    ({"province": "贵州省", "prefecture": "黔东南州", "county": "黎平县"}, "黎平县"),
+])
+def test_the_region_cell_is_the_most_precise_level_known(monkeypatch: pytest.MonkeyPatch, region: dict[str, str],
+                                                         cell: str) -> None:
+    from qdn_corpus.models import Region
+
+    lines = _table_lines([_record(region=Region(**region))], monkeypatch, 80)
+    assert any(f"│ {cell} │" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("copies", "sites", "note"), [
+    (1, [], None),
+    (2, ["凯里市人民政府"], "(also in 1 file: 凯里市人民政府)"),
+    (3, [], "(also in 2 files)"),
+    (5, ["甲", "乙", "丙", "丁"], "(also in 4 files: 甲, 乙, 丙)"),  # three sites at most
+])
+def test_a_record_with_copies_says_how_many_and_where(monkeypatch: pytest.MonkeyPatch, copies: int, sites: list[str],
+                                                      note: str | None) -> None:
+    import io
+
+    from qdn_corpus.models import CopyRef
+    from qdn_corpus.render import write_record
+
+    refs = [CopyRef(id=f"{i:016x}", file=f"raw/{i}.html", site=(sites[i] if i < len(sites) else None))
+            for i in range(copies - 1)]
+    record = _record(copies=copies, copies_in=refs, canonical="0123456789abcdef")
+    text = " ".join(_table_lines([record], monkeypatch, 200))
+    assert (note in text) if note else "also in" not in text
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    write_record(record, "table", out)
+    shown = out.getvalue()
+    if copies > 1:
+        assert f"│ copies  {copies} (canonical 01234567; qdn dups 01234567)" in shown
+    else:
+        assert "│ copies" not in shown
+
+
+def test_long_unbroken_text_is_folded_never_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title or a refs cell with a long URL-like run wraps over lines on a narrow terminal:
+    every character is still shown."""
+    import datetime as dt
+    import io
+
+    from qdn_corpus.models import Hit, RefRow
+    from qdn_corpus.render import write_models
+
+    run = "https://www.qdn.gov.cn/zwgk/zcwj/" + "a1b2c3d4" * 8
+
+    def column(lines: list[str], i: int) -> str:  # one column's cells, joined over the table's lines
+        return "".join(line.split("│")[i].strip() for line in lines if line.startswith("│"))
+
+    for hits in (False, True):
+        item = _record(title=run)
+        if hits:
+            item = Hit(**item.model_dump(), score=1.0, snippets=[])
+        lines = _table_lines([item], monkeypatch, 60)
+        assert max(cell_len(line) for line in lines) <= 60 and column(lines, 3).startswith(run)
+    row = RefRow(title=run, doc_number=None, target=None, held=False, citing_records=3, citing_regions=["黔东南州"],
+                 first=dt.date(2022, 6, 2), last=None)
+    for width in (60, 40):
+        monkeypatch.setenv("COLUMNS", str(width))
+        out = io.StringIO()
+        monkeypatch.setattr("sys.stdout", out)
+        write_models([row], RefRow, "table", out, [("cited", lambda r: r.citing_records, False),
+                                                   ("document", lambda r: r.title, True), ("first", lambda r: r.first, False),
+                                                   ("held", lambda r: "", False)])
+        lines = out.getvalue().splitlines()
+        assert max(cell_len(line) for line in lines) <= width and column(lines, 2) == run
+        assert any("│ 2022-06-02 │ —    │" in line for line in lines)  # a date is never broken; an empty value is a dash
+
+
+def test_an_empty_header_value_shows_as_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from qdn_corpus.render import write_record
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    write_record(_record(meta={"索引号": None, "来源": "黔东南州人民政府"}), "table", out)
+    shown = out.getvalue()
+    assert "│ 索引号  — " in shown and "│ 来源    黔东南州人民政府 " in shown
