@@ -316,6 +316,32 @@ def test_a_sparkline_shows_every_bucket_with_records_and_only_those_as_more_than
     assert line == "承诺兑现 ▁·▅█ 4"  # 1 of 60 is less than an eighth: still a block, not blank
 
 
+def test_a_series_of_undated_records_only_has_an_empty_sparkline(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _shown(_trend([None], ("营商环境", "承诺兑现")), monkeypatch, 80)
+    assert any("undated" in line and "1 (0)" in line for line in lines)
+    assert lines[-2:] == ["营商环境  1", "承诺兑现  1"]  # no bucket with a date: nothing to draw, the total still shown
+
+
+@pytest.mark.parametrize("per", [None, 100])
+def test_trend_rows_for_programs_have_per_only_with_per(per: int | None) -> None:
+    import io
+    import json
+
+    from qdn_corpus.render import write_trend
+
+    trend = _trend(["2021", "2022"])
+    trend.per = per
+    for r in trend.rows:
+        r.per = 12.5 if per else None
+    out = io.StringIO()
+    write_trend(trend, "json", out)
+    rows = json.loads(out.getvalue())
+    assert [("per" in r) for r in rows] == [per is not None] * 2
+    out = io.StringIO()
+    write_trend(trend, "csv", out)
+    assert out.getvalue().lstrip("\ufeff").startswith("bucket,query,records,mentions,total_records" + (",per\n" if per else "\n"))
+
+
 # ---- narrow tables and untitled records ----------------------------------------------------------
 
 def _records() -> list[Any]:
