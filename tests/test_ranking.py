@@ -99,7 +99,7 @@ def test_a_snippet_marks_its_words_also_when_the_query_occurs_hundreds_of_times(
 
 def _passages(body: str, *needles: str) -> list[tuple[str, list[str]]]:
     record = Record(id="0" * 16, file="raw/x.txt", body=body)
-    return [(s.text, [s.text[a:b] for a, b in s.highlights]) for s in snippets(record, [(n, False) for n in needles])]
+    return [(s.text, [s.text[a:b] for a, b in s.highlights]) for s in snippets(record, list(needles))]
 
 
 def test_passages_around_the_whole_query_come_before_passages_around_its_words() -> None:
@@ -133,7 +133,7 @@ def test_snippets_mark_every_occurrence_they_show_and_nothing_else(parts: list[s
     record = Record(id="0" * 16, file="raw/x.txt", body=body)
     target = fold(needle)
     folded = fold(body)
-    found = snippets(record, [(target, False)])
+    found = snippets(record, [target])
     if target not in folded:
         assert found == []
         return
@@ -152,11 +152,20 @@ def test_snippets_mark_every_occurrence_they_show_and_nothing_else(parts: list[s
         assert marks == expected
 
 
-@pytest.mark.parametrize("query", ["承诺兑现", '"承诺兑现"', "承诺*", "承诺兑现 -青蛙", "(承诺兑现 OR 承诺) AND 承诺*"])
+@pytest.mark.parametrize("query", ["承诺兑现", '"承诺兑现"', "承诺*", "承诺兑现 -青蛙", "(承诺兑现 OR 承诺) AND 承诺*",
+                                   "body:承诺兑现", "title:承诺兑现 OR 承诺兑现"])
 def test_snippets_of_each_query_kind_highlight_the_query(qdn: Any, query: str) -> None:
     for hit in qdn("search", query, "--format", "jsonl", "--limit", "50").jsonl():
         marked = [s["text"][a:b] for s in hit["snippets"] for a, b in s["highlights"]]
         assert marked and all(fold(m).startswith("承诺") or fold(m) == "兑现" for m in marked), hit["id"]
+
+
+def test_a_field_query_marks_its_text_where_the_body_has_it(qdn: Any) -> None:
+    hits = qdn("search", "title:营商环境", "--format", "jsonl").jsonl()
+    assert hits and all("营商环境" in h["title"] for h in hits)
+    for h in hits:
+        marked = [s["text"][a:b] for s in h["snippets"] for a, b in s["highlights"]]
+        assert marked and set(marked) == {"营商环境"}, h["id"]
 
 
 def test_a_one_word_score_is_bm25_with_k1_1_2_and_b_0_75(qdn: Any) -> None:

@@ -62,7 +62,7 @@ class _Compiled:
     match: Any
     words: list[str] = field(default_factory=list)  # ranked with BM25
     exact: list[Any] = field(default_factory=list)  # matches of these rank first
-    highlights: list[tuple[str, bool]] = field(default_factory=list)  # folded text, is_prefix
+    highlights: list[str] = field(default_factory=list)  # folded texts a snippet marks
 
 
 def _searchable(text: str, folded: str | None = None) -> str:
@@ -168,7 +168,7 @@ def _compile(node: Node) -> _Compiled:
         return _Compiled(_Not(_compile(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
         t = _searchable(node.text, node.folded)
-        return _Compiled(_substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [(t, False)])
+        return _Compiled(_substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [t])
     if node.field == "region":
         return _Compiled(region_query(node.text))
     if node.field in ("category", "type"):
@@ -180,14 +180,14 @@ def _compile(node: Node) -> _Compiled:
         return _Compiled(_Native(engine.wildcard("file", f"*{node.text}*")))
     t = _searchable(node.text, node.folded)
     if node.prefix:
-        return _Compiled(WordPrefix(t), [], [], [(t, True)])
+        return _Compiled(WordPrefix(t), [], [], [t])
     if node.phrase:
-        return _Compiled(_substring(t, _TEXT_FIELDS), words(t), [], [(t, False)])
+        return _Compiled(_substring(t, _TEXT_FIELDS), words(t), [], [t])
     ws = query_words(t) or [t]
     match = _and([_substring(w, _TEXT_FIELDS) for w in ws])
     # The exact string ranks above the same words apart (承诺兑现 above 承诺不兑现).
     exact = [_substring(t, _TEXT_FIELDS)] if len(ws) > 1 else []
-    return _Compiled(match, words(t), exact, [(t, False), *((w, False) for w in ws)])
+    return _Compiled(match, words(t), exact, [t, *ws])
 
 
 def region_query(name: str) -> Any:
@@ -274,7 +274,7 @@ class Plan:
     filter: Any
     words: list[str]
     exact: list[Any]
-    highlights: list[tuple[str, bool]]
+    highlights: list[str]
     limit: int | None
     sort: Sort
     within: str | None = None  # folded: only occurrences under a heading containing it count
@@ -533,7 +533,7 @@ class _View:
                 return store, docnum - leaf.offset
         raise IndexError(docnum)
 
-    def mentions(self, docnum: int, needles: list[tuple[str, bool]], within: str | None = None) -> int:
+    def mentions(self, docnum: int, needles: list[str], within: str | None = None) -> int:
         """How often a document's body holds the needles (occurrences()), from the full-text
         files; with `within`, only under headings that contain it."""
         store, local = self.locate(docnum)
@@ -616,14 +616,13 @@ def get(ix: Any, prefix: str) -> Record:
 # ---- snippets ------------------------------------------------------------------------------
 
 
-def occurrences(folded: str, needles: list[tuple[str, bool]], most: int | None = None) -> list[tuple[int, int, int]]:
+def occurrences(folded: str, needles: list[str], most: int | None = None) -> list[tuple[int, int, int]]:
     """Where the needles occur in a folded text, as (start, end, rank): the longest needle (the
     whole query) first, then each shorter one (its words) where it does not overlap a place
     already found. These are what a snippet marks and what a trend counts as mentions."""
     found: list[tuple[int, int, int]] = []
-    for rank, (needle, _prefix) in enumerate(sorted(needles, key=lambda n: -len(n[0]))):
-        needle = needle.strip()
-        start = folded.find(needle) if needle else -1
+    for rank, needle in enumerate(sorted(needles, key=len, reverse=True)):
+        start = folded.find(needle) if needle else -1  # an empty needle would be found everywhere
         while start >= 0 and (most is None or len(found) < most):
             end = start + len(needle)
             if not any(s < end and start < e for s, e, _ in found):
@@ -651,7 +650,7 @@ def in_section(headings: list[Any], pos: int, within: str) -> bool:
 
 
 def snippets(
-    record: Record, needles: list[tuple[str, bool]], width: int = 36, most: int = 2, within: str | None = None
+    record: Record, needles: list[str], width: int = 36, most: int = 2, within: str | None = None
 ) -> list[Snippet]:
     """Passages of the body around the matched text, with highlight offsets into each passage
     and the heading path of the place (`section`); with `within`, only places under a heading
@@ -695,7 +694,7 @@ def figure_rows(ix: Any, p: Plan) -> tuple[list[Any], int]:
     from qdn_corpus.figures import figures_in
     from qdn_corpus.models import FigureRow
 
-    needles = [n for n, _ in p.highlights]
+    needles = p.highlights
     # The texts a clause must hold: the query's own, not the words cut from them.
     wanted = [n for n in needles if not any(n != m and n in m for m in needles)]
     rows: list[FigureRow] = []
