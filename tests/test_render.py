@@ -501,3 +501,15 @@ def test_an_empty_header_value_shows_as_a_dash(monkeypatch: pytest.MonkeyPatch) 
     write_record(_record(meta={"索引号": None, "来源": "黔东南州人民政府"}), "table", out)
     shown = out.getvalue()
     assert "│ 索引号  — " in shown and "│ 来源    黔东南州人民政府 " in shown
+
+
+def test_a_terminal_gets_a_table_and_a_pipe_json_lines() -> None:
+    import io
+
+    from qdn_corpus.render import default_format
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert default_format(Terminal()) == "table" and default_format(io.StringIO()) == "jsonl"

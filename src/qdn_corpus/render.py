@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -38,15 +37,16 @@ def default_format(stream: IO[str]) -> Format:
 
 
 def stdout_console() -> Console:
+    """Writes to sys.stdout as it is when printing (tests and pipes replace it)."""
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False)
 
 
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False, stderr=True)
+    return Console(stderr=True, highlight=False)
 
 
 def safe(text: str | None) -> Text:
