@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import QuerySyntaxError, UsageError
@@ -305,3 +307,25 @@ def test_a_passage_that_starts_with_its_heading_is_under_that_heading(qdn: Any) 
     assert len(outline) >= 3  # 一、 二、 三、: the siblings before it are not in its path
     [deep] = qdn("search", '"创优营商环境"', "--format", "jsonl").jsonl()  # each level's nearest heading
     assert [s["section"] for s in deep["snippets"]] == [["三、存在问题及下步打算", "(二)下步工作措施", "5.进一步创优营商环境"]]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(' \u3000\xa0\u200b\t"“”()（）-*:：甲乙ABab和或非ANDORNOTtitle'), max_size=24))
+def test_every_term_the_parser_gives_has_text_to_search_for(text: str) -> None:
+    """compile() reads each term's folded text as it is: the parser refuses a term that would
+    fold to nothing (spaces of any width, an empty phrase) or says why it cannot read the query."""
+    from qdn_corpus.querylang import Bool, Not
+
+    try:
+        node = parse_query(text)
+    except QuerySyntaxError:
+        return
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Bool):
+            stack += n.children
+        elif isinstance(n, Not):
+            stack.append(n.child)
+        else:
+            assert n.folded and n.folded == n.folded.strip(), (text, n)

@@ -65,9 +65,10 @@ class _Compiled:
     highlights: list[str] = field(default_factory=list)  # folded texts a snippet marks
 
 
-def _searchable(text: str, folded: str | None = None) -> str:
-    """The folded text to look for; an error when nothing is left (a query of spaces)."""
-    t = fold(text).strip() if folded is None else folded
+def _searchable(text: str) -> str:
+    """The folded text of a filter (--source, --site, --issuer); an error when nothing is left
+    (a value of spaces). A query's terms are folded by the parser, which refuses empty ones."""
+    t = fold(text).strip()
     if not t:
         raise QuerySyntaxError(f"nothing to search for in {text!r}")
     return t
@@ -167,7 +168,7 @@ def _compile(node: Node) -> _Compiled:
     if isinstance(node, Not):
         return _Compiled(_Not(_compile(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
-        t = _searchable(node.text, node.folded)
+        t = node.folded
         return _Compiled(_substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [t])
     if node.field == "region":
         return _Compiled(region_query(node.text))
@@ -178,7 +179,7 @@ def _compile(node: Node) -> _Compiled:
         return _Compiled(date_query(node.text))
     if node.field == "file":
         return _Compiled(_Native(engine.wildcard("file", f"*{node.text}*")))
-    t = _searchable(node.text, node.folded)
+    t = node.folded
     if node.prefix:
         return _Compiled(WordPrefix(t), [], [], [t])
     if node.phrase:
@@ -294,8 +295,6 @@ def check(text: str, filters: Filters, limit: int | None) -> None:
             walk(node.child)
         elif node.field == "date":
             date_query(node.text)
-        elif node.field is None or node.field in _SUBSTRING_FIELDS:
-            _searchable(node.text, node.folded)
 
     walk(parse_query(text))
 
