@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qdn_corpus.dates import parse_period
@@ -311,6 +311,10 @@ def test_a_passage_that_starts_with_its_heading_is_under_that_heading(qdn: Any) 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(st.sampled_from(' \u3000\xa0\u200b\t"“”()（）-*:：甲乙ABab和或非ANDORNOTtitle'), max_size=24))
+@example('" "')
+@example('甲 -"\u3000"')
+@example('title:"\xa0"')
+@example("“ ”")
 def test_every_term_the_parser_gives_has_text_to_search_for(text: str) -> None:
     """compile() reads each term's folded text as it is: the parser refuses a term that would
     fold to nothing (spaces of any width, an empty phrase) or says why it cannot read the query."""
