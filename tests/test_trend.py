@@ -97,7 +97,7 @@ def test_csv_has_the_tidy_columns(qdn: Any, small: Path) -> None:
 def test_nothing_matched_exits_1_and_mistakes_exit_2(qdn: Any) -> None:
     assert qdn("trend", "青蛙跳水").exit_code == 1
     for args, message in ((["承诺兑现", "--by", "week"], "unknown --by 'week'"), (["承诺兑现", "--per", "0"], "--per must be 1"),
-                          (["承诺兑现", "--within", " "], "--within needs")):
+                          (["承诺兑现", "--within", " "], "qdn: error: --within needs the text of a heading, e.g. --within 存在问题\n")):
         run = qdn("trend", *args)
         assert run.exit_code == 2 and message in run.stderr and len(run.stderr.splitlines()) == 1
 

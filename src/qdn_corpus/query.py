@@ -310,11 +310,10 @@ def check_within(within: str | None) -> str | None:
 
 
 def plan(
-    text: str, filters: Filters, limit: int | None = 20, sort: Sort = "relevance", within: str | None = None,
-    all_copies: bool = False,
+    text: str, filters: Filters, limit: int | None, sort: Sort, within: str | None, all_copies: bool = False
 ) -> Plan:
-    """Parse and compile a query and its filters; raises QdnError on any mistake."""
-    check_limit(limit)
+    """Parse and compile a query and its filters; raises QdnError on any mistake in them
+    (check() finds the same ones, and a bad --limit, before the index opens)."""
     c = _compile(parse_query(text))
     return Plan(
         c.match, filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights, limit, sort, check_within(within),
