@@ -31,7 +31,7 @@ declare -A tests_of=(
     [parsing]="test_parsing test_layout test_regions test_citations test_no_text_lost test_normalize test_formats"
     [dates]="test_querylang test_parsing"
     [querylang]="test_querylang test_search test_ranking"
-    [query]="test_querylang test_search test_ranking test_trend test_relations test_figures test_attachments"
+    [query]="test_querylang test_search test_ranking test_trend test_relations test_figures test_attachments test_render"
     [fulltext]="test_fulltext test_search test_querylang test_ranking test_trend test_index"
     [render]="test_render test_search test_trend test_figures test_relations test_querylang"
 )
