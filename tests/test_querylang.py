@@ -191,6 +191,15 @@ def test_list_says_how_many_records_match_and_how_many_it_shows(qdn: Any, dated:
     assert none.exit_code == 1 and none.stdout == "" and none.stderr.splitlines()[-1] == "qdn: 0 record(s)"
 
 
+def test_a_query_of_exclusions_only_finds_every_record_without_them(qdn: Any) -> None:
+    every = {r["id"]: r for r in qdn("list", "--format", "jsonl", "--limit", "1000").jsonl()}
+    for query, texts in (('-"承诺兑现"', ["承诺兑现"]), ('-"承诺兑现" -"营商环境"', ["承诺兑现", "营商环境"]),
+                         ('NOT "承诺兑现" NOT "营商环境"', ["承诺兑现", "营商环境"])):
+        want = {i for i, r in every.items() if not any(t in (r["title"] or "") + "\n" + r["body"] for t in texts)}
+        got = {h["id"] for h in qdn("search", "--format", "jsonl", "--limit", "1000", "--", query).jsonl()}
+        assert 0 < len(got) < len(every) and got == want, query
+
+
 def test_an_unknown_region_finds_nothing_without_failing(qdn: Any, dated: Path) -> None:
     for args in (["search", "边界测试", "--region", "火星"], ["search", "边界测试 region:火星"], ["list", "--region", "火星"]):
         run = qdn(*args)

@@ -130,6 +130,21 @@ def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Pat
     assert kaili["copies"] == 3 and not kaili["canonical"]
 
 
+def test_the_copies_holding_the_text_stand_for_their_group_when_the_canonical_does_not(qdn: Any, data_dir: Path) -> None:
+    _write(data_dir, {
+        "state.txt": ORIGINAL, "kaili.txt": _repost("凯里市人民政府", "2022-06-02", "请各地认真贯彻执行。"),
+        "liping.txt": _repost("黎平县人民政府", "2022-06-03", "请各地认真贯彻执行。"),
+    })
+    assert _groups(qdn) == [["raw/kaili.txt", "raw/liping.txt", "raw/state.txt"]]
+    # Only the two reposts hold the sentence: one row, the first of them in the index.
+    [hit] = qdn("search", '"认真贯彻执行"', "--format", "jsonl").jsonl()
+    assert hit["file"] == "raw/kaili.txt" and hit["copies"] == 3
+    assert [h["file"] for h in qdn("search", '"认真贯彻执行"', "--all-copies", "--format", "jsonl").jsonl()] == [
+        "raw/kaili.txt", "raw/liping.txt"]
+    [row] = [r for r in qdn("list", "--since", "2022-06-02", "--format", "jsonl").jsonl() if not r["file"].startswith("raw/0")]
+    assert row["file"] == "raw/kaili.txt"  # the canonical (06-01) is filtered out; its copies stand in
+
+
 def test_updates_keep_groups_right(qdn: Any, data_dir: Path) -> None:
     _write(data_dir, {"state.txt": ORIGINAL, "reading.txt": READING})
     assert _groups(qdn) == []
