@@ -99,6 +99,7 @@ def dated(data_dir: Path) -> Path:
         (["--since", "2021", "--until", "2022"], ["2021-01-01", "2021-12-31", "2022-01-01", "2022-10-31", "2022-11-01",
                                                   "2022-11-30", "2022-12-01", "2022-12-31"]),
         (["--since", "2022-11-30", "--until", "2022-12-01"], ["2022-11-30", "2022-12-01"]),
+        (["--since", "2022-11-30", "--until", "2022-11-30"], ["2022-11-30"]),  # one day
     ],
 )
 def test_date_filters_include_both_ends(qdn: Any, dated: Path, args: list[str], days: list[str]) -> None:
@@ -198,6 +199,27 @@ def test_a_query_of_exclusions_only_finds_every_record_without_them(qdn: Any) ->
         want = {i for i, r in every.items() if not any(t in (r["title"] or "") + "\n" + r["body"] for t in texts)}
         got = {h["id"] for h in qdn("search", "--format", "jsonl", "--limit", "1000", "--", query).jsonl()}
         assert 0 < len(got) < len(every) and got == want, query
+
+
+def test_a_limit_of_one_shows_the_one_best_or_newest(qdn: Any, dated: Path) -> None:
+    every = qdn("search", "边界测试", "--format", "jsonl", "--limit", "1000").jsonl()
+    assert qdn("search", "边界测试", "--format", "jsonl", "--limit", "1").jsonl() == every[:1]
+    newest = qdn("list", "--format", "jsonl", "--limit", "1").jsonl()
+    assert [r["date"] for r in newest] == [max(BOUNDARY_DAYS)]
+
+
+def test_site_source_and_issuer_filters_keep_exactly_the_records_that_name_them(qdn: Any, data_dir: Path) -> None:
+    raw = data_dir / "raw"
+    for name, site, source in (("a", "凯里市人民政府", "凯里市投资促进局"), ("b", "黎平县人民政府", "黎平县财政局")):
+        (raw / f"{name}.html").write_text(
+            f'<html><head><meta name="SiteName" content="{site}"><meta name="ArticleTitle" content="关于招商引资的通知{name}">'
+            f'<meta name="ContentSource" content="{source}"><meta name="PubDate" content="2023-03-0{ord(name) - 96}">'
+            f'</head><body><div class="content"><p>为做好招商引资工作，现将有关事项通知如下。</p></div></body></html>', "utf-8")
+    for option, value, want in (("--site", "凯里市", ["raw/a.html"]), ("--site", "黎平县人民政府", ["raw/b.html"]),
+                                ("--source", "财政局", ["raw/b.html"]), ("--site", "人民政府", ["raw/a.html", "raw/b.html"])):
+        for command in (["search", "招商引资"], ["list"]):
+            got = sorted(r["file"] for r in qdn(*command, option, value, "--format", "jsonl", "--limit", "1000").jsonl())
+            assert got == want, (command, option, value)
 
 
 def test_an_unknown_region_finds_nothing_without_failing(qdn: Any, dated: Path) -> None:
