@@ -406,6 +406,18 @@ def test_a_series_table_squeezes_its_counts_never_its_buckets(monkeypatch: pytes
     lines = _shown(_trend(["2021-Q1", "2021-Q2"], queries, by="quarter"), monkeypatch, 50)
     assert all(cell_len(line) <= 50 for line in lines)
     assert sum("│ 2021-Q1 │" in line for line in lines) == 1 and sum("│ 2021-Q2 │" in line for line in lines) == 1
+    # Counts too wide for their column fold over lines: every digit is still there.
+    trend = _trend(["2021-Q1", "2021-Q2"], queries, by="quarter")
+    for r in trend.rows:
+        r.records, r.mentions = r.records * 1000, r.mentions * 1000
+    cells: dict[str, list[str]] = {}
+    bucket = ""
+    for line in _shown(trend, monkeypatch, 50):
+        if line.startswith("│"):
+            parts = [p.strip() for p in line.split("│")[1:-1]]
+            bucket = parts[0] or bucket
+            cells[bucket] = [a + b for a, b in zip(cells.get(bucket, [""] * len(parts)), parts, strict=True)]
+    assert [c[1:] for c in cells.values()] == [["1000(0)"] * 6, ["2000(2000)"] * 6]
 
 
 # ---- cells that the seeds never fill ----------------------------------------------------------
@@ -513,3 +525,15 @@ def test_a_terminal_gets_a_table_and_a_pipe_json_lines() -> None:
             return True
 
     assert default_format(Terminal()) == "table" and default_format(io.StringIO()) == "jsonl"
+
+
+def test_progress_goes_to_stderr_and_neither_stream_colours_numbers_of_its_own(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qdn_corpus.render import stderr_console, stdout_console
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a colour terminal: rich would highlight 12 and 2022-11-30
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    stderr_console().print("12 of 19 files, 2022-11-30")
+    stdout_console().print("数据 3")
+    out, err = capsys.readouterr()
+    assert (out, err) == ("数据 3\n", "12 of 19 files, 2022-11-30\n")
