@@ -111,6 +111,12 @@ def test_passages_around_the_whole_query_come_before_passages_around_its_words()
     assert "承诺兑现" in got[1][0] and got[1][1] == ["承诺兑现"]
 
 
+def test_the_whole_query_is_marked_before_its_words_whatever_their_order() -> None:
+    # 营商 sorts after 优化营商环境 (营 > 优): the longest text is still marked first, then words apart.
+    body = "坚持优化营商环境，营商主体满意。"
+    assert _passages(body, "优化营商环境", "优化", "营商", "环境") == [(body, ["优化营商环境", "营商"])]
+
+
 def test_passages_may_touch_but_not_overlap() -> None:
     # Each passage is the place and 36 characters either side; "兑现" at 36 gives [0, 74).
     body = "，" * 36 + "兑现" + "，" * 72 + "兑现" + "，" * 36  # the second passage starts at 74
