@@ -132,8 +132,8 @@ def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Pat
 
 def test_the_copies_holding_the_text_stand_for_their_group_when_the_canonical_does_not(qdn: Any, data_dir: Path) -> None:
     _write(data_dir, {
-        "state.txt": ORIGINAL, "kaili.txt": _repost("凯里市人民政府", "2022-06-02", "请各地认真贯彻执行。"),
-        "liping.txt": _repost("黎平县人民政府", "2022-06-03", "请各地认真贯彻执行。"),
+        "state.txt": ORIGINAL, "kaili.txt": _repost("凯里市人民政府", "2022-06-02", "请各地认真贯彻执行，到位资金3亿元。"),
+        "liping.txt": _repost("黎平县人民政府", "2022-06-03", "请各地认真贯彻执行，到位资金3亿元。"),
     })
     assert _groups(qdn) == [["raw/kaili.txt", "raw/liping.txt", "raw/state.txt"]]
     # Only the two reposts hold the sentence: one row, the first of them in the index.
@@ -143,6 +143,9 @@ def test_the_copies_holding_the_text_stand_for_their_group_when_the_canonical_do
         "raw/kaili.txt", "raw/liping.txt"]
     [row] = [r for r in qdn("list", "--since", "2022-06-02", "--format", "jsonl").jsonl() if not r["file"].startswith("raw/0")]
     assert row["file"] == "raw/kaili.txt"  # the canonical (06-01) is filtered out; its copies stand in
+    # figures count a document once too: the figure of both reposts is one row
+    assert [(r["file"], r["figure"]) for r in qdn("figures", "到位资金", "--format", "jsonl").jsonl()
+            if not r["file"].startswith("raw/0")] == [("raw/kaili.txt", "3亿元")]
 
 
 def test_updates_keep_groups_right(qdn: Any, data_dir: Path) -> None:

@@ -429,7 +429,7 @@ def figures(
     fmt = _format(format)
     check(query, filters, None)
     check_within(within)
-    rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within))
+    rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within, all_copies=False))
     write_models(rows, FigureRow, fmt, sys.stdout, [
         ("date", lambda r: r.date, False), ("indicator", lambda r: r.indicator, True),
         ("figure", lambda r: r.figure, False),

@@ -310,7 +310,7 @@ def check_within(within: str | None) -> str | None:
 
 
 def plan(
-    text: str, filters: Filters, limit: int | None, sort: Sort, within: str | None, all_copies: bool = False
+    text: str, filters: Filters, limit: int | None, sort: Sort, within: str | None, all_copies: bool
 ) -> Plan:
     """Parse and compile a query and its filters; raises QdnError on any mistake in them
     (check() finds the same ones, and a bad --limit, before the index opens)."""
