@@ -53,6 +53,11 @@ def _stderr() -> Any:
     return stderr_console()
 
 
+def _counted(shown: int, total: int, what: str) -> str:
+    """2 of 19 record(s) when --limit or --top cut the list, else 19 record(s)."""
+    return f"{shown} of {total} {what}" if total > shown else f"{total} {what}"
+
+
 def note(state: State, message: str) -> None:
     """A one-line note on stderr (silenced by --quiet)."""
     if not state.quiet:
@@ -338,8 +343,7 @@ def search(
     planned = plan(query, filters, limit, order, within, all_copies)
     results = run(ix, planned)
     write_items(results.items, fmt, sys.stdout)
-    shown = len(results.items)
-    note(state, f"{shown} of {results.total} matching record(s)" if results.total > shown else f"{results.total} matching record(s)")
+    note(state, _counted(len(results.items), results.total, "matching record(s)"))
     raise typer.Exit(0 if results.items else 1)
 
 
@@ -479,7 +483,7 @@ def refs(
         ("regions", lambda r: len(r.citing_regions), False), ("first", lambda r: r.first, False),
         ("last", lambda r: r.last, False), ("held", lambda r: r.target[:8] if r.target else "no", False),
     ])
-    note(state, f"{len(rows)} of {total} cited document(s)" if total > len(rows) else f"{total} cited document(s)")
+    note(state, _counted(len(rows), total, "cited document(s)"))
     raise typer.Exit(0 if rows else 1)
 
 
@@ -604,8 +608,7 @@ def list_(
     filter_query = filters.query()
     results = list_records(_open_index(state), filter_query, limit=limit, sort=order, all_copies=all_copies)
     write_items(results.items, fmt, sys.stdout)
-    shown = len(results.items)
-    note(state, f"{shown} of {results.total} record(s)" if results.total > shown else f"{results.total} record(s)")
+    note(state, _counted(len(results.items), results.total, "record(s)"))
     raise typer.Exit(0 if results.items else 1)
 
 

@@ -662,7 +662,7 @@ def snippets(
     # The first 200 places are plenty to choose passages from, but not when --within keeps only
     # those under some heading: the kept ones may all come later.
     found = occurrences(folded, needles, most=200 if within is None else None)
-    folded_headings = [(lv, off, fold(text)) for lv, off, text in headings]
+    folded_headings = [(lv, off, fold(text)) for lv, off, text in headings] if within is not None else []
     if within is not None:
         found = [o for o in found if in_section(folded_headings, o[0], within)]
     windows: list[tuple[int, int, int]] = []

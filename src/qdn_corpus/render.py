@@ -193,7 +193,7 @@ def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
         from qdn_corpus.models import TrendRow
 
         exclude = None if trend.per else {"per"}
-        fields = [f for f in TrendRow.model_fields if exclude is None or f not in exclude]
+        fields = [f for f in TrendRow.model_fields if f not in (exclude or ())]
         _write_rows([r.model_dump(mode="json", exclude=exclude) for r in trend.rows], fmt, out, fields)
     elif len(trend.queries) == 1:
         stdout_console().print(_bar_chart(trend))
