@@ -160,9 +160,9 @@ def main() -> None:
     for name, query, needle in QUERIES:
         words = query.split(" --sort ")
         sort = "-date" if len(words) > 1 else "relevance"
-        p = plan(words[0], Filters(), limit=20, sort=sort)  # type: ignore[arg-type]
+        p = plan(words[0], Filters(), limit=20, sort=sort, within=None, all_copies=False)
         hits = search(ix, p)
-        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort)), 20))  # type: ignore[arg-type]  # noqa: B023
+        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort, within=None, all_copies=False)), 20))  # noqa: B023
         cli_args = ["search", words[0], "--format", "jsonl", "--limit", "20"] + (["--sort", "-date"] if sort != "relevance" else [])
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
         row = {
@@ -178,7 +178,7 @@ def main() -> None:
             row["ratio_cold_vs_baseline"] = round(cold / base, 2)
             row["baseline_files"] = len(found)
             if query.startswith('"'):
-                everything = search(ix, plan(query, Filters(), limit=None, all_copies=True))
+                everything = search(ix, plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=True))
                 mine = {str(data / h.file) for h in everything.items}
                 row["same_files_as_baseline"] = mine == found
                 row["scan_docs"] = scan[needle]
@@ -192,14 +192,14 @@ def main() -> None:
 
     trends = []
     for query, by in (("承诺兑现", "month"), ("营商环境 招商引资", "year"), ("承诺兑现", "region")):
-        p = plan(query, Filters(), limit=None)
+        p = plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)
         counted = trend(ix, [query], [p], by)  # type: ignore[arg-type]
-        warm = sorted(timed(lambda: trend(ix, [query], [plan(query, Filters(), limit=None)], by), 5))  # type: ignore[arg-type]  # noqa: B023
+        warm = sorted(timed(lambda: trend(ix, [query], [plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)], by), 5))  # type: ignore[arg-type]  # noqa: B023
         cold = statistics.median(timed(lambda: qdn(data, "trend", query, "--by", by, "--format", "jsonl"), 5))  # noqa: B023
         search_cold = statistics.median(timed(lambda: qdn(data, "search", query, "--format", "jsonl", "--limit", "20"), 5))  # noqa: B023
         trends.append({
             "query": query, "by": by, "records": counted.totals[query], "buckets": len(counted.rows),
-            "adds_up": sum(r.records for r in counted.rows) == search(ix, plan(query, Filters(), limit=1)).total,
+            "adds_up": sum(r.records for r in counted.rows) == search(ix, plan(query, Filters(), limit=1, sort="relevance", within=None, all_copies=False)).total,
             "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "cold_s": round(cold, 3), "search_cold_s": round(search_cold, 3),
         })
     results["trends"] = trends
