@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
 import sys
 import time
@@ -656,7 +655,9 @@ def schema(
               "cited-by": CitedByRow, "dups": DupRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
-    print(json.dumps(models[what].model_json_schema(), ensure_ascii=False, indent=2))
+    from qdn_corpus.render import dumps
+
+    print(dumps(models[what].model_json_schema(), indent=2))
 
 
 def main() -> None:

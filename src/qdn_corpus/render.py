@@ -60,14 +60,21 @@ def as_json(item: Record) -> dict[str, object]:
     return item.model_dump(mode="json")
 
 
+def dumps(value: object, indent: int | None = None) -> str:
+    """JSON with Chinese readable and U+2028/U+2029 escaped: the one serialiser of every JSON
+    output. Both are legal inside a JSON string, but a reader that splits lines as Python's
+    str.splitlines() or older JavaScript does would break a JSON Lines record there."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def write_items(items: Sequence[Record], fmt: Format, out: IO[str]) -> None:
     """Write records or hits in a format; JSON keeps Chinese readable."""
     if fmt == "json":
-        json.dump([as_json(i) for i in items], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(dumps([as_json(i) for i in items], indent=2) + "\n")
     elif fmt == "jsonl":
         for item in items:
-            out.write(json.dumps(as_json(item), ensure_ascii=False) + "\n")
+            out.write(dumps(as_json(item)) + "\n")
     elif fmt == "csv":
         _write_csv(items, out)
     else:
@@ -207,11 +214,10 @@ def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str], fields: S
     """Flat rows as JSON, JSON Lines or CSV (a nested region becomes its three columns). The
     CSV header comes from the model's fields, so no rows is still a table pandas can read."""
     if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(dumps(rows, indent=2) + "\n")
     elif fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(dumps(row) + "\n")
     else:
         out.write("\ufeff")
         columns = [c for f in fields for c in (("province", "prefecture", "county") if f == "region" else (f,))]
