@@ -139,3 +139,21 @@ def make_ofd(path: Path, pages: list[list[str]]) -> Path:
             content = f"<ofd:Page {ns}><ofd:Content><ofd:Layer>{objs}</ofd:Layer></ofd:Content></ofd:Page>"
             z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", content)
     return path
+
+
+def make_bomb(path: Path, template: Path, member: str, inflated: int) -> Path:
+    """A copy of a ZIP package (DOCX, OFD) whose `member` is padded with `inflated` bytes of
+    spaces: a few hundred KB on disk that would inflate to `inflated` bytes. Written in chunks,
+    so the test itself never holds it."""
+    chunk = b" " * 1_000_000
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename != member:
+                z.writestr(info.filename, data)
+                continue
+            with z.open(member, "w", force_zip64=True) as out:
+                out.write(data)
+                for _ in range(inflated // len(chunk)):
+                    out.write(chunk)
+    return path

@@ -198,7 +198,11 @@ def read(entry: FileEntry) -> FileResult:
     result.encoding = extracted.encoding
     for offset, message in extracted.warnings:
         result.problems.append(Problem(file=entry.name, offset=offset, message=message))
-    parsed = parse_text(extracted.text, entry.name, extracted.format, extracted.hints)
+    try:
+        parsed = parse_text(extracted.text, entry.name, extracted.format, extracted.hints)
+    except Exception as exc:  # a layout rule failing on one file costs that file, never the run
+        result.skipped = f"qdn could not parse its text ({type(exc).__name__}: {str(exc)[:80]}); please report it"
+        return result
     result.records = parsed.records
     result.problems.extend(parsed.problems)
     result.layout = parsed.layout

@@ -8,7 +8,6 @@ its module, so a corpus of text files never loads them.
 
 from __future__ import annotations
 
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -33,7 +32,6 @@ class Extracted:
     skip_reason: str | None = None
 
 
-_LIBRARY_ERRORS = (ValueError, KeyError, IndexError, OSError, RuntimeError, SyntaxError, EOFError, struct.error)
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # What a page's links to documents end with; files named so can be attachments (index.py).
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
@@ -83,6 +81,38 @@ def _ole_kind(data: bytes, lower: str) -> Format | str:
         ole.close()
 
 
+# Bounds on a ZIP package (DOCX, OFD) checked against its declared sizes before anything is
+# inflated; zipfile never inflates a member past its declared size, so a header that lies gives
+# a CRC error, not a bomb. A real DOCX's document.xml is a few MB (30 MB for 500 pages).
+MAX_PART_BYTES = 100_000_000  # one member, inflated
+MAX_PACKAGE_BYTES = 300_000_000  # all members together (python-docx holds every part in memory)
+MAX_RATIO = 100  # inflated / compressed, for members over RATIO_FLOOR (XML compresses 5-20:1)
+RATIO_FLOOR = 1_000_000
+_INFLATERS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # bzip2/lzma members inflate unbounded
+
+
+def open_package(data: bytes) -> zipfile.ZipFile:
+    """A ZIP package whose declared sizes are sane, else FormatError with a one-line reason."""
+    try:
+        z = zipfile.ZipFile(BytesIO(data))
+        members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FormatError(f"damaged ZIP package ({exc})") from None
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.compress_type not in _INFLATERS:
+            raise FormatError(f"{info.filename} uses a compression qdn does not inflate (method {info.compress_type})")
+        if info.file_size > MAX_PART_BYTES:
+            raise FormatError(f"{info.filename} would inflate to {info.file_size / 1e6:,.0f} MB (limit {MAX_PART_BYTES // 1_000_000} MB): a ZIP bomb?")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise FormatError(f"{info.filename} is compressed {ratio:,.0f}:1 (limit {MAX_RATIO}:1): a ZIP bomb?")
+    if total > MAX_PACKAGE_BYTES:
+        raise FormatError(f"the package would inflate to {total / 1e6:,.0f} MB (limit {MAX_PACKAGE_BYTES // 1_000_000} MB): a ZIP bomb?")
+    return z
+
+
 def _zip_kind(data: bytes) -> Format | str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
@@ -112,7 +142,9 @@ def extract(name: str, data: bytes, url: str | None = None) -> Extracted:
         result = _extract(fmt, data, url)
     except FormatError as exc:
         return Extracted(fmt, skip_reason=f"cannot read the {fmt.upper()} file: {exc}")
-    except _LIBRARY_ERRORS as exc:  # what the libraries raise on damaged input (pdfium: RuntimeError)
+    except MemoryError:
+        return Extracted(fmt, skip_reason=f"cannot read the {fmt.upper()} file: it needs more memory than this machine has")
+    except Exception as exc:  # any library's failure on one hostile or damaged file skips that file, never the run
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         return Extracted(fmt, skip_reason=f"cannot read the {fmt.upper()} file (damaged or unsupported): {detail}")
     result.hints.url = result.hints.url or url

@@ -9,7 +9,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from qdn_corpus.formats import Extracted, FormatError, finish_lines
+from qdn_corpus.formats import Extracted, FormatError, finish_lines, open_package
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -18,6 +18,7 @@ def extract(data: bytes) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    open_package(data).close()  # sizes checked before python-docx inflates every part
     try:
         document = docx.Document(BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:

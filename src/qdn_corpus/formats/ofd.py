@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from io import BytesIO
 from xml.etree import ElementTree as ET
 
-from qdn_corpus.formats import Extracted, FormatError, finish_lines
+from qdn_corpus.formats import Extracted, FormatError, finish_lines, open_package
 
 
 def _local(tag: str) -> str:
@@ -25,8 +24,8 @@ def _find(el: ET.Element, name: str) -> list[ET.Element]:
 
 
 def extract(data: bytes) -> Extracted:
+    z = open_package(data)  # sizes checked before any part is inflated
     try:
-        z = zipfile.ZipFile(BytesIO(data))
         root = ET.fromstring(z.read("OFD.xml"))
         doc_roots = [e.text.strip().lstrip("/") for e in _find(root, "DocRoot") if e.text]
         if not doc_roots:
