@@ -49,6 +49,7 @@ def main() -> None:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--show", action="store_true", help="print each record's fields and body start")
     ap.add_argument("--lost", action="store_true", help="list each page's sentences that are not in its record")
+    ap.add_argument("--conflicts", action="store_true", help="list each record whose meta date was not taken, and why")
     args = ap.parse_args()
     entries = list(discover([args.folder], base=args.folder))
     per: dict[str, dict[str, float]] = defaultdict(Counter)  # type: ignore[arg-type]
@@ -78,6 +79,10 @@ def main() -> None:
                     print(f"-- {entry.name}: {len(kept)} of {page} sentences not in the record")
                     for s in kept:
                         print("     ", s[:100])
+            if r.meta.get("meta_date"):
+                row["date_conflicts"] += 1
+                if args.conflicts:
+                    print(f"-- {entry.name}: meta {r.meta['meta_date']!r}, took {r.date} ({r.date_source})")
             row["markup"] += bool(MARKUP.search(r.body))
             row["furniture"] += bool(FURNITURE.search(r.body))
             if args.show:
@@ -85,7 +90,7 @@ def main() -> None:
                       f"| written={r.written_date} | idx={r.index_no!r} | site={r.site!r} | region={r.region.label()!r} "
                       f"| att={len(r.attachments)}")
                 print("   ", r.body[:160].replace("\n", " ⏎ "), "…", r.body[-80:].replace("\n", " ⏎ "))
-    cols = ("files", "records", "skipped", *FIELDS, "markup", "furniture", "page_sentences", "sentences_in_record")
+    cols = ("files", "records", "skipped", *FIELDS, "date_conflicts", "markup", "furniture", "page_sentences", "sentences_in_record")
     print("| format | " + " | ".join(cols) + " | files/s | MB/s |")
     print("|---" * (len(cols) + 3) + "|")
     for fmt, row in sorted(per.items()):

@@ -222,7 +222,7 @@ def _describe(result: Any) -> None:
         what = ", ".join(str(x) for x in (result.format, result.layout, result.encoding) if x)
         print(f"qdn: {name}: {what}, {result.record_count} record(s)", file=sys.stderr)
     for problem in result.problems:
-        print(f"qdn: warning: {problem}", file=sys.stderr)
+        print(f"qdn: {problem.kind}: {problem}", file=sys.stderr)
 
 
 @app.command()
@@ -249,7 +249,8 @@ def parse(
             _describe(result)
         else:
             for problem in result.problems:
-                note(state, f"warning: {problem}")
+                if problem.kind == "warning":  # notes (decisions) are for -v
+                    note(state, f"warning: {problem}")
         if result.skipped:
             skipped += 1
             if not state.verbose:  # -v said it in the file's line
@@ -278,7 +279,8 @@ def index(
     state = _state(ctx)
     with _Progress(state, "indexing") as progress:
         report = build(state.data_dir, rebuild=rebuild, progress=progress)
-    for problem in report.problems:
+    warnings = [p for p in report.problems if p.kind == "warning"]  # notes (decisions) are for -v
+    for problem in warnings:
         if problem.file not in progress.described:  # -v told them file by file
             note(state, f"warning: {problem}")
     for name, reason in report.skipped:
@@ -298,8 +300,8 @@ def index(
         summary = f"index up to date: {files}, {report.records} records"
     if report.skipped:
         summary += f"; {len(report.skipped)} file(s) skipped"
-    if report.problems:
-        summary += f"; {len(report.problems)} warning(s)"
+    if warnings:
+        summary += f"; {len(warnings)} warning(s)"
     note(state, f"{summary} in {report.seconds:.1f} s")
 
 

@@ -150,6 +150,7 @@ class Problem(_Model):
     file: str
     message: str
     offset: int | None = None
+    kind: Literal["warning", "note"] = "warning"  # a note is a decision qdn made (shown with -v only)
 
     def __str__(self) -> str:
         where = f" (offset {self.offset})" if self.offset is not None else ""
@@ -165,6 +166,8 @@ class Hints:
     title_fallback: str | None = None  # only when the text names no title (a page's <title>)
     date: str | None = None  # as written; parsing finds the date in it
     date_source: DateSource | None = None
+    date_tag: str | None = None  # the meta tag the date came from (PubDate), kept when the date is not taken
+    date_is_stamp: bool = False  # the meta date is the page's own generation stamp (页面生成时间)
     written_date: str | None = None
     source: str | None = None
     issuers: list[str] = field(default_factory=list)

@@ -160,6 +160,16 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+_INVISIBLE = dict.fromkeys([0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x2060, 0x2065), 0xFEFF])
+_INVISIBLE.update({0x00A0: 0x20, 0x202F: 0x20})
+
+
+def strip_invisible(text: str) -> str:
+    """Zero-width and soft-hyphen characters out, no-break spaces to spaces: a CMS leaves them in
+    titles and fields, where they would keep a title from matching itself."""
+    return text.translate(_INVISIBLE)
+
+
 def strip_controls(text: str) -> str:
     """Make untrusted text harmless on a terminal: control characters become visible escapes."""
     out = []

@@ -104,7 +104,8 @@ def open_package(data: bytes) -> zipfile.ZipFile:
         if info.compress_type not in _INFLATERS:
             raise FormatError(f"{info.filename} uses a compression qdn does not inflate (method {info.compress_type})")
         if info.file_size > MAX_PART_BYTES:
-            raise FormatError(f"{info.filename} would inflate to {info.file_size / 1e6:,.0f} MB (limit {MAX_PART_BYTES // 1_000_000} MB): a ZIP bomb?")
+            size, limit = info.file_size / 1e6, MAX_PART_BYTES // 1_000_000
+            raise FormatError(f"{info.filename} would inflate to {size:,.0f} MB (limit {limit} MB): a ZIP bomb?")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size / max(info.compress_size, 1)
             raise FormatError(f"{info.filename} is compressed {ratio:,.0f}:1 (limit {MAX_RATIO}:1): a ZIP bomb?")

@@ -9,6 +9,7 @@ article is the block whose paragraphs carry the most sentence punctuation and th
 from __future__ import annotations
 
 import codecs
+import html
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ import regex
 
 from qdn_corpus.formats import ATTACHMENT_EXTS, Extracted, finish_lines
 from qdn_corpus.models import Attachment, Hints
-from qdn_corpus.normalize import decode
+from qdn_corpus.normalize import decode, strip_invisible
+from qdn_corpus.parsing.fields import find_date, is_doc_number_line
 
 _CHARSET_RE = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
 _SAVED_FROM_RE = regex.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", regex.I)
@@ -130,7 +132,8 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     hints.category = meta.get("category")
     hints.source = meta.get("source")
     if meta.get("date"):
-        hints.date, hints.date_source = meta["date"], "meta"
+        hints.date, hints.date_source, hints.date_tag = meta["date"], "meta", meta.get("date_tag")
+        hints.date_is_stamp = _is_generation_stamp(meta["date"], text, meta.get("others"))
 
     body = root.find("body")
     if body is None:
@@ -151,6 +154,8 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     while lines and lines[0] in names:  # the site's or the column's name above the article
         lines.pop(0)
     hints.meta.update({k: v for k, v in labels.items() if k not in hints.meta})
+    if not any(labels.get(k) for k in _SHOWN_DATE_LABELS) and (stamp := _stamp_under_title(page_lines, hints.title, lines)):
+        hints.meta["日期"] = stamp  # 房地产头条 2024-01-11 10:53 星期四 between the title and the article
     hints.attachments = _attachments(body, content, hints.url)
     result = Extracted("html", finish_lines(lines), hints, encoding, warnings)
     if hints.url and _HOME_RE.match(urlsplit(hints.url).path) and not urlsplit(hints.url).query and not meta.get("title"):
@@ -163,6 +168,47 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
         result.skip_reason = f"{why}{shown}; nothing to index"
         result.text = None
     return result
+
+
+_STAMP_RE = regex.compile(r"页面生成(?:时间|日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2})")
+
+
+def _is_generation_stamp(meta_date: str, page: str, others: str | None) -> bool:
+    """Whether a meta date is the day the CMS regenerated the page (页面生成时间 in a comment, in
+    the page or in <meta name="others">), which says nothing of when the document came out."""
+    from qdn_corpus.parsing.fields import find_date
+
+    day = find_date(meta_date)
+    if day is None:
+        return False
+    stamps = [m[1] for m in _STAMP_RE.finditer(page)]
+    if others:
+        stamps.append(others)
+    return any(find_date(stamp) == day for stamp in stamps)
+
+
+_SHOWN_DATE_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间")
+
+
+def _stamp_under_title(page: list[str], title: str | None, article: list[str]) -> str | None:
+    """A publication stamp (a date with a time or a weekday) on one of the few lines between
+    the visible title and the article's first line."""
+    from qdn_corpus.parsing.document import stamp_line
+
+    if not title:
+        return None
+    key = "".join(title.split())
+    first = article[0] if article else None
+    for j, line in enumerate(page):
+        if "".join(line.split()) != key:
+            continue
+        for below in page[j + 1 : j + 6]:
+            if below == first:
+                break
+            if stamp := stamp_line(below):
+                return stamp
+        break
+    return None
 
 
 def _absolute(url: str | None) -> str | None:
@@ -179,8 +225,8 @@ def _scripted(text: str) -> bool:
 def _clean(text: str) -> str:
     """Whitespace runs to one space; a line break between two Chinese characters (a wrapped
     title) to nothing. Spaces between names stay (发展改革委 财政部)."""
-    text = _WRAP_RE.sub("", text)
-    return _WHITESPACE_RE.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+    text = _WRAP_RE.sub("", strip_invisible(text))
+    return _WHITESPACE_RE.sub(" ", text.replace("\u3000", " ")).strip()
 
 
 _WRAP_RE = regex.compile(r"(?<=[\p{Han}》“”（）])[ \t]*\n\s*(?=[\p{Han}《“”（）])")
@@ -190,17 +236,36 @@ _WHITESPACE_RE = regex.compile(r"\s+")
 def _meta_tags(root: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     by_name: dict[str, str] = {}
+    names_as_written: dict[str, str] = {}
     for el in root.iter("meta"):
         key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower().replace(" ", "")
-        value = _clean(el.get("content") or "")
+        value = _meta_text(el.get("content") or "")
         if key and value and key not in by_name:
             by_name[key] = value
+            names_as_written[key] = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip()
     for fieldname, names in _META_FIELDS.items():
         for name in names:
             if by_name.get(name):
                 found[fieldname] = by_name[name]
+                if fieldname == "date":
+                    found["date_tag"] = names_as_written[name]
                 break
+    if by_name.get("others"):
+        found["others"] = by_name["others"]
     return found
+
+
+_TAG_RE = regex.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
+
+
+def _meta_text(value: str) -> str:
+    """A meta tag's content as text: a CMS that escaped markup into it (关于…&lt;br/&gt;…) shows
+    the tags as text; entities are read and tags dropped (a <br> or <p> is a line break)."""
+    if "&" in value:
+        value = html.unescape(value)
+    if "<" in value:
+        value = _TAG_RE.sub(lambda m: "\n" if m[1].lower() in ("br", "p", "div") else "", value)
+    return _clean(value)
 
 
 def _visible_title(body: Any, content: Any, title_tag: str, site: str | None) -> str | None:
@@ -441,7 +506,11 @@ def _lines(root: Any) -> list[str]:
         breaks = (tag == "br" or (tag in _BLOCK and tag not in _CELL))
         if breaks:
             buf.append(" ") if in_cell else flush()
-        if el.text:
+        if el.text and len(el) == 0 and len(el.text) <= 24 and tag not in ("a", "option") and (label := label_element(el.text)):
+            # A label in an element of its own (<span>[发文字号]</span><span>黔府办发</span>…):
+            # set apart as a cell, so the value after it is the next cell, however it is split.
+            buf.append(f"\t{label}\t")
+        elif el.text:
             buf.append(el.text)
         for sub in el:
             walk(sub, in_cell)
@@ -460,6 +529,7 @@ def _lines(root: Any) -> list[str]:
 def _strip_label_lines(lines: list[str]) -> list[str]:
     """The 信息公开 block above the article and the header line below it, not label-like lines
     inside the article (名称：… 开户行：… in a notice's text stays)."""
+    lines = _pair_lone_labels(lines)
     start, end = 0, len(lines)
     while start < end and _is_label_line(lines[start]):
         start += 1
@@ -476,10 +546,24 @@ def _is_label_line(line: str) -> bool:
     return bool(_LABEL_CELL_RE.match(_unspace_label(line.split("\t", 1)[0].strip())))
 
 
+# Furniture by shape: links to the neighbouring articles (上一篇：… 下一篇：无), invitations to
+# scan a QR code or follow an account (扫一扫在手机上查看当前页面, 扫码关注…微信), whatever
+# the site writes after them. Only short lines without a full stop.
+_SHAPE_FURNITURE_RE = regex.compile(
+    r"^[\s【\[（(]*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|上篇|下篇|前一篇|后一篇)\s*[:：】\]）)]"
+    r"|^[\s【\[（(]*(?:微信|手机|用手机|打开微信)?(?:扫一扫|扫码|扫描二维码|长按识别|识别二维码)"
+    r"(?=[\s】\]）)]*$|.{0,30}?(?:关注|查看|阅读|访问|下载|浏览|打开|手机|二维码|分享))"
+    r"|(?:在|用)?手机(?:上)?(?:查看|打开|浏览|阅读)(?:当前|本)(?:页面?|文章|信息)"
+    r"|^(?:欢迎)?关注.{0,20}(?:微信|公众号|微博|抖音|视频号|客户端)(?:号)?$"
+)
+
+
 def _is_furniture(line: str) -> bool:
     if len(line) > _FURNITURE_MAX or "。" in line:
         return False
     if _FURNITURE_RE.match(line) or _BREADCRUMB_RE.match(line):
+        return True
+    if len(line) <= 60 and _SHAPE_FURNITURE_RE.search(line):
         return True
     footers = len(_FOOTER_RE.findall(line))
     return footers >= 1 and (len(line) < 60 or footers >= 2)
@@ -492,8 +576,11 @@ PAGE_LABELS = (
     "文号", "发布日期", "发布时间", "公开日期", "有效性", "时效性", "标题", "名称", "信息来源", "来源",
     "文章来源", "发文日期", "统一登记号", "登记号", "体裁分类", "组配分类", "服务对象", "公开方式", "公开范围",
     "公开责任部门", "发布单位", "责任部门", "关键词", "主题词", "生效日期", "实施日期", "废止日期", "作者", "日期",
-    "时间", "公布日期", "信息时效期", "主题", "体裁",
+    "时间", "公布日期", "信息时效期", "主题", "体裁", "发文机构", "联合发文单位", "发文单位", "成文时间", "发布机关",
 )
+# Labels common enough as ordinary words (a table's 时间 column, a 来源 heading) that an element
+# holding one alone, without a colon or brackets, is not taken for a label.
+_WEAK_LABELS = {"标题", "名称", "作者", "日期", "时间", "来源", "主题", "体裁", "关键词", "主题词", "服务对象"}
 _LABEL_ALTERNATIVES = "|".join(sorted(PAGE_LABELS, key=len, reverse=True))
 # A label cell: the label alone (索引号 | value) or the label, a colon and its value. A cell that
 # merely starts with a label's word (来源渠道, 时间安排) is not one.
@@ -502,7 +589,9 @@ _ANY_LABEL_RE = regex.compile(r"(?:^|(?<=\s))(?P<label>" + "|".join(sorted(PAGE_
 
 
 def _unspace_label(cell: str) -> str:
-    # 索 引 号 ： / 发布机构　：  -> 索引号：
+    # 索 引 号 ： / 发布机构　：  -> 索引号：; [发文字号] / 【成文日期】： -> 发文字号：
+    if _BRACKET_LABEL_RE.search(cell):
+        cell = _BRACKET_LABEL_RE.sub(lambda m: f" {m['label']}：", cell).strip()
     if len(cell) > 40:
         return cell
     m = _SPACED_LABEL_RE.match(cell)
@@ -513,11 +602,38 @@ def _unspace_label(cell: str) -> str:
 
 
 _SPACED_LABEL_RE = regex.compile(r"^([\p{Han}][\p{Han}\s\u3000]{1,12}?)\s*([:：])")
+_BRACKET_LABEL_RE = regex.compile(
+    r"[\[【［〖<＜(（]\s*(?P<label>" + _LABEL_ALTERNATIVES + r")\s*[\]】］〗>＞)）]\s*[:：]?\s*"
+)
+
+
+def label_element(text: str) -> str | None:
+    """The label an element holds alone (发文字号, [成文日期], 【发文机构】：, 发布机构：), else None.
+    Bare weak labels (时间, 来源 …) count only with brackets or a colon."""
+    squeezed = "".join(text.split())
+    m = _LONE_LABEL_RE.fullmatch(squeezed)
+    if not m:
+        return None
+    label = m["label"]
+    if label in _WEAK_LABELS and not (m["open"] or m["colon"]):
+        return None
+    return label
+
+
+_LONE_LABEL_RE = regex.compile(
+    r"(?P<open>[\[【［〖<＜(（])?(?P<label>" + _LABEL_ALTERNATIVES + r")(?(open)[\]】］〗>＞)）])(?P<colon>[:：])?"
+)
 
 
 def page_labels(lines: list[str]) -> dict[str, str | None]:
-    """Label/value pairs of the whole page, first occurrence of each label with a value wins."""
+    """Label/value pairs of the whole page, first occurrence of each label with a value wins.
+
+    A value is the rest of the label's cell, else the cells after it up to the next label (a
+    文号 split as 黔府办发 | 〔2023〕 | 12号), else the next line when the label stands alone
+    on its line (<dt>发文字号</dt><dd>…</dd>, or a label <div> above a value <div>).
+    """
     found: dict[str, str | None] = {}
+    lines = _pair_lone_labels(lines)
     for line in lines:
         cells = [_unspace_label(c.strip()) for c in line.split("\t") if c.strip()]
         i = 0
@@ -536,15 +652,60 @@ def page_labels(lines: list[str]) -> dict[str, str | None]:
                 i += 1
                 continue
             value = (m["rest"] or "").strip()
-            if not value and i + 1 < len(cells) and not _LABEL_CELL_RE.match(cells[i + 1]):
-                value = cells[i + 1]
-                i += 1
+            if not value:
+                taken = _value_cells(cells, i + 1)
+                value = _join_value(taken)
+                i += len(taken)
             if m["label"] in ("标题", "名称", "作者", "日期") and not m["colon"]:
                 i += 1  # bare 标题/名称 cells are too common to be labels without a colon
                 continue
             _put(found, m["label"], value)
             i += 1
     return found
+
+
+def _value_cells(cells: list[str], start: int) -> list[str]:
+    """The cells holding a label's value: the next one, and short ones after it up to the
+    next label (a value spread over several cells or spans)."""
+    taken: list[str] = []
+    for cell in cells[start : start + 4]:
+        if _LABEL_CELL_RE.match(cell) or (taken and (len(cell) > 30 or _is_furniture(cell))):
+            break
+        taken.append(cell)
+    return taken
+
+
+def _join_value(pieces: list[str]) -> str:
+    """Pieces of one value: 黔府办发 + 〔2023〕 + 12号 joined without spaces, names with one."""
+    joined = "".join(pieces)
+    if len(pieces) > 1 and (is_doc_number_line(joined) or find_date(joined)):
+        return joined
+    return " ".join(pieces).lstrip(":： ")
+
+
+def _is_lone_label(line: str) -> bool:
+    cells = [c for c in line.split("\t") if c.strip()]
+    if len(cells) != 1:
+        return False
+    m = _LABEL_CELL_RE.match(_unspace_label(cells[0].strip()))
+    return bool(m) and not (m["rest"] or "").strip() and (m["label"] not in _WEAK_LABELS or bool(m["colon"]))
+
+
+def _pair_lone_labels(lines: list[str]) -> list[str]:
+    """A label alone on its line followed by a short line that is not a label: one line, label
+    and value as two cells."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and _is_lone_label(line) and len(nxt) <= 80 and "。" not in nxt and not _is_label_line(nxt):
+            out.append(f"{line}\t{nxt}")
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
 
 
 # Widgets and labels that end a value written on the same line: 来源：X阅读： 次字号：大中小

@@ -14,8 +14,9 @@ from qdn_corpus.parsing.fields import DATE_RE, DOC_TYPES, find_date, infer_news_
 # Labels of header lines and gov.cn metadata blocks; longest first so 发布时间 beats 时间.
 _LABELS = (
     "信息来源", "文章来源", "来源", "发布时间", "发布日期", "发文日期", "成文日期", "印发日期",
-    "生效日期", "更新时间", "日期", "时间", "作者", "点击数", "点击量", "浏览次数", "阅读次数",
-    "访问次数", "浏览量", "字体", "字号", "索引号", "主题分类", "发文机关", "发布机构", "标题",
+    "生效日期", "成文时间", "更新时间", "日期", "时间", "作者", "点击数", "点击量", "浏览次数", "阅读次数",
+    "访问次数", "浏览量", "字体", "字号", "索引号", "主题分类", "发文机关", "发布机构", "发文机构", "联合发文单位",
+    "发文单位", "标题",
     "发文字号", "文号", "主题词", "有效性", "责任编辑", "编辑", "分享到", "打印",
 )
 _WIDGETS = {"字体", "字号", "分享到", "打印"}  # page furniture: recognised, not kept
@@ -27,6 +28,7 @@ _LABEL_RE = regex.compile(
 SOURCE_LABELS = ("来源", "信息来源", "文章来源", "发布机构")
 DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "发文日期", "成文日期", "印发日期")
 NUMBER_LABELS = ("发文字号", "文号")
+WRITTEN_LABELS = ("成文日期", "成文时间", "生成日期", "印发日期", "发文日期")
 
 _ADDRESSEE_RE = regex.compile(r"[\p{Han}（）()、，,\s]{2,60}[:：]")
 _ORG_RE = regex.compile(
@@ -44,8 +46,16 @@ def org_names(text: str) -> list[str] | None:
     return names if names and all(_ORG_RE.fullmatch(n) for n in names) else None
 
 
+_BRACKETED_RE = regex.compile(
+    r"[\[【［〖]\s*(?P<label>" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[\]】］〗]\s*[:：]?"
+)
+
+
 def parse_header_line(line: str) -> dict[str, str | None] | None:
-    """`来源: X 发布时间: Y` as {label: value}; empty values are None. None if not a header."""
+    """`来源: X 发布时间: Y` (or 【来源】X [发布时间]Y) as {label: value}; empty values are None.
+    None if not a header."""
+    if _BRACKETED_RE.match(line):
+        line = _BRACKETED_RE.sub(lambda m: f" {m['label']}：", line).strip()
     if not _LABEL_RE.match(line):
         return None
     found = list(_LABEL_RE.finditer(line))
@@ -93,6 +103,16 @@ class DocParts:
         lead = self.body.partition("\n")[0]  # the body is stripped lines
         inferred = infer_news_date(lead)
         return (inferred, "text") if inferred else (None, None)
+
+    def published_date(self) -> dt.date | None:
+        """The publication date the text shows in a header line (发布日期：…, a bare date under
+        the title); a 成文日期 is not one."""
+        for label in DATE_LABELS:
+            value = self.meta.get(label)
+            found = find_date(value) if value and label not in WRITTEN_LABELS else None
+            if found:
+                return found
+        return None
 
     def issuer(self) -> str | None:
         if self.meta.get("发文机关"):
@@ -183,6 +203,23 @@ def _is_date_line(line: str, lines: list[tuple[int, str]], i: int) -> bool:
     return not rest.strip() or bool(_TIME_RE.fullmatch(rest))
 
 
+_STAMP_LINE_RE = regex.compile(
+    r"(?P<date>" + DATE_RE.pattern + r")\s*(?:(?P<time>\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)|(?=\s*星期))"
+)
+
+
+def stamp_line(line: str) -> str | None:
+    """A publication stamp in a short header line: a full date followed by a time or a weekday
+    (房地产头条 2024-01-11 10:53 星期四, 作者 2023-07-03 08:40:21, 2025年11月28日 星期五), among
+    at most a few names; never a sentence. The date as written, else None."""
+    if len(line) > 60 or any(ch in line for ch in "。，；！？"):
+        return None
+    m = _STAMP_LINE_RE.search(line)
+    if not m or not find_date(m["date"]) or len(_STAMP_LINE_RE.findall(line)) > 1:
+        return None
+    return m.group().strip()
+
+
 def parse_document(text: str, known_title: str | None = None) -> DocParts:
     """Split one document into title, header fields, body and signature (see DocParts).
 
@@ -216,6 +253,8 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             absorb(line, pairs)
         elif _is_date_line(line, lines, i):
             absorb(line, {"日期": line})
+        elif i + 1 < len(lines) and (stamp := stamp_line(line)):
+            absorb(line, {"日期": stamp})
         elif (
             parts.letterhead_end in (0, i)  # one letterhead; a joint one is lines in a row
             and i + 1 < len(lines) and _LETTERHEAD_RE.fullmatch(line) and not _TITLE_END_RE.search(line)
@@ -249,6 +288,10 @@ def parse_document(text: str, known_title: str | None = None) -> DocParts:
             continue
         if parts.title and _is_date_line(line, lines, i):  # a bare date under the title
             absorb(line, {"日期": line})
+            i += 1
+            continue
+        if parts.title and i + 1 < len(lines) and (stamp := stamp_line(line)):  # 作者 2023-07-03 08:40
+            absorb(line, {"日期": stamp})
             i += 1
             continue
         if parts.title and (after := _title_repeat(lines, i, parts.title)) > i:

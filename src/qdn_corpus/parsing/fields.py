@@ -45,7 +45,7 @@ def infer_news_date(lead: str) -> dt.date | None:
 
 
 _DOC_NUMBER_RE = regex.compile(
-    r"(?P<org>\p{Han}{1,16})\s*[〔\[【［(（{](?P<year>(?:19|20)\d{2})[〕\]】］)）}]\s*(?P<n>\d{1,5})\s*号"
+    r"(?P<org>\p{Han}{1,16})\s*[〔\[【［(（{﹝〖⟦［](?P<year>(?:19|20)\d{2})[〕\]】］)）}﹞〗⟧］]\s*(?P<n>\d{1,5})\s*号"
 )
 
 
