@@ -127,6 +127,10 @@ WithinOpt = Annotated[
     typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题 (一、/（一）/1. headings)."),
 ]
 
+OcrOpt = Annotated[
+    bool, typer.Option("--ocr", help="Read scans and glyph-code PDFs and images by OCR (pip install -e \".[ocr]\").")
+]
+
 _FILTERS: tuple[tuple[str, Any], ...] = (
     ("since", SinceOpt), ("until", UntilOpt), ("region", RegionOpt), ("category", CategoryOpt),
     ("doc_type", DocTypeOpt), ("source", SourceOpt), ("site", SiteOpt), ("issuer", IssuerOpt),
@@ -172,6 +176,18 @@ def _sort(value: str | None, default: str) -> Any:
     if value not in _SORTS:
         fail(f"unknown sort {value!r}: use one of {', '.join(_SORTS)}")
     return value
+
+
+def _ocr(state: State, wanted: bool) -> None:
+    """--ocr: refused at once when the extra is missing; else OCR runs in this process and the
+    workers it forks, caching results in the index folder."""
+    from qdn_corpus.formats import ocr
+    from qdn_corpus.index import OCR_CACHE, index_dir
+
+    if wanted and not ocr.available():
+        fail(f"--ocr needs the OCR extra: {ocr.INSTALL}")
+    cache = index_dir(state.data_dir) / OCR_CACHE
+    ocr.configure(wanted, cache if cache.parent.is_dir() else None)
 
 
 def _open_index(state: State) -> Any:
@@ -231,6 +247,7 @@ def parse(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse.", show_default=False)],
     format: FormatOpt = None,
+    ocr: OcrOpt = False,
 ) -> None:
     """Parse files or folders into records without indexing them.
 
@@ -241,6 +258,7 @@ def parse(
 
     state = _state(ctx)
     fmt = _format(format)
+    _ocr(state, ocr)
     records = []
     skipped = 0
     for entry in discover(paths, base=state.data_dir):
@@ -269,16 +287,19 @@ def parse(
 def index(
     ctx: typer.Context,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over instead of updating.")] = False,
+    ocr: OcrOpt = False,
 ) -> None:
     """Index DATA_DIR/raw: parse new or changed files, drop deleted ones, print a summary.
 
     Example: qdn --data-dir data index --rebuild
+    Scans too: pip install -e ".[ocr]" && qdn index --ocr
     """
     from qdn_corpus.index import build
 
     state = _state(ctx)
+    _ocr(state, ocr)
     with _Progress(state, "indexing") as progress:
-        report = build(state.data_dir, rebuild=rebuild, progress=progress)
+        report = build(state.data_dir, rebuild=rebuild, progress=progress, ocr=ocr)
     warnings = [p for p in report.problems if p.kind == "warning"]  # notes (decisions) are for -v
     for problem in warnings:
         if problem.file not in progress.described:  # -v told them file by file
@@ -300,6 +321,9 @@ def index(
         summary = f"index up to date: {files}, {report.records} records"
     if report.skipped:
         summary += f"; {len(report.skipped)} file(s) skipped"
+        scans = sum(1 for _, reason in report.skipped if "--ocr" in reason)
+        if scans:
+            summary += f" ({scans} scan(s): pip install -e \".[ocr]\", then qdn index --ocr reads them)"
     if warnings:
         summary += f"; {len(warnings)} warning(s)"
     note(state, f"{summary} in {report.seconds:.1f} s")

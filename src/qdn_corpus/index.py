@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 14
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
+OCR_CACHE = "ocr"  # OCR results by content hash (formats/ocr.py); kept across generations
 FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
 STALE = "STALE"  # written by the background check when a raw file changed in place
 CHECKED = "CHECKED"  # its mtime: when the background check last started
@@ -176,11 +177,17 @@ def _write_error(exc: OSError, root: Path) -> IndexWriteError:
 # ---- building ------------------------------------------------------------------------------
 
 
-def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
-    """Bring the index up to date with `<data-dir>/raw`: parse only new or changed files."""
+def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = None, ocr: bool = False) -> IndexReport:
+    """Bring the index up to date with `<data-dir>/raw`: parse only new or changed files.
+
+    With `ocr`, scans are read by OCR (the `ocr` extra); without it, OCR results cached by an
+    earlier run are still used (index/ocr/, by content hash)."""
     raw = data_dir / "raw"
     if not raw.is_dir():
         raise NotFoundError(f"no folder {raw}: put documents there or point --data-dir at your data")
+    from qdn_corpus.formats import ocr as ocr_module
+
+    ocr_module.configure(ocr, index_dir(data_dir) / OCR_CACHE)  # before the workers fork
     started = time.monotonic()
     with write_lock(data_dir):
         current = None if rebuild else live(data_dir)

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DateSource = Literal["meta", "stream", "header", "signature", "text"]
-Format = Literal["text", "html", "docx", "pdf", "doc", "wps", "ofd"]
+Format = Literal["text", "html", "docx", "pdf", "doc", "wps", "ofd", "image"]
+TextSource = Literal["text", "ocr"]
 
 
 class _Model(BaseModel):
@@ -98,7 +99,10 @@ class Record(_Model):
     )
     site: str | None = Field(default=None, description="the site's name (SiteName), else its host")
     attachments: list[Attachment] = Field(default=[], description="documents the page links to (.pdf .doc .docx .wps .ofd .xls .zip …)")
-    format: Format = Field(default="text", description="the file's format: text, html, docx, pdf, doc, wps, ofd")
+    format: Format = Field(default="text", description="the file's format: text, html, docx, pdf, doc, wps, ofd, image")
+    text_source: TextSource = Field(
+        default="text", description="where the text came from: text (the file's own text) or ocr (read from page images)"
+    )
     meta: dict[str, str | None] = Field(
         default={},
         description="every header label found (来源, 发布时间, 索引号 …), empty values null;"
@@ -167,7 +171,8 @@ class Hints:
     date: str | None = None  # as written; parsing finds the date in it
     date_source: DateSource | None = None
     date_tag: str | None = None  # the meta tag the date came from (PubDate), kept when the date is not taken
-    date_is_stamp: bool = False  # the meta date is the page's own generation stamp (页面生成时间)
+    date_is_stamp: bool = False
+    text_source: TextSource = "text"  # the meta date is the page's own generation stamp (页面生成时间)
     written_date: str | None = None
     source: str | None = None
     issuers: list[str] = field(default_factory=list)

@@ -36,6 +36,8 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # What a page's links to documents end with; files named so can be attachments (index.py).
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Photographs and scans of documents: JPEG, PNG, TIFF (both byte orders); read by OCR.
+_IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
 
 
 def sniff(name: str, data: bytes) -> Format | str:
@@ -48,6 +50,8 @@ def sniff(name: str, data: bytes) -> Format | str:
         return _ole_kind(data, lower)
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
+    if data.startswith(_IMAGES):
+        return "image"
     if _looks_html(data) or (lower.endswith(HTML_SUFFIXES) and b"<" in data[:4096]):
         return "html"
     return "text"
@@ -136,7 +140,7 @@ def extract(name: str, data: bytes, url: str | None = None) -> Extracted:
     `url` is where the file came from when something beside it says so (a crawler's sidecar).
     """
     kind = sniff(name, data)
-    if kind not in ("pdf", "doc", "wps", "docx", "ofd", "html", "text"):
+    if kind not in ("pdf", "doc", "wps", "docx", "ofd", "html", "text", "image"):
         return Extracted("text", skip_reason=kind)
     fmt: Format = kind  # type: ignore[assignment]
     try:
@@ -173,8 +177,24 @@ def _extract(fmt: Format, data: bytes, url: str | None) -> Extracted:
         from qdn_corpus.formats import ofd
 
         return ofd.extract(data)
+    if fmt == "image":
+        return _image(data)
     decoded = decode(data)  # plain text: the decoding every text file gets
     return Extracted("text", decoded.text, encoding=decoded.encoding, warnings=decoded.warnings, skip_reason=decoded.skip_reason)
+
+
+def _image(data: bytes) -> Extracted:
+    """A photographed or scanned page (.jpg .png .tif): its text by OCR, else skipped."""
+    from qdn_corpus.formats import ocr
+
+    texts = ocr.read(data, "image", lambda: [data], 1)
+    if texts is None:
+        return Extracted("image", skip_reason=f"an image (a scanned page?): {ocr.HOW}")
+    result = Extracted("image", finish_lines(texts[0].split("\n")) or None)
+    result.hints.text_source = "ocr"
+    if result.text is None:
+        result.skip_reason = "OCR found no text in the image"
+    return result
 
 
 def finish_lines(lines: list[str]) -> str:

@@ -3,12 +3,15 @@
 Per page: page numbers (— 3 —, -3-, 第3页) and running headers or footers (the same line at the
 top or bottom of most pages) are removed; then lines the layout broke inside a sentence are
 joined, so that 承诺 / 兑现 across a line break reads 承诺兑现. A scan (no text layer) and a
-text layer without a Unicode mapping (glyph codes only) are skipped with that reason.
+text layer without a Unicode mapping (glyph codes only) are read by OCR (formats/ocr.py) with
+`--ocr`, else skipped with that reason.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import regex
 
@@ -41,14 +44,12 @@ def extract(data: bytes) -> Extracted:
             pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n").split("\n"))
             textpage.close()
             page.close()
+        text = "".join("".join(p) for p in pages)
+        readable = [p for p in pages if _readable("".join(p))]
+        if not "".join(text.split()) or not readable:
+            return _scanned(data, pdf, pages, bool("".join(text.split())))
     finally:
         pdf.close()
-    text = "".join("".join(p) for p in pages)
-    if not "".join(text.split()):
-        return Extracted("pdf", skip_reason=f"no text layer ({len(pages)} page(s), a scan?): OCR is not available")
-    readable = [p for p in pages if _readable("".join(p))]
-    if not readable:
-        return Extracted("pdf", skip_reason="the text layer has no Unicode mapping (glyph codes only): OCR is not available")
     warnings: list[tuple[int | None, str]] = []
     if len(readable) < len(pages):
         unread = len(pages) - len(readable)
@@ -59,6 +60,31 @@ def extract(data: bytes) -> Extracted:
         warnings.append((None, f"{dropped} line(s) of control characters (an unmapped font) left out"))
     lines = _join(_drop_furniture(cleaned))
     return Extracted("pdf", finish_lines(lines), warnings=warnings)
+
+
+def _scanned(data: bytes, pdf: Any, pages: list[list[str]], has_layer: bool) -> Extracted:
+    """A scan, or a text layer of glyph codes: its pages read by OCR (formats/ocr.py), else
+    skipped with the command that reads it."""
+    from qdn_corpus.formats import ocr
+
+    def images() -> Iterator[Any]:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            bitmap = page.render(scale=ocr.SCALE)
+            yield bitmap.to_numpy()
+            bitmap.close()
+            page.close()
+
+    texts = ocr.read(data, "PDF", images, len(pages))
+    if texts is None:
+        what = "the text layer has no Unicode mapping (glyph codes only)" if has_layer else f"no text layer ({len(pages)} page(s), a scan)"
+        return Extracted("pdf", skip_reason=f"{what}: {ocr.HOW}")
+    lines = _join(_drop_furniture([t.split("\n") for t in texts]))
+    result = Extracted("pdf", finish_lines(lines) or None)
+    result.hints.text_source = "ocr"
+    if result.text is None:
+        result.skip_reason = f"OCR found no text on its {len(pages)} page(s)"
+    return result
 
 
 def _garbled(line: str) -> bool:

@@ -184,6 +184,7 @@ def _document_record(
         site=hints.site or url_host(hints.url),
         attachments=hints.attachments,
         format=fmt,
+        text_source=hints.text_source,
         meta=meta,
         body=parts.body,
         outline=outline(parts.body),
