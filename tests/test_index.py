@@ -68,7 +68,7 @@ def test_hidden_files_are_skipped_and_bad_files_reported(qdn, data_dir: Path) ->
     (raw / "empty.txt").write_bytes(b"")
     run = qdn("index")
     assert run.exit_code == 0
-    assert "skipped raw/image.png: not text: a PNG image" in run.stderr
+    assert "skipped raw/image.png: an image (a scanned page?): read it with `qdn index --ocr`" in run.stderr
     assert "skipped raw/empty.txt: empty or whitespace only" in run.stderr
     assert "2 file(s) skipped" in run.stderr
     assert qdn("search", '"青蛙跳水"').exit_code == 1

@@ -609,6 +609,35 @@ def dups(
     raise typer.Exit(0 if rows else 1)
 
 
+@app.command()
+@_errors
+def stats(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option("--top", help="How many of the weakest sites to show.")] = 20,
+    format: FormatOpt = None,
+) -> None:
+    """What the corpus holds and how well it was read: per format and per site, files, records,
+    skipped files by reason, OCR, date conflicts, and the share of records with each field.
+
+    Example: qdn stats   (or: qdn stats --format json | jq '.[] | select(.group == "site")')
+    """
+    from qdn_corpus.index import indexed_files
+    from qdn_corpus.query import list_records
+    from qdn_corpus.refs import check_top
+    from qdn_corpus.render import write_stats
+    from qdn_corpus.stats import corpus_stats
+
+    state = _state(ctx)
+    fmt = _format(format)
+    check_top(top)
+    ix = _open_index(state)
+    records = list_records(ix, None, limit=None, sort="-date", all_copies=True).items
+    rows = corpus_stats(records, indexed_files(state.data_dir), top)
+
+    write_stats(rows, fmt, sys.stdout)
+    raise typer.Exit(0 if records else 1)
+
+
 @app.command(name="list")
 @_errors
 @_with_filters
@@ -675,10 +704,10 @@ def schema(
     """
     from pydantic import BaseModel
 
-    from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, RefRow, TrendRow
+    from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, RefRow, StatsRow, TrendRow
 
     models: dict[str, type[BaseModel]] = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
-              "cited-by": CitedByRow, "dups": DupRow}
+              "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
     from qdn_corpus.render import dumps

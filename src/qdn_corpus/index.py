@@ -355,6 +355,13 @@ def _files(current: Live) -> dict[str, Any]:
     return files
 
 
+def indexed_files(data_dir: Path) -> dict[str, Any]:
+    """What the live index knows of each raw file (format, skip reason, record ids …); {} when
+    there is no index."""
+    current = live(data_dir)
+    return _files(current) if current is not None else {}
+
+
 def folder_mtimes(raw: Path) -> dict[str, int]:
     """The mtime of raw/ and of every folder below it (hidden and symlinked ones excepted, as in
     discover()). A file added, removed or renamed changes its folder's mtime."""

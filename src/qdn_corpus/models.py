@@ -253,3 +253,22 @@ class DupRow(_Model):
     title: str | None
     site: str | None
     file: str
+
+
+class StatsRow(_Model):
+    """One row of `qdn stats`: the corpus, a format, a site or a skip reason, and how well its
+    records were read (shares of records with each field, 0 to 1; null without records)."""
+
+    group: Literal["total", "format", "site", "skipped"] = Field(description="what the row counts")
+    key: str | None = Field(description="the format, the site, or the skip reason; null for the total")
+    files: int = Field(description="raw files (for a site: files with a record of that site)")
+    records: int
+    skipped: int = Field(description="files skipped (for group skipped: files with that reason)")
+    ocr: int = Field(default=0, description="records whose text was read by OCR")
+    date_conflicts: int = Field(default=0, description="records whose meta date was not taken (meta.meta_date)")
+    date: float | None = None
+    title: float | None = None
+    issuer: float | None = None
+    doc_number: float | None = None
+    written_date: float | None = None
+    region: float | None = None

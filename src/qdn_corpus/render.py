@@ -337,3 +337,37 @@ def write_models(
     for row in rows:
         table.add_row(*(safe("—" if (v := get(row)) is None or v == "" else str(v)) for _h, get, _w in columns))
     stdout_console().print(table)
+
+
+def write_stats(rows: Sequence[Any], fmt: Format, out: IO[str]) -> None:
+    """qdn stats: JSON/JSONL/CSV of StatsRow, or for people one compact table that fits 80
+    columns (field shares as percentages of records)."""
+    from qdn_corpus.models import StatsRow
+
+    if fmt != "table":
+        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out, list(StatsRow.model_fields))
+        return
+    from rich import box
+    from rich.table import Table
+
+    total = next((r for r in rows if r.group == "total"), None)
+    caption = "date … reg: % of records with the field"
+    if total is not None:
+        caption += f"; {total.ocr} record(s) read by OCR, {total.date_conflicts} date conflict(s) (meta.meta_date)"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), caption=caption)
+    table.add_column("", overflow="fold", ratio=1, min_width=12)
+    for header in ("files", "recs", "skip", "date", "title", "iss", "文号", "成文", "reg"):
+        table.add_column(header, justify="right", no_wrap=True)
+    shares = ("date", "title", "issuer", "doc_number", "written_date", "region")
+    previous = None
+    for r in rows:
+        if r.group != previous and previous is not None:
+            table.add_section()
+        previous = r.group
+        label = {"total": "all files", "format": f"format {r.key}", "site": f"{r.key}", "skipped": f"skipped: {r.key}"}[r.group]
+        if r.group == "skipped":
+            table.add_row(safe(label), str(r.files), *[""] * 8)
+            continue
+        percents = ["—" if (v := getattr(r, f)) is None else f"{v * 100:.0f}" for f in shares]
+        table.add_row(safe(label), str(r.files), str(r.records), str(r.skipped) if r.group != "site" else "", *percents)
+    stdout_console().print(table)
