@@ -8,7 +8,7 @@ records name it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Literal
 
 import regex
 
@@ -26,7 +26,7 @@ def _has(record: Record, name: str) -> bool:
     return bool(getattr(record, name))
 
 
-def _row(group: str, key: str | None, records: list[Record], files: int, skipped: int) -> StatsRow:
+def _row(group: Literal["total", "format", "site"], key: str | None, records: list[Record], files: int, skipped: int) -> StatsRow:
     n = len(records)
     shares = {f: round(sum(_has(r, f) for r in records) / n, 3) if n else None for f in FIELDS}
     return StatsRow(

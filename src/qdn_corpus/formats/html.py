@@ -688,7 +688,9 @@ def _is_lone_label(line: str) -> bool:
     if len(cells) != 1:
         return False
     m = _LABEL_CELL_RE.match(_unspace_label(cells[0].strip()))
-    return bool(m) and not (m["rest"] or "").strip() and (m["label"] not in _WEAK_LABELS or bool(m["colon"]))
+    if m is None:
+        return False
+    return not (m["rest"] or "").strip() and (m["label"] not in _WEAK_LABELS or bool(m["colon"]))
 
 
 def _pair_lone_labels(lines: list[str]) -> list[str]:
