@@ -77,7 +77,7 @@ def ix_relations(ix):  # type: ignore[no-untyped-def]
     return relations.load(ix.folder)
 
 
-def everything(query: str):  # type: ignore[no-untyped-def]
+def whole_plan(query: str):  # type: ignore[no-untyped-def]
     """The plan of a query over the whole corpus, best first, one row per document."""
     from qdn_corpus.query import Filters, plan
 
@@ -201,12 +201,12 @@ def main() -> None:
     for query, by in (("承诺兑现", "month"), ("营商环境 招商引资", "year"), ("承诺兑现", "region")):
         p = plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)
         counted = trend(ix, [query], [p], by)  # type: ignore[arg-type]
-        warm = sorted(timed(lambda: trend(ix, [query], [everything(query)], by), 5))  # type: ignore[arg-type]  # noqa: B023
+        warm = sorted(timed(lambda: trend(ix, [query], [whole_plan(query)], by), 5))  # type: ignore[arg-type]  # noqa: B023
         cold = statistics.median(timed(lambda: qdn(data, "trend", query, "--by", by, "--format", "jsonl"), 5))  # noqa: B023
         search_cold = statistics.median(timed(lambda: qdn(data, "search", query, "--format", "jsonl", "--limit", "20"), 5))  # noqa: B023
         trends.append({
             "query": query, "by": by, "records": counted.totals[query], "buckets": len(counted.rows),
-            "adds_up": sum(r.records for r in counted.rows) == search(ix, everything(query)).total,
+            "adds_up": sum(r.records for r in counted.rows) == search(ix, whole_plan(query)).total,
             "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "cold_s": round(cold, 3), "search_cold_s": round(search_cold, 3),
         })
     results["trends"] = trends
