@@ -393,12 +393,12 @@ def test_a_changed_sidecar_reindexes_its_file(mixed: Path, qdn: Any) -> None:
     assert rec["url"] == "https://gjj.anshun.gov.cn/new/place.html"
 
 
-def test_a_text_corpus_never_loads_the_format_libraries(qdn: Any) -> None:
+def test_a_text_corpus_never_loads_the_format_libraries(qdn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
     roots = ("lxml", "pypdfium2", "docx", "olefile")
     for name in [n for n in sys.modules if n.split(".")[0] in roots]:
-        del sys.modules[name]
+        monkeypatch.delitem(sys.modules, name)  # put back afterwards: pypdfium2 cannot be imported twice
     assert qdn("index", "--rebuild").exit_code == 0
     assert qdn("search", "承诺兑现", "--format", "jsonl").exit_code == 0
     loaded = {n for n in ("lxml", "pypdfium2", "docx", "olefile") if n in sys.modules}
