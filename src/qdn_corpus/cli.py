@@ -321,7 +321,9 @@ def index(
         summary = f"index up to date: {files}, {report.records} records"
     if report.skipped:
         summary += f"; {len(report.skipped)} file(s) skipped"
-        scans = sum(1 for _, reason in report.skipped if "--ocr" in reason)
+        from qdn_corpus.formats.ocr import HOW
+
+        scans = sum(1 for _, reason in report.skipped if reason.endswith(HOW))
         if scans:
             summary += f" ({scans} scan(s): pip install -e \".[ocr]\", then qdn index --ocr reads them)"
     if warnings:
@@ -633,7 +635,6 @@ def stats(
     ix = _open_index(state)
     records = list_records(ix, None, limit=None, sort="-date", all_copies=True).items
     rows = corpus_stats(records, indexed_files(state.data_dir), top)
-
     write_stats(rows, fmt, sys.stdout)
     raise typer.Exit(0 if records else 1)
 

@@ -20,7 +20,8 @@ import regex
 from qdn_corpus.formats import ATTACHMENT_EXTS, Extracted, finish_lines
 from qdn_corpus.models import Attachment, Hints
 from qdn_corpus.normalize import decode, strip_invisible
-from qdn_corpus.parsing.fields import find_date, is_doc_number_line
+from qdn_corpus.parsing.document import PUBLISHED_LABELS, stamp_line
+from qdn_corpus.parsing.fields import DATE_RE, find_date, is_doc_number_line
 
 _CHARSET_RE = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
 _SAVED_FROM_RE = regex.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", regex.I)
@@ -154,7 +155,7 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     while lines and lines[0] in names:  # the site's or the column's name above the article
         lines.pop(0)
     hints.meta.update({k: v for k, v in labels.items() if k not in hints.meta})
-    if not any(labels.get(k) for k in _SHOWN_DATE_LABELS) and (stamp := _stamp_under_title(page_lines, hints.title, lines)):
+    if not any(labels.get(k) for k in PUBLISHED_LABELS) and (stamp := _stamp_under_title(page_lines, hints.title, lines)):
         hints.meta["日期"] = stamp  # 房地产头条 2024-01-11 10:53 星期四 between the title and the article
     hints.attachments = _attachments(body, content, hints.url)
     result = Extracted("html", finish_lines(lines), hints, encoding, warnings)
@@ -170,31 +171,24 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
     return result
 
 
-_STAMP_RE = regex.compile(r"页面生成(?:时间|日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2})")
+_STAMP_RE = regex.compile(r"页面生成(?:时间|日期)\s*[:：]?\s*" + DATE_RE.pattern)
 
 
 def _is_generation_stamp(meta_date: str, page: str, others: str | None) -> bool:
     """Whether a meta date is the day the CMS regenerated the page (页面生成时间 in a comment, in
     the page or in <meta name="others">), which says nothing of when the document came out."""
-    from qdn_corpus.parsing.fields import find_date
-
     day = find_date(meta_date)
     if day is None:
         return False
-    stamps = [m[1] for m in _STAMP_RE.finditer(page)]
+    stamps = [m[0] for m in _STAMP_RE.finditer(page)]
     if others:
         stamps.append(others)
     return any(find_date(stamp) == day for stamp in stamps)
 
 
-_SHOWN_DATE_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间")
-
-
 def _stamp_under_title(page: list[str], title: str | None, article: list[str]) -> str | None:
     """A publication stamp (a date with a time or a weekday) on one of the few lines between
     the visible title and the article's first line."""
-    from qdn_corpus.parsing.document import stamp_line
-
     if not title:
         return None
     key = "".join(title.split())

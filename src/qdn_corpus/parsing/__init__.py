@@ -11,7 +11,15 @@ import regex
 from qdn_corpus.models import Citation, DateSource, Format, Hints, Problem, Record, Region
 from qdn_corpus.normalize import strip_invisible, url_host
 from qdn_corpus.parsing import citations, stream
-from qdn_corpus.parsing.document import NUMBER_LABELS, SOURCE_LABELS, WRITTEN_LABELS, DocParts, org_names, parse_document
+from qdn_corpus.parsing.document import (
+    NUMBER_LABELS,
+    PUBLISHED_LABELS,
+    SOURCE_LABELS,
+    WRITTEN_LABELS,
+    DocParts,
+    org_names,
+    parse_document,
+)
 from qdn_corpus.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.parsing.regions import parse_region, province_from_text, region_from_names
 
@@ -49,8 +57,6 @@ def parse_text(text: str, file: str, fmt: Format = "text", hints: Hints | None =
     return result
 
 
-_WRITTEN_LABELS = WRITTEN_LABELS
-_PUBLISHED_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间", "更新时间")
 _ISSUER_LABELS = ("发文机关", "发文机构", "发文单位", "发布机构", "公开主体", "发布单位", "发布机关")
 _JOINT_LABELS = ("联合发文单位",)  # the other issuers of a joint document, beside 发文机关
 _NAME_SPLIT_RE = regex.compile(r"[\s、，,；;]+")
@@ -86,19 +92,13 @@ def _field(text: str | None) -> str | None:
 def _labelled_issuers(meta: dict[str, str | None]) -> list[str]:
     """Every body the 信息公开 block names as issuer (发文机关, 发文机构 …) and as joint issuer
     (联合发文单位), in that order, once each; a label naming no body (部委联合发文) gives none."""
-    found: list[str] = []
-    for label in (*_ISSUER_LABELS, *_JOINT_LABELS):
-        names = org_names(" ".join(_names(_field(meta.get(label)))))
-        for name in names or []:
-            if name not in found:
-                found.append(name)
-        if names and label in _ISSUER_LABELS:
-            break  # one issuer label is enough; 发布机构 often repeats 发文机关
-    if found:
-        for name in org_names(" ".join(_names(_field(meta.get(_JOINT_LABELS[0]))))) or []:
-            if name not in found:
-                found.append(name)
-    return found
+
+    def bodies(label: str) -> list[str]:
+        return org_names(" ".join(_names(_field(meta.get(label))))) or []
+
+    # The first issuer label that names bodies is enough: 发布机构 often repeats 发文机关.
+    first = next((names for label in _ISSUER_LABELS if (names := bodies(label))), [])
+    return list(dict.fromkeys([*first, *(n for label in _JOINT_LABELS for n in bodies(label))]))
 
 
 def _date(
@@ -108,29 +108,20 @@ def _date(
     line. A meta tag's date is taken when the page shows none; when the two disagree, or the
     meta date is the page's own generation stamp, the meta date is kept in meta as `meta_date`
     and a note says so (-v)."""
-    shown = _label(hints.meta, _PUBLISHED_LABELS)
+    shown = _label(hints.meta, PUBLISHED_LABELS)
     visible = (find_date(shown) if shown else None) or parts.published_date()
-    meta_date = find_date(hints.date) if hints.date and hints.date_source == "meta" else None
-    if meta_date is not None and hints.date_is_stamp:
-        meta["meta_date"] = hints.date
-        result.problems.append(Problem(
-            file=file, kind="note",
-            message=f"meta date {hints.date_tag or 'tag'} {meta_date} is the page's generation stamp, not its publication date",
-        ))
-        meta_date = None
-    elif meta_date is not None and visible is not None and visible != meta_date:
-        meta["meta_date"] = hints.date
-        result.problems.append(Problem(
-            file=file, kind="note",
-            message=f"meta date {hints.date_tag or 'tag'} {meta_date} differs from the date the page shows, {visible}: took {visible}",
-        ))
-        meta_date = None
+    meta_date = find_date(hints.date) if hints.date else None  # only pages' meta tags give hints.date
     if meta_date is not None:
-        return meta_date, "meta"
+        if hints.date_is_stamp:
+            why = "is the page's generation stamp, not its publication date"
+        elif visible is not None and visible != meta_date:
+            why = f"differs from the date the page shows, {visible}: took {visible}"
+        else:
+            return meta_date, "meta"
+        meta["meta_date"] = hints.date
+        result.problems.append(Problem(file=file, kind="note", message=f"meta date {hints.date_tag or 'tag'} {meta_date} {why}"))
     if visible is not None:
         return visible, "header"
-    if hints.date and hints.date_source != "meta" and (found := find_date(hints.date)):
-        return found, hints.date_source or "header"
     return parts.date()
 
 
@@ -144,7 +135,7 @@ def _document_record(
     result.consumed.extend(parts.consumed)
     meta = {**parts.meta, **{k: v for k, v in hints.meta.items() if v or k not in parts.meta}}
     date, date_source = _date(parts, hints, meta, file, result)
-    written_text = _label(meta, _WRITTEN_LABELS)
+    written_text = _label(meta, WRITTEN_LABELS)
     written_date = (find_date(written_text) if written_text else None) or parts.signature_date
     # A label's value counts when it names bodies (部委联合发文 names none: the title or the
     # signature does).

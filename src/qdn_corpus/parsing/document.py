@@ -29,6 +29,8 @@ SOURCE_LABELS = ("来源", "信息来源", "文章来源", "发布机构")
 DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "发文日期", "成文日期", "印发日期")
 NUMBER_LABELS = ("发文字号", "文号")
 WRITTEN_LABELS = ("成文日期", "成文时间", "生成日期", "印发日期", "发文日期")
+# Labels of the date a page shows as its publication date (the 信息公开 block, a header line).
+PUBLISHED_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间", "更新时间")
 
 _ADDRESSEE_RE = regex.compile(r"[\p{Han}（）()、，,\s]{2,60}[:：]")
 _ORG_RE = regex.compile(
