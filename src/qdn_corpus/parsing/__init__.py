@@ -110,16 +110,17 @@ def _date(
     and a note says so (-v)."""
     shown = _label(hints.meta, PUBLISHED_LABELS)
     visible = (find_date(shown) if shown else None) or parts.published_date()
-    meta_date = find_date(hints.date) if hints.date else None  # only pages' meta tags give hints.date
-    if meta_date is not None:
-        if hints.date_is_stamp:
+    hinted = find_date(hints.date) if hints.date else None
+    if hinted is not None:
+        from_meta = hints.date_source == "meta"  # a format's own date (not a meta tag) always holds
+        if from_meta and hints.date_is_stamp:
             why = "is the page's generation stamp, not its publication date"
-        elif visible is not None and visible != meta_date:
+        elif from_meta and visible is not None and visible != hinted:
             why = f"differs from the date the page shows, {visible}: took {visible}"
         else:
-            return meta_date, "meta"
+            return hinted, hints.date_source or "header"
         meta["meta_date"] = hints.date
-        result.problems.append(Problem(file=file, kind="note", message=f"meta date {hints.date_tag or 'tag'} {meta_date} {why}"))
+        result.problems.append(Problem(file=file, kind="note", message=f"meta date {hints.date_tag or 'tag'} {hinted} {why}"))
     if visible is not None:
         return visible, "header"
     return parts.date()
