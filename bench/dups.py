@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import edited, paragraphs, sentences
 
-from qdn_corpus import relations
-from qdn_corpus.normalize import fold
+from qdn_corpus.store import relations
+from qdn_corpus.text.normalize import fold
 
 
 def _pair_groups(a: list[str], b: list[str]) -> tuple[bool, float]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import regex
 
-from qdn_corpus.corpus import discover, read
+from qdn_corpus.read.files import discover, read
 
 MARKUP = regex.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s>/]|/[a-zA-Z]|!--)|&(?:nbsp|lt|gt|amp|quot);")
 FURNITURE = regex.compile(r"版权所有|ICP备|网站标识码|公网安备|打印本页|关闭窗口|分享到|返回顶部|当前位置|您的位置")
@@ -30,7 +30,7 @@ def lost_sentences(entry: object, record: object) -> tuple[int, list[str]]:
     and those of them that are in neither the record's title, body nor meta values."""
     import lxml.html
 
-    from qdn_corpus.formats.html import _lines, decode_page
+    from qdn_corpus.read.formats.html import _lines, decode_page
 
     text = decode_page(Path(entry.path).read_bytes())[0] or ""  # type: ignore[attr-defined]
     root = lxml.html.document_fromstring(regex.sub(r"^\s*<\?xml[^>]*>", "", text))

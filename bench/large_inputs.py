@@ -13,8 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import sentences
 
-from qdn_corpus.normalize import decode
-from qdn_corpus.parsing import parse_text
+from qdn_corpus.read.parsing import parse_text
+from qdn_corpus.text.normalize import decode
 
 
 def measure(name: str, data: bytes) -> None:

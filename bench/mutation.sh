@@ -6,7 +6,7 @@
 #   bash bench/mutation.sh parsing                # one target (a name under src/qdn_corpus/)
 #   bash bench/mutation.sh                        # parsing/ dates querylang query fulltext render
 #   QDN_MUT_TESTS=tests bash bench/mutation.sh query   # against the whole suite (slow)
-#   QDN_MUT_ONLY='qdn_corpus.query.x__compile*' bash bench/mutation.sh query  # some mutants only
+#   QDN_MUT_ONLY='qdn_corpus.search.query.x__compile*' bash bench/mutation.sh query  # some mutants only
 #   QDN_MUT_HANG=150 bash bench/mutation.sh query  # the watchdog's limit in seconds (default 60)
 #
 # Run it in the environment qdn is installed in (pip install -e ".[test]"). Each target runs in

@@ -72,14 +72,14 @@ def timed(func, repeat: int = 1) -> list[float]:  # type: ignore[no-untyped-def]
 
 
 def ix_relations(ix):  # type: ignore[no-untyped-def]
-    from qdn_corpus import relations
+    from qdn_corpus.store import relations
 
     return relations.load(ix.folder)
 
 
 def whole_plan(query: str):  # type: ignore[no-untyped-def]
     """The plan of a query over the whole corpus, best first, one row per document."""
-    from qdn_corpus.query import Filters, plan
+    from qdn_corpus.search.query import Filters, plan
 
     return plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)
 
@@ -115,8 +115,8 @@ def main() -> None:
     results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
     results["html_pages"] = sum(1 for p in (data / "raw").iterdir() if p.suffix == ".html")
 
-    from qdn_corpus.corpus import discover, read
-    from qdn_corpus.normalize import fold
+    from qdn_corpus.read.files import discover, read
+    from qdn_corpus.text.normalize import fold
 
     # Documents that contain each phrase, by a plain scan: the answer the index must give.
     # Counted as the files are parsed, so that 100,000 records are not held at once.
@@ -159,8 +159,8 @@ def main() -> None:
     victim.write_text(victim.read_text("utf-8") + "\n补充一句。\n", "utf-8")
     results["one_changed_reindex_s"] = round(timed(lambda: qdn(data, "index"))[0], 2)
 
-    from qdn_corpus.index import open_fresh
-    from qdn_corpus.query import Filters, plan, search
+    from qdn_corpus.search.query import Filters, plan, search
+    from qdn_corpus.store.index import open_fresh
 
     ix = open_fresh(data, lambda m: None)
     rows = []
@@ -195,7 +195,7 @@ def main() -> None:
 
     # Trends: the same query counted by month, beside search for it, cold (a whole process) and
     # warm (in this process); and whether the months add up to search's total.
-    from qdn_corpus.trend import trend
+    from qdn_corpus.reports.trend import trend
 
     trends = []
     for query, by in (("承诺兑现", "month"), ("营商环境 招商引资", "year"), ("承诺兑现", "region")):
@@ -212,7 +212,7 @@ def main() -> None:
     results["trends"] = trends
 
     # Citations and copies over the whole corpus: cold (a process) and warm (in this one).
-    from qdn_corpus.refs import dups, refs
+    from qdn_corpus.reports.refs import dups, refs
 
     relation_rows = []
     for name, func, cli_args in (("refs", lambda: refs(ix, None, 20), ["refs", "--format", "jsonl"]),

@@ -34,9 +34,9 @@ def _tokeniser_loaded() -> None:
     because the command's own process never does. Forked from a process that holds it, the
     helper starts with it loaded: the same cuts, without 0.12 s in each of some 600 commands.
     """
-    from qdn_corpus import analysis
+    from qdn_corpus.text import tokens
 
-    analysis.cut("预热")
+    tokens.cut("预热")
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +76,7 @@ def _reuse_index_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
     import pickle
 
-    from qdn_corpus import index
+    from qdn_corpus.store import index
 
     real = index.build
 
@@ -144,7 +144,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def qdn(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the CLI in-process against the test's data folder."""
-    from qdn_corpus.cli import app
+    from qdn_corpus.cli.commands import app
 
     monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
     runner = CliRunner()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qdn_corpus.parsing.citations import extract, is_generic, short_title_key, title_key
+from qdn_corpus.read.parsing.citations import extract, is_generic, short_title_key, title_key
 
 SPELLINGS = [  # text, [(title, doc_number)]
     ("根据国发〔2022〕2号文件精神", [(None, "国发〔2022〕2号")]),

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from qdn_corpus.formats import extract
 from qdn_corpus.models import Record
-from qdn_corpus.parsing import ParseResult, parse_text
+from qdn_corpus.read.formats import extract
+from qdn_corpus.read.parsing import ParseResult, parse_text
 
 TITLE = "黔东南州人民政府办公室关于进一步做好招商引资承诺兑现工作的通知"
 PARAGRAPHS = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qdn_corpus.figures import figures_in
+from qdn_corpus.reports.figures import figures_in
 
 WRITTEN = [  # text, (figure as written, value, unit, approx, indicator)
     ("事项兑现率96.92%", ("96.92%", 96.92, "%", False, "事项兑现率")),

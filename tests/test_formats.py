@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 import docgen
 from conftest import FIXTURES
-from qdn_corpus.corpus import discover, read
-from qdn_corpus.formats import extract, sniff
 from qdn_corpus.models import Record
-from qdn_corpus.parsing import parse_text
+from qdn_corpus.read.files import discover, read
+from qdn_corpus.read.formats import extract, sniff
+from qdn_corpus.read.parsing import parse_text
 
 PAGES = FIXTURES / "pages"
 FURNITURE = ("版权所有", "ICP备", "网站标识码", "打印本页", "关闭窗口", "分享到", "当前位置", "相关文章", "浏览次数",

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import docgen
-from qdn_corpus import formats
-from qdn_corpus.corpus import discover, read
+from qdn_corpus.read import formats
+from qdn_corpus.read.files import discover, read
 
 LINES = ["关于做好招商引资承诺兑现工作的通知", "各县（市）人民政府：", "为切实做好招商引资承诺兑现工作，现就有关事项通知如下。"]
 
@@ -43,7 +43,7 @@ def test_a_bomb_costs_little_memory(tmp_path: Path, kind: str) -> None:
     bomb = _bomb(tmp_path, kind, 600_000_000)
     code = (
         "import resource, sys, json\n"
-        "from qdn_corpus.corpus import discover, read\n"
+        "from qdn_corpus.read.files import discover, read\n"
         f"r = read(next(discover([__import__('pathlib').Path({str(bomb)!r})])))\n"
         "print(json.dumps([r.skipped, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))\n"
     )

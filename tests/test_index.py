@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES, Run
 from qdn_corpus.errors import IndexBusyError, IndexWriteError
-from qdn_corpus.index import build, live, write_lock
+from qdn_corpus.store.index import build, live, write_lock
 
 NEW_DOC = "新增的测试文件\n\n来源：凯里市投资促进局 发布时间：2023-05-06\n\n这里提到独一无二的短语青蛙跳水。\n"
 
@@ -113,7 +113,7 @@ def test_broken_index_is_rebuilt(qdn, data_dir: Path, damage: str) -> None:  # t
 
 
 def test_second_writer_fails_clearly(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.index as index
+    import qdn_corpus.store.index as index
 
     monkeypatch.setattr(index, "LOCK_WAIT_SECONDS", 0.2)
     with write_lock(data_dir):
@@ -124,7 +124,7 @@ def test_second_writer_fails_clearly(qdn, data_dir: Path, monkeypatch: pytest.Mo
 
 
 def test_search_during_a_write_uses_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.index as index
+    import qdn_corpus.store.index as index
 
     qdn("index")
     (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
@@ -175,7 +175,7 @@ def _unprivileged(args: list[str], data_dir: Path) -> Run:
 
     from typer.testing import CliRunner
 
-    from qdn_corpus.cli import app
+    from qdn_corpus.cli.commands import app
 
     env = {"QDN_DATA_DIR": str(data_dir)}
     if os.geteuid() != 0:
@@ -251,7 +251,7 @@ def test_read_only_data_folder(qdn, shared_data: Path) -> None:  # type: ignore[
 
 
 def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.index as index
+    import qdn_corpus.store.index as index
 
     qdn("index")
     (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
@@ -269,7 +269,7 @@ def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch:
 def test_disk_full_keeps_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import errno
 
-    from qdn_corpus import engine
+    from qdn_corpus.store import engine
 
     qdn("index")
     (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
@@ -294,7 +294,7 @@ def _segments(data_dir: Path) -> int:
 
 
 def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.index as index
+    import qdn_corpus.store.index as index
 
     qdn("index")
     one = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
@@ -315,7 +315,7 @@ def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pyt
 
 
 def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.index as index
+    import qdn_corpus.store.index as index
 
     qdn("index")
     before = ids(qdn)
@@ -334,7 +334,7 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
 
 
 def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from qdn_corpus.index import MAX_SEGMENTS
+    from qdn_corpus.store.index import MAX_SEGMENTS
 
     qdn("index")
     words = ["青蛙跳水", "猴子捞月", "画蛇添足", "守株待兔", "亡羊补牢", "对牛弹琴", "井底之蛙", "狐假虎威", "掩耳盗铃", "刻舟求剑",
@@ -352,7 +352,7 @@ def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: i
 
 
 def test_a_file_overwritten_in_place_is_caught_by_the_background_check(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from qdn_corpus.index import STALE
+    from qdn_corpus.store.index import STALE
 
     qdn("index")
     raw = data_dir / "raw"
@@ -418,15 +418,15 @@ def test_the_engine_is_one_module_and_knows_its_whoosh() -> None:
     import re as regex_std
 
     import qdn_corpus
-    from qdn_corpus import engine
     from qdn_corpus.errors import QdnError
+    from qdn_corpus.store import engine
 
     src = Path(qdn_corpus.__file__).parent
     importers = sorted(
         p.relative_to(src).as_posix() for p in src.rglob("*.py")
         if regex_std.search(r"^\s*(from|import) whoosh", p.read_text("utf-8"), regex_std.M)
     )
-    assert importers == ["engine.py"]
+    assert importers == ["store/engine.py"]
     engine.check_version((2, 7, 4))
     engine.check_version((2, 7, 5))
     with pytest.raises(QdnError, match=r"qdn needs Whoosh 2\.7 \(found 2\.8\.0\): pip install 'whoosh-reloaded"):

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qdn_corpus.models import Record
-from qdn_corpus.parsing import parse_text
+from qdn_corpus.read.parsing import parse_text
 
 ORGS = ["黔东南州人民政府办公室", "黔东南州投资促进局", "凯里市人民政府", "贵州省发展和改革委员会", "黎平县商务局"]
 TOPICS = ["做好招商引资工作", "进一步优化营商环境", "印发黔东南州招商引资项目承诺兑现工作方案", "开展2022年营商环境评价",

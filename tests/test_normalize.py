@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qdn_corpus.normalize import decode, fold, strip_controls
+from qdn_corpus.text.normalize import decode, fold, strip_controls
 
 TEXT = "黔东南州关于优化营商环境的通知\n来源：黔东南州人民政府\n正文，承诺兑现。\n"
 

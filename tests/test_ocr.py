@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import docgen
-from qdn_corpus.formats import ocr
+from qdn_corpus.read.formats import ocr
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed (pip install -e '.[ocr]')")
 

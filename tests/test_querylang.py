@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import QuerySyntaxError, UsageError
-from qdn_corpus.querylang import parse_query
+from qdn_corpus.search.language import parse_query
+from qdn_corpus.text.dates import parse_period
 
 D = dt.date
 
@@ -233,7 +233,7 @@ def test_a_quoted_date_field(qdn: Any, dated: Path) -> None:
 
 def test_the_texts_a_query_cuts_into_words_before_the_index_is_open() -> None:
     # prefork cuts these in a child process: plain words and phrases, not fields or prefixes
-    from qdn_corpus.querylang import terms_to_tokenize
+    from qdn_corpus.search.language import terms_to_tokenize
 
     query = parse_query('招商 "营商环境" title:承诺 招商* -疫情 (甲 OR 乙)')
     assert terms_to_tokenize(query) == ["招商", "营商环境", "疫情", "甲", "乙"]
@@ -241,13 +241,13 @@ def test_the_texts_a_query_cuts_into_words_before_the_index_is_open() -> None:
 
 def test_a_term_is_folded_once_when_it_is_parsed() -> None:
     assert parse_query(" ＸＹＺ招商 ").folded == "xyz招商"  # type: ignore[union-attr]
-    from qdn_corpus.querylang import Term
+    from qdn_corpus.search.language import Term
 
     assert parse_query("XYZ") == Term("XYZ")  # a word that starts with X is no phrase
 
 
 def test_a_star_makes_a_prefix_of_what_comes_before_it() -> None:
-    from qdn_corpus.querylang import Term
+    from qdn_corpus.search.language import Term
 
     assert parse_query("招商*") == Term("招商", prefix=True)
     assert parse_query("TAX*") == Term("TAX", prefix=True)
@@ -255,7 +255,7 @@ def test_a_star_makes_a_prefix_of_what_comes_before_it() -> None:
 
 
 def test_minus_and_colon_at_their_edges() -> None:
-    from qdn_corpus.querylang import Bool, Not, Term
+    from qdn_corpus.search.language import Bool, Not, Term
 
     assert parse_query("-招") == Not(Term("招"))  # a one-character exclusion
     assert parse_query("招商 -") == Bool("and", [Term("招商"), Term("-")])  # a lone minus is text
@@ -305,7 +305,7 @@ def test_a_field_query_finds_exactly_the_records_whose_field_matches(qdn: Any, q
 def test_a_short_field_query_of_any_length_finds_exactly_the_records_holding_it(qdn: Any, field: str) -> None:
     """1 character (a prefix of the field's bigrams), 2 (one bigram), more (a phrase of all
     of them, the last one too): as a query field and as the matching --filter."""
-    from qdn_corpus.normalize import fold
+    from qdn_corpus.text.normalize import fold
 
     records = qdn("list", "--format", "jsonl", "--limit", "1000", "--all-copies").jsonl()
     values = sorted({fold(r[field]) for r in records if r[field]})
@@ -347,7 +347,7 @@ def test_a_passage_that_starts_with_its_heading_is_under_that_heading(qdn: Any) 
 def test_every_term_the_parser_gives_has_text_to_search_for(text: str) -> None:
     """compile() reads each term's folded text as it is: the parser refuses a term that would
     fold to nothing (spaces of any width, an empty phrase) or says why it cannot read the query."""
-    from qdn_corpus.querylang import Bool, Not
+    from qdn_corpus.search.language import Bool, Not
 
     try:
         node = parse_query(text)

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qdn_corpus.models import Record
-from qdn_corpus.normalize import fold
-from qdn_corpus.query import snippets
+from qdn_corpus.search.query import snippets
+from qdn_corpus.text.normalize import fold
 
 FILLER = "各地要加强组织领导，明确责任分工，确保各项工作落到实处。"
 
@@ -181,8 +181,8 @@ def test_a_one_word_score_is_bm25_with_k1_1_2_and_b_0_75(qdn: Any) -> None:
     import math
     from collections import Counter
 
-    from qdn_corpus.analysis import words
-    from qdn_corpus.normalize import fold
+    from qdn_corpus.text.normalize import fold
+    from qdn_corpus.text.tokens import words
 
     records = qdn("list", "--all-copies", "--format", "jsonl", "--limit", "1000").jsonl()
     counts, lengths = {}, {}
@@ -210,7 +210,7 @@ def test_a_one_word_score_is_bm25_with_k1_1_2_and_b_0_75(qdn: Any) -> None:
 def test_a_corpus_of_one_document_is_scored_by_the_same_formula(qdn: Any, data_dir: Path) -> None:
     import math
 
-    from qdn_corpus.analysis import words
+    from qdn_corpus.text.tokens import words
 
     _write(data_dir, {"a": f"工作情况\n\n做好招商引资工作。{FILLER}招商引资\n"})
     [record] = qdn("list", "--format", "jsonl").jsonl()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qdn_corpus.models import Region
-from qdn_corpus.parsing.regions import gazetteer, parse_region, province_from_text, region_from_names
+from qdn_corpus.read.parsing.regions import gazetteer, parse_region, province_from_text, region_from_names
 
 
 @pytest.mark.parametrize(

@@ -184,8 +184,8 @@ def test_json_jsonl_and_csv_are_exactly_what_programs_expect(qdn: Any, case: str
 
 
 def test_a_snippet_across_lines_is_shown_on_one_line_with_every_highlight() -> None:
+    from qdn_corpus.cli.render import _snippet_text
     from qdn_corpus.models import Snippet
-    from qdn_corpus.render import _snippet_text
 
     snippet = Snippet(text="甲\n承诺\n兑现，乙承诺兑现\n丙", highlights=[(2, 7), (9, 13)])
     text = _snippet_text(snippet)
@@ -223,7 +223,7 @@ def test_nothing_found_is_still_what_programs_can_read(qdn: Any, case: str) -> N
 
 def _trend(buckets: list[str | None], queries: tuple[str, ...] = ("营商环境",), by: str = "year") -> Any:
     from qdn_corpus.models import TrendRow
-    from qdn_corpus.trend import Trend
+    from qdn_corpus.reports.trend import Trend
 
     rows = [TrendRow(bucket=b, query=q, records=i + 1, mentions=2 * i, total_records=10)
             for i, b in enumerate(buckets) for q in queries]
@@ -234,7 +234,7 @@ def _shown(trend: Any, monkeypatch: pytest.MonkeyPatch, width: int) -> list[str]
     """The chart's lines, without styles, on a terminal `width` columns wide."""
     import io
 
-    from qdn_corpus.render import write_trend
+    from qdn_corpus.cli.render import write_trend
 
     monkeypatch.setenv("COLUMNS", str(width))
     out = io.StringIO()
@@ -327,7 +327,7 @@ def test_trend_rows_for_programs_have_per_only_with_per(per: int | None) -> None
     import io
     import json
 
-    from qdn_corpus.render import write_trend
+    from qdn_corpus.cli.render import write_trend
 
     trend = _trend(["2021", "2022"])
     trend.per = per
@@ -357,7 +357,7 @@ def _records() -> list[Any]:
 def _table_lines(items: list[Any], monkeypatch: pytest.MonkeyPatch, width: int) -> list[str]:
     import io
 
-    from qdn_corpus.render import write_items
+    from qdn_corpus.cli.render import write_items
 
     monkeypatch.setenv("COLUMNS", str(width))
     out = io.StringIO()
@@ -385,7 +385,7 @@ def test_on_a_narrow_terminal_only_the_title_gives_way(monkeypatch: pytest.Monke
 def test_an_untitled_record_is_shown_under_its_first_sentence_up_to_60_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from qdn_corpus.render import write_record
+    from qdn_corpus.cli.render import write_record
 
     [record, _] = _records()
     sentence = "为深入贯彻落实党中央国务院关于优化营商环境的决策部署，进一步推动我州招商引资项目承诺兑现工作落到实处。"
@@ -450,8 +450,8 @@ def test_a_record_with_copies_says_how_many_and_where(monkeypatch: pytest.Monkey
                                                       note: str | None) -> None:
     import io
 
+    from qdn_corpus.cli.render import write_record
     from qdn_corpus.models import CopyRef
-    from qdn_corpus.render import write_record
 
     refs = [CopyRef(id=f"{i:016x}", file=f"raw/{i}.html", site=(sites[i] if i < len(sites) else None))
             for i in range(copies - 1)]
@@ -474,8 +474,8 @@ def test_long_unbroken_text_is_folded_never_cut(monkeypatch: pytest.MonkeyPatch)
     import datetime as dt
     import io
 
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import Hit, RefRow
-    from qdn_corpus.render import write_models
 
     run = "https://www.qdn.gov.cn/zwgk/zcwj/" + "a1b2c3d4" * 8
 
@@ -505,7 +505,7 @@ def test_long_unbroken_text_is_folded_never_cut(monkeypatch: pytest.MonkeyPatch)
 def test_an_empty_header_value_shows_as_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from qdn_corpus.render import write_record
+    from qdn_corpus.cli.render import write_record
 
     monkeypatch.setenv("COLUMNS", "80")
     out = io.StringIO()
@@ -518,7 +518,7 @@ def test_an_empty_header_value_shows_as_a_dash(monkeypatch: pytest.MonkeyPatch) 
 def test_a_terminal_gets_a_table_and_a_pipe_json_lines() -> None:
     import io
 
-    from qdn_corpus.render import default_format
+    from qdn_corpus.cli.render import default_format
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -529,7 +529,7 @@ def test_a_terminal_gets_a_table_and_a_pipe_json_lines() -> None:
 
 def test_progress_goes_to_stderr_and_neither_stream_colours_numbers_of_its_own(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from qdn_corpus.render import stderr_console, stdout_console
+    from qdn_corpus.cli.render import stderr_console, stdout_console
 
     monkeypatch.setenv("FORCE_COLOR", "1")  # as on a colour terminal: rich would highlight 12 and 2022-11-30
     monkeypatch.delenv("NO_COLOR", raising=False)

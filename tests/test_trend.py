@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qdn_corpus.trend import BY
+from qdn_corpus.reports.trend import BY
 
 # Four small documents with known dates, sources and counts. Mentions are counted in bodies.
 DOCS = {

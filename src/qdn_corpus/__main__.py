@@ -21,10 +21,10 @@ def main() -> None:
     # none to offer its records to.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if "search" in sys.argv[1:]:
-        from qdn_corpus import prefork
+        from qdn_corpus.search import prefork
 
         prefork.start()  # loads the tokeniser while typer starts (see prefork.py)
-    from qdn_corpus.cli import main as run
+    from qdn_corpus.cli.commands import main as run
 
     run()
 

@@ -47,7 +47,7 @@ def _state(ctx: typer.Context) -> State:
 
 
 def _stderr() -> Any:
-    from qdn_corpus.render import stderr_console
+    from qdn_corpus.cli.render import stderr_console
 
     return stderr_console()
 
@@ -60,13 +60,13 @@ def _counted(shown: int, total: int, what: str) -> str:
 def note(state: State, message: str) -> None:
     """A one-line note on stderr (silenced by --quiet)."""
     if not state.quiet:
-        from qdn_corpus.normalize import strip_controls
+        from qdn_corpus.text.normalize import strip_controls
 
         print(f"qdn: {strip_controls(message)}", file=sys.stderr)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    from qdn_corpus.normalize import strip_controls
+    from qdn_corpus.text.normalize import strip_controls
 
     print(f"qdn: error: {strip_controls(message)}", file=sys.stderr)
     raise typer.Exit(code)
@@ -148,7 +148,7 @@ def _with_filters(func: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        from qdn_corpus.query import Filters
+        from qdn_corpus.search.query import Filters
 
         kwargs["filters"] = Filters(**{name: kwargs.pop(name) for name, _ in _FILTERS})
         func(*args, **kwargs)
@@ -162,7 +162,7 @@ _SORTS = ("relevance", "date", "-date")
 
 
 def _format(value: str | None) -> Any:
-    from qdn_corpus.render import default_format
+    from qdn_corpus.cli.render import default_format
 
     if value is None:
         return default_format(sys.stdout)
@@ -181,8 +181,8 @@ def _sort(value: str | None, default: str) -> Any:
 def _ocr(state: State, wanted: bool) -> None:
     """--ocr: refused at once when the extra is missing; else OCR runs in this process and the
     workers it forks, caching results in the index folder."""
-    from qdn_corpus.formats import ocr
-    from qdn_corpus.index import OCR_CACHE, index_dir
+    from qdn_corpus.read.formats import ocr
+    from qdn_corpus.store.index import OCR_CACHE, index_dir
 
     if wanted and not ocr.available():
         fail(f"--ocr needs the OCR extra: {ocr.INSTALL}")
@@ -191,7 +191,7 @@ def _ocr(state: State, wanted: bool) -> None:
 
 
 def _open_index(state: State) -> Any:
-    from qdn_corpus.index import open_fresh
+    from qdn_corpus.store.index import open_fresh
 
     with _Progress(state, "indexing") as progress:
         return open_fresh(state.data_dir, lambda m: note(state, m), progress)
@@ -253,8 +253,8 @@ def parse(
 
     Example: qdn parse data/raw/000_79ec2d9e8d54e8d5.txt --format json | jq '.[0].region'
     """
-    from qdn_corpus.corpus import discover, read
-    from qdn_corpus.render import write_items
+    from qdn_corpus.cli.render import write_items
+    from qdn_corpus.read.files import discover, read
 
     state = _state(ctx)
     fmt = _format(format)
@@ -294,7 +294,7 @@ def index(
     Example: qdn --data-dir data index --rebuild
     Scans too: pip install -e ".[ocr]" && qdn index --ocr
     """
-    from qdn_corpus.index import build
+    from qdn_corpus.store.index import build
 
     state = _state(ctx)
     _ocr(state, ocr)
@@ -321,7 +321,7 @@ def index(
         summary = f"index up to date: {files}, {report.records} records"
     if report.skipped:
         summary += f"; {len(report.skipped)} file(s) skipped"
-        from qdn_corpus.formats.ocr import HOW
+        from qdn_corpus.read.formats.ocr import HOW
 
         scans = sum(1 for _, reason in report.skipped if reason.endswith(HOW))
         if scans:
@@ -354,12 +354,12 @@ def search(
 
     Example: qdn search 承诺兑现 --within 存在问题 --region 黔东南 --format json | jq '.[].title'
     """
-    from qdn_corpus import prefork
+    from qdn_corpus.search import prefork
 
     helper = prefork.take()  # cuts the query's words in a child while the index opens here
-    from qdn_corpus.query import check, check_within, plan
-    from qdn_corpus.query import search as run
-    from qdn_corpus.render import write_items
+    from qdn_corpus.cli.render import write_items
+    from qdn_corpus.search.query import check, check_within, plan
+    from qdn_corpus.search.query import search as run
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "relevance")
@@ -410,13 +410,13 @@ def trend(
 
     Example: qdn trend 承诺兑现 营商环境 "招商引资" --by year --per 1000
     """
-    from qdn_corpus import prefork
+    from qdn_corpus.search import prefork
 
     helper = prefork.take()
-    from qdn_corpus.query import check, check_within, plan
-    from qdn_corpus.render import write_trend
-    from qdn_corpus.trend import check_by, check_per
-    from qdn_corpus.trend import trend as run
+    from qdn_corpus.cli.render import write_trend
+    from qdn_corpus.reports.trend import check_by, check_per
+    from qdn_corpus.reports.trend import trend as run
+    from qdn_corpus.search.query import check, check_within, plan
 
     state = _state(ctx)
     fmt = _format(format)
@@ -452,9 +452,9 @@ def figures(
 
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import FigureRow
-    from qdn_corpus.query import check, check_within, figure_rows, plan
-    from qdn_corpus.render import write_models
+    from qdn_corpus.search.query import check, check_within, figure_rows, plan
 
     state = _state(ctx)
     fmt = _format(format)
@@ -493,14 +493,14 @@ def refs(
 
     Example: qdn refs --region 黔东南 --since 2022 --top 10
     """
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import RefRow
-    from qdn_corpus.refs import refs as run
-    from qdn_corpus.render import write_models
+    from qdn_corpus.reports.refs import refs as run
 
     state = _state(ctx)
     fmt = _format(format)
     filter_query = filters.query()
-    from qdn_corpus.refs import check_top
+    from qdn_corpus.reports.refs import check_top
 
     check_top(top)  # before any indexing
     rows, total = run(_open_index(state), filter_query, top or None)
@@ -527,9 +527,9 @@ def cites(
 
     Example: qdn cites 529aaa --format json | jq '.[].doc_number'
     """
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import Citation
-    from qdn_corpus.query import check_id, get
-    from qdn_corpus.render import write_models
+    from qdn_corpus.search.query import check_id, get
 
     state = _state(ctx)
     fmt = _format(format)
@@ -557,9 +557,9 @@ def cited_by(
 
     Example: qdn cited-by 《贵州省优化营商环境条例》   (or: qdn cited-by 国发〔2022〕2号)
     """
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import CitedByRow
-    from qdn_corpus.refs import cited_by as run
-    from qdn_corpus.render import write_models
+    from qdn_corpus.reports.refs import cited_by as run
 
     state = _state(ctx)
     fmt = _format(format)
@@ -589,13 +589,13 @@ def dups(
 
     Example: qdn dups --top 5   (or: qdn dups 529aaa for one record's copies)
     """
+    from qdn_corpus.cli.render import write_models
     from qdn_corpus.models import DupRow
-    from qdn_corpus.refs import dups as run
-    from qdn_corpus.render import write_models
+    from qdn_corpus.reports.refs import dups as run
 
     state = _state(ctx)
     fmt = _format(format)
-    from qdn_corpus.refs import check_top
+    from qdn_corpus.reports.refs import check_top
 
     check_top(top)
     rows, total = run(_open_index(state), record_id, top or None)
@@ -623,11 +623,11 @@ def stats(
 
     Example: qdn stats   (or: qdn stats --format json | jq '.[] | select(.group == "site")')
     """
-    from qdn_corpus.index import indexed_files
-    from qdn_corpus.query import list_records
-    from qdn_corpus.refs import check_top
-    from qdn_corpus.render import write_stats
-    from qdn_corpus.stats import corpus_stats
+    from qdn_corpus.cli.render import write_stats
+    from qdn_corpus.reports.refs import check_top
+    from qdn_corpus.reports.stats import corpus_stats
+    from qdn_corpus.search.query import list_records
+    from qdn_corpus.store.index import indexed_files
 
     state = _state(ctx)
     fmt = _format(format)
@@ -654,8 +654,8 @@ def list_(
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
-    from qdn_corpus.query import check_limit, list_records
-    from qdn_corpus.render import write_items
+    from qdn_corpus.cli.render import write_items
+    from qdn_corpus.search.query import check_limit, list_records
 
     state = _state(ctx)
     fmt, order = _format(format), _sort(sort, "-date")
@@ -678,8 +678,8 @@ def show(
 
     Example: qdn show 9149a584
     """
-    from qdn_corpus.query import check_id, get
-    from qdn_corpus.render import write_record
+    from qdn_corpus.cli.render import write_record
+    from qdn_corpus.search.query import check_id, get
 
     state = _state(ctx)
     fmt = _format(format)
@@ -711,7 +711,7 @@ def schema(
               "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
-    from qdn_corpus.render import dumps
+    from qdn_corpus.cli.render import dumps
 
     print(dumps(models[what].model_json_schema(), indent=2))
 
@@ -743,7 +743,7 @@ def _is_usage_error(exc: Exception) -> bool:
 
 def _usage_line(exc: Any) -> str:
     """A usage error as one line that says what to do next."""
-    from qdn_corpus.normalize import strip_controls
+    from qdn_corpus.text.normalize import strip_controls
 
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "qdn"

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
 
 if TYPE_CHECKING:
-    from qdn_corpus.corpus import FileEntry
     from qdn_corpus.models import Problem
+    from qdn_corpus.read.files import FileEntry
 
 # Whoosh, pydantic and the parsers are imported where they are used: a search forks its
 # freshness probe (FreshnessProbe) before paying for them.
@@ -105,7 +105,7 @@ def live(data_dir: Path) -> Live | None:
 
 
 def _toc_generation(gen: Path) -> int:
-    from qdn_corpus import engine
+    from qdn_corpus.store import engine
 
     return engine.toc_generation(gen)
 
@@ -113,7 +113,7 @@ def _toc_generation(gen: Path) -> int:
 def stale_files(data_dir: Path, current: Live) -> bool:
     """True when the raw files differ from what the index saw: a stat walk with discover()'s
     names and rules (hidden files, sidecars), no reading."""
-    from qdn_corpus.corpus import discover
+    from qdn_corpus.read.files import discover
 
     known = {n: [v["size"], v["mtime_ns"]] for n, v in _files(current).items()}
     seen = 0
@@ -185,7 +185,7 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
     raw = data_dir / "raw"
     if not raw.is_dir():
         raise NotFoundError(f"no folder {raw}: put documents there or point --data-dir at your data")
-    from qdn_corpus.formats import ocr as ocr_module
+    from qdn_corpus.read.formats import ocr as ocr_module
 
     ocr_module.configure(ocr, index_dir(data_dir) / OCR_CACHE)  # before the workers fork
     started = time.monotonic()
@@ -193,7 +193,7 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
         current = None if rebuild else live(data_dir)
         if _open(current) is None:
             current = None  # missing, or truncated: rebuild
-        from qdn_corpus.corpus import discover
+        from qdn_corpus.read.files import discover
 
         folders = folder_mtimes(raw)  # before the walk: a file added during it is seen next time
         entries = list(discover([raw], base=data_dir))
@@ -227,7 +227,7 @@ class FileDone:
 def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
 ) -> IndexReport:
-    from qdn_corpus import engine
+    from qdn_corpus.store import engine
 
     report = IndexReport(files=len(entries))
     old_files = _files(current) if current else {}
@@ -288,7 +288,7 @@ def _update(
         if current is None:
             shutil.rmtree(gen, ignore_errors=True)
         raise
-    from qdn_corpus import relations
+    from qdn_corpus.store import relations
 
     report.copy_groups, report.citations, report.resolved = relations.build(gen)  # over the whole index
     _write_json(gen / FILES, files)
@@ -316,7 +316,7 @@ def _formats(files: dict[str, Any]) -> dict[str, int]:
 def _links(files: dict[str, Any]) -> dict[str, str]:
     """What attachment links resolve to: each file's URL (its page's meta, its sidecar) and
     the names of the files that can be attachments (a link's relative path, as wget saves)."""
-    from qdn_corpus.formats import ATTACHMENT_EXTS
+    from qdn_corpus.read.formats import ATTACHMENT_EXTS
 
     links: dict[str, str] = {}
     for name, v in files.items():
@@ -504,12 +504,12 @@ def _die_with_parent() -> None:
 def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
     segment (none when no file had a record)."""
-    from qdn_corpus import engine, fulltext
-    from qdn_corpus.analysis import words
-    from qdn_corpus.corpus import read
-    from qdn_corpus.normalize import fold
-    from qdn_corpus.relations import minhash
-    from qdn_corpus.schema import document_fields, facets
+    from qdn_corpus.read.files import read
+    from qdn_corpus.store import engine, fulltext
+    from qdn_corpus.store.relations import minhash
+    from qdn_corpus.store.schema import document_fields, facets
+    from qdn_corpus.text.normalize import fold
+    from qdn_corpus.text.tokens import words
 
     segment = engine.SegmentBuilder(gen)
     texts = fulltext.SegmentWriter(gen, segment.id)
@@ -618,6 +618,6 @@ def _open(current: Live | None) -> Any:
     """The open index of a generation, or None (missing, truncated, foreign: rebuild)."""
     if current is None:
         return None
-    from qdn_corpus import engine
+    from qdn_corpus.store import engine
 
     return engine.open_index(current.path)

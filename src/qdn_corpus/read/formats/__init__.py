@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from qdn_corpus.models import Format, Hints
-from qdn_corpus.normalize import decode
+from qdn_corpus.text.normalize import decode
 
 
 class FormatError(Exception):
@@ -158,23 +158,23 @@ def extract(name: str, data: bytes, url: str | None = None) -> Extracted:
 
 def _extract(fmt: Format, data: bytes, url: str | None) -> Extracted:
     if fmt == "html":
-        from qdn_corpus.formats import html
+        from qdn_corpus.read.formats import html
 
         return html.extract(data, url)
     if fmt == "pdf":
-        from qdn_corpus.formats import pdf
+        from qdn_corpus.read.formats import pdf
 
         return pdf.extract(data)
     if fmt == "docx":
-        from qdn_corpus.formats import docx
+        from qdn_corpus.read.formats import docx
 
         return docx.extract(data)
     if fmt in ("doc", "wps"):
-        from qdn_corpus.formats import word
+        from qdn_corpus.read.formats import word
 
         return word.extract(data, fmt)
     if fmt == "ofd":
-        from qdn_corpus.formats import ofd
+        from qdn_corpus.read.formats import ofd
 
         return ofd.extract(data)
     if fmt == "image":
@@ -185,7 +185,7 @@ def _extract(fmt: Format, data: bytes, url: str | None) -> Extracted:
 
 def _image(data: bytes) -> Extracted:
     """A photographed or scanned page (.jpg .png .tif): its text by OCR, else skipped."""
-    from qdn_corpus.formats import ocr
+    from qdn_corpus.read.formats import ocr
 
     texts = ocr.read(data, "image", lambda: [data], 1)
     if texts is None:

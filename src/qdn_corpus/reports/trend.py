@@ -85,7 +85,7 @@ def _facet(store: Any, local: int, by: str) -> str | None:
 def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None = None) -> Trend:
     """Count each plan's matching records and mentions per bucket (plans from query.plan,
     all with the same filters)."""
-    from qdn_corpus.query import _View, matching
+    from qdn_corpus.search.query import _View, matching
 
     check_by(by)
     check_per(per)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from qdn_corpus.models import Record
-from qdn_corpus.normalize import url_host
+from qdn_corpus.text.normalize import url_host
 
 
 def document_fields(record: Record) -> dict[str, Any]:
@@ -14,7 +14,7 @@ def document_fields(record: Record) -> dict[str, Any]:
 
     The body and the words are not Whoosh fields: they go to fulltext.py's files.
     """
-    from qdn_corpus.analysis import bigrams
+    from qdn_corpus.text.tokens import bigrams
 
     # The record's JSON as is: Whoosh compresses stored blocks itself (deflating here too made
     # them a third larger).
@@ -45,8 +45,8 @@ def facets(record: Record) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
     region levels, source, issuer, type, site, the outline as [level, offset, folded heading]
     (offsets into the body, which folding keeps); and what relations.py links records by."""
-    from qdn_corpus import relations
-    from qdn_corpus.normalize import fold
+    from qdn_corpus.store import relations
+    from qdn_corpus.text.normalize import fold
 
     out: dict[str, Any] = {}
     for key, value in (

@@ -43,7 +43,7 @@ from operator import sub
 from pathlib import Path
 from typing import Any
 
-from qdn_corpus.analysis import END  # ends every body too, so each character starts a bigram
+from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body

@@ -17,11 +17,11 @@ from urllib.parse import urljoin, urlsplit
 
 import regex
 
-from qdn_corpus.formats import ATTACHMENT_EXTS, Extracted, finish_lines
 from qdn_corpus.models import Attachment, Hints
-from qdn_corpus.normalize import decode, strip_invisible
-from qdn_corpus.parsing.document import PUBLISHED_LABELS, stamp_line
-from qdn_corpus.parsing.fields import DATE_RE, find_date, is_doc_number_line
+from qdn_corpus.read.formats import ATTACHMENT_EXTS, Extracted, finish_lines
+from qdn_corpus.read.parsing.document import PUBLISHED_LABELS, stamp_line
+from qdn_corpus.read.parsing.fields import DATE_RE, find_date, is_doc_number_line
+from qdn_corpus.text.normalize import decode, strip_invisible
 
 _CHARSET_RE = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", regex.I)
 _SAVED_FROM_RE = regex.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", regex.I)
@@ -323,7 +323,7 @@ def _title_from_tag(title: str, site: str | None, column: str | None) -> str | N
     ending with a document type (…的通知), else the first that is not a site's name."""
     if not title:
         return None
-    from qdn_corpus.parsing.fields import doc_type
+    from qdn_corpus.read.parsing.fields import doc_type
 
     parts = [p.strip() for p in regex.split(r"\s*(?:--|——|_|\||｜|-|—|–)\s*", title) if p.strip()]
     kept = [p for p in parts if p not in (site, column) and not (site and p in site)]

@@ -55,7 +55,7 @@ def minhash(folded_body: str) -> bytes:
 def identity(record: Record) -> dict[str, Any]:
     """What relations need of a record, kept in its facets: its id and file, what names it
     (文号, title keys), how much metadata it has, and the keys of what it cites."""
-    from qdn_corpus.parsing.citations import number_key, short_title_key, title_key
+    from qdn_corpus.read.parsing.citations import number_key, short_title_key, title_key
 
     out: dict[str, Any] = {"id": record.id, "file": record.file}
     if record.doc_number:
@@ -93,7 +93,7 @@ def build(gen: Path) -> tuple[int, int, int]:
     Returns the number of copy groups, of citations, and of citations resolved."""
     import rensa
 
-    from qdn_corpus import engine, fulltext
+    from qdn_corpus.store import engine, fulltext
 
     ix = engine.open_index(gen)
     docs: list[_Doc] = []

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qdn_corpus.errors import NotFoundError
-from qdn_corpus.formats import extract
 from qdn_corpus.models import Problem, Record
-from qdn_corpus.parsing import parse_text
+from qdn_corpus.read.formats import extract
+from qdn_corpus.read.parsing import parse_text
 
 
 @dataclass

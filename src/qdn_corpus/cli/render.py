@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from qdn_corpus.models import Hit, Record, Snippet
-from qdn_corpus.normalize import strip_controls
+from qdn_corpus.text.normalize import strip_controls
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from qdn_corpus.trend import Trend
+    from qdn_corpus.reports.trend import Trend
 
 # rich is imported where a table or panel is drawn: JSON output never pays for it (~45 ms).
 

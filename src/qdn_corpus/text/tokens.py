@@ -21,7 +21,7 @@ from typing import Any
 
 import regex
 
-from qdn_corpus.normalize import fold
+from qdn_corpus.text.normalize import fold
 
 # Appended to a text before its bigrams are taken, so that its last character starts a bigram
 # too and a one-character query is a prefix query. A private-use char never typed in a query.
@@ -62,14 +62,6 @@ def _is_word(token: str) -> bool:
 
 # Cuts made by a forked process (prefork.py), by mode and folded text.
 _PREFETCHED: dict[tuple[str, str], list[str]] = {}
-
-
-def tokens_for_query(query: str) -> dict[str, dict[str, list[str]]]:
-    """Every cut a compiled query will ask for, by mode and folded text (see prefork.py)."""
-    from qdn_corpus.querylang import parse_query, terms_to_tokenize
-
-    texts = terms_to_tokenize(parse_query(query))
-    return {"cut": {t: cut(t) for t in texts}, "cut_for_search": {t: cut_for_search(t) for t in texts}}
 
 
 def remember(tokens: dict[str, dict[str, list[str]]]) -> None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import regex
 
-from qdn_corpus.parsing.regions import is_region_header
+from qdn_corpus.read.parsing.regions import is_region_header
 
 # Bounded repetitions only, so matching costs O(1) per position and the scan is linear.
 HEADER_RE = regex.compile(

@@ -24,13 +24,13 @@ class Tokenizer:
             try:
                 os.close(query_w)
                 os.close(answer_r)
-                from qdn_corpus import analysis
+                from qdn_corpus.text import tokens
 
-                analysis.cut("预热")  # loads the dictionary while the parent works
+                tokens.cut("预热")  # loads the dictionary while the parent works
                 with os.fdopen(query_r, encoding="utf-8") as f:
                     line = f.readline()  # one JSON line: not EOF, which a forked grandchild could hold off
                 if line:
-                    answer = analysis.tokens_for_query(json.loads(line))
+                    answer = tokens_for_query(json.loads(line))
                     with os.fdopen(answer_w, "w", encoding="utf-8") as out:
                         json.dump(answer, out, ensure_ascii=False)
             finally:
@@ -40,7 +40,7 @@ class Tokenizer:
         self.pid, self.query_w, self.answer_r = pid, query_w, answer_r
 
     def cut(self, query: str) -> None:
-        """Send the query, wait for its cuts and hand them to analysis.py."""
+        """Send the query, wait for its cuts and hand them to text/tokens.py."""
         if not self.pid:
             return
         pid, self.pid = self.pid, 0
@@ -53,9 +53,18 @@ class Tokenizer:
             tokens = json.loads(data)
         except (OSError, ValueError):
             return  # the query did not parse, or the helper failed: the words are cut here
-        from qdn_corpus.analysis import remember
+        from qdn_corpus.text.tokens import remember
 
         remember(tokens)
+
+
+def tokens_for_query(query: str) -> dict[str, dict[str, list[str]]]:
+    """Every cut a compiled query will ask for, by mode and folded text."""
+    from qdn_corpus.search.language import parse_query, terms_to_tokenize
+    from qdn_corpus.text.tokens import cut, cut_for_search
+
+    texts = terms_to_tokenize(parse_query(query))
+    return {"cut": {t: cut(t) for t in texts}, "cut_for_search": {t: cut_for_search(t) for t in texts}}
 
 
 STARTED: Tokenizer | None = None

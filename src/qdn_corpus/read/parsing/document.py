@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import regex
 
 from qdn_corpus.models import DateSource
-from qdn_corpus.parsing.fields import DATE_RE, DOC_TYPES, find_date, infer_news_date, is_doc_number_line
+from qdn_corpus.read.parsing.fields import DATE_RE, DOC_TYPES, find_date, infer_news_date, is_doc_number_line
 
 # Labels of header lines and gov.cn metadata blocks; longest first so 发布时间 beats 时间.
 _LABELS = (

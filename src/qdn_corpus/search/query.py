@@ -13,13 +13,13 @@ from typing import Any, Literal
 
 import regex
 
-from qdn_corpus import engine
-from qdn_corpus.dates import parse_period
 from qdn_corpus.errors import NoSuchRecordError, QuerySyntaxError, UsageError
-from qdn_corpus.index import links_of
 from qdn_corpus.models import Hit, Record, Snippet
-from qdn_corpus.normalize import fold
-from qdn_corpus.querylang import Bool, Node, Not, parse_query
+from qdn_corpus.search.language import Bool, Node, Not, parse_query
+from qdn_corpus.store import engine
+from qdn_corpus.store.index import links_of
+from qdn_corpus.text.dates import parse_period
+from qdn_corpus.text.normalize import fold
 
 __all__ = ["Filters", "Plan", "Results", "get", "list_records", "parse_query", "plan", "search"]
 
@@ -93,7 +93,7 @@ def _substring(t: str, fields: tuple[str, ...]) -> Any:
 
 def _fulltext(leaf: engine.Leaf) -> Any:
     """The fulltext.py reader of a segment."""
-    from qdn_corpus.fulltext import reader
+    from qdn_corpus.store.fulltext import reader
 
     return reader(leaf.folder, leaf.segment_id)
 
@@ -156,7 +156,7 @@ _SUBSTRING_FIELDS = {
 
 
 def _compile(node: Node) -> _Compiled:
-    from qdn_corpus.analysis import query_words, words
+    from qdn_corpus.text.tokens import query_words, words
 
     if isinstance(node, Bool):
         parts = [_compile(c) for c in node.children]
@@ -194,7 +194,7 @@ def _compile(node: Node) -> _Compiled:
 def region_query(name: str) -> Any:
     """Records in a region at any level; aliases (黔东南, 黔东南苗族侗族自治州) resolve."""
 
-    from qdn_corpus.parsing.regions import gazetteer
+    from qdn_corpus.read.parsing.regions import gazetteer
 
     place = gazetteer().resolve(name)
     return _Native(engine.term("region", place.name if place else name.strip()))
@@ -374,7 +374,7 @@ class _View:
     """One searcher's documents: set algebra, BM25 and date order over global numbers."""
 
     def __init__(self, reader: engine.Reader, ix: Any) -> None:
-        from qdn_corpus import relations
+        from qdn_corpus.store import relations
 
         self.reader = reader
         self.leaves = [(leaf, _fulltext(leaf)) for leaf in reader.leaves()]
@@ -606,7 +606,7 @@ def get(ix: Any, prefix: str) -> Record:
         shown = ", ".join(i for i, _ in found[:5])
         many = f"{len(found)}" if len(found) < 6 else "6 or more"
         raise UsageError(f"id prefix {prefix!r} matches {many} records ({shown}…): give more characters")
-    from qdn_corpus import relations
+    from qdn_corpus.store import relations
 
     return relations.load(ix.folder).apply(resolve_attachments(Record.model_validate_json(found[0][1]), links_of(ix)))
 
@@ -689,8 +689,8 @@ def snippets(
 def figure_rows(ix: Any, p: Plan) -> tuple[list[Any], int]:
     """The figures (models.FigureRow) in the clauses of matching records that name the query
     (figures.py), newest record first, in text order; and the number of matching records."""
-    from qdn_corpus.figures import figures_in
     from qdn_corpus.models import FigureRow
+    from qdn_corpus.reports.figures import figures_in
 
     needles = p.highlights
     # The texts a clause must hold: the query's own, not the words cut from them.

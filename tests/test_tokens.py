@@ -1,6 +1,6 @@
 """The words the index and queries use are jieba 0.42.1's, token for token.
 
-qdn computes them with rjieba (see analysis.py); jieba is the reference the user chose, so this
+qdn computes them with rjieba (see tokens.py); jieba is the reference the user chose, so this
 compares the two on the seeds and on the 1.1 million characters of ../shared/corpus, line by
 line, in both modes the index uses.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qdn_corpus import analysis
-from qdn_corpus.normalize import fold
+from qdn_corpus.text import tokens
+from qdn_corpus.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT.parent / "shared" / "corpus" / "government_work_reports.jsonl"
@@ -41,11 +41,11 @@ def jieba():  # type: ignore[no-untyped-def]
 def test_tokens_equal_jiebas(jieba, mode: str) -> None:  # type: ignore[no-untyped-def]
     lines = _lines()
     assert sum(map(len, lines)) > 1_000_000 or not REPORTS.exists()
-    ours, theirs = getattr(analysis, mode), getattr(jieba, mode)
+    ours, theirs = getattr(tokens, mode), getattr(jieba, mode)
     differing = [(line, ours(line), list(theirs(line))) for line in lines if ours(line) != list(theirs(line))]
     assert not differing[:3], f"{len(differing)} of {len(lines)} lines differ"
 
 
 def test_query_words_and_index_words_agree() -> None:
-    assert analysis.query_words("承诺兑现") == ["承诺", "兑现"]
-    assert set(analysis.query_words("优化营商环境")) <= set(analysis.words("各地要优化营商环境。"))
+    assert tokens.query_words("承诺兑现") == ["承诺", "兑现"]
+    assert set(tokens.query_words("优化营商环境")) <= set(tokens.words("各地要优化营商环境。"))

@@ -13,7 +13,7 @@ from typing import Literal
 import regex
 
 from qdn_corpus.errors import QuerySyntaxError
-from qdn_corpus.normalize import fold
+from qdn_corpus.text.normalize import fold
 
 MAX_QUERY = 2000
 FIELDS = ("title", "body", "source", "issuer", "site", "number", "region", "category", "type", "date", "file")

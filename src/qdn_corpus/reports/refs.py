@@ -33,7 +33,7 @@ def check_top(top: int | None) -> None:
 
 def refs(ix: Any, filter: Any = None, top: int | None = 20) -> tuple[list[RefRow], int]:
     """The most cited documents (by 文号 when known, else by title) and how many there are."""
-    from qdn_corpus.query import _View
+    from qdn_corpus.search.query import _View
 
     check_top(top)
     with ix.reader() as reader:
@@ -72,9 +72,9 @@ def _one_per_document(view: Any, citing: list[list[Any]]) -> list[list[Any]]:
 
 def cited_by(ix: Any, what: str, filter: Any = None) -> list[CitedByRow]:
     """The records citing a document named by its 文号, its title or its record id, newest first."""
-    from qdn_corpus.parsing.citations import number_key, short_title_key, title_key
-    from qdn_corpus.parsing.fields import normalise_doc_number
-    from qdn_corpus.query import _View
+    from qdn_corpus.read.parsing.citations import number_key, short_title_key, title_key
+    from qdn_corpus.read.parsing.fields import normalise_doc_number
+    from qdn_corpus.search.query import _View
 
     text = what.strip()
     if not text:
@@ -120,7 +120,7 @@ def _sentence(body: str, offset: int) -> str:
 def dups(ix: Any, record_id: str | None = None, top: int | None = 20) -> tuple[list[DupRow], int]:
     """Copy groups, largest first (each member a row, canonical first); or one record's group.
     Also the number of groups."""
-    from qdn_corpus.query import _View, check_id
+    from qdn_corpus.search.query import _View, check_id
 
     check_top(top)
     with ix.reader() as reader:
@@ -130,7 +130,7 @@ def dups(ix: Any, record_id: str | None = None, top: int | None = 20) -> tuple[l
             prefix = check_id(record_id)
             chosen = [g for g, members in enumerate(groups) if any(m[1].startswith(prefix) for m in members)]
             if not chosen:
-                from qdn_corpus.query import get
+                from qdn_corpus.search.query import get
 
                 get(ix, prefix)  # no such record (exit 1) or an ambiguous prefix (exit 2) say so
                 return [], len(groups)

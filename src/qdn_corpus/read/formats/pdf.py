@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from qdn_corpus.formats import Extracted, FormatError, finish_lines
+from qdn_corpus.read.formats import Extracted, FormatError, finish_lines
 
 _PAGE_NUMBER_RE = regex.compile(
     r"^[\s\-—–－─_~·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－─_~·•]*$"
@@ -65,7 +65,7 @@ def extract(data: bytes) -> Extracted:
 def _scanned(data: bytes, pdf: Any, pages: list[list[str]], has_layer: bool) -> Extracted:
     """A scan, or a text layer of glyph codes: its pages read by OCR (formats/ocr.py), else
     skipped with the command that reads it."""
-    from qdn_corpus.formats import ocr
+    from qdn_corpus.read.formats import ocr
 
     def images() -> Iterator[Any]:
         for i in range(len(pdf)):

@@ -1,0 +1,1 @@
+"""What is computed from searches: trends, figures, citations and copies, stats, export."""

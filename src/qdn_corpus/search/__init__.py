@@ -1,0 +1,1 @@
+"""The query language, plans, and the searcher over the index."""

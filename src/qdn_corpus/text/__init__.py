@@ -1,0 +1,1 @@
+"""Text in general: decoding and folding, dates a user types, words (jieba)."""
