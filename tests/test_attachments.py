@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qdn_corpus.models import Attachment, Record
-from qdn_corpus.search.query import resolve_attachments
+from qdn_corpus.search.view import resolve_attachments as resolve_json
 
 PAGE = "raw/www.qdn.gov.cn/zwgk/tzgg/202303/t20230315_1.html"
 URL = "http://www.qdn.gov.cn/zwgk/tzgg/202303/t20230315_1.html"
@@ -17,6 +17,12 @@ def _page(*links: str, file: str = PAGE, url: str | None = URL) -> Record:
     return Record(
         id="0" * 16, file=file, url=url, attachments=[Attachment(name=f"附件{i}", url=u) for i, u in enumerate(links, 1)]
     )
+
+
+def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
+    """The record as the searcher completes it: its stored JSON with resolved attachments."""
+    data = record.model_dump(mode="json")
+    return Record.model_validate({**data, "attachments": resolve_json(data, links)})
 
 
 def _files(record: Record, links: dict[str, str]) -> list[str | None]:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qdn_corpus.models import Record
-from qdn_corpus.search.query import snippets
+from qdn_corpus.search.snippets import snippets
 from qdn_corpus.text.normalize import fold
 
 FILLER = "各地要加强组织领导，明确责任分工，确保各项工作落到实处。"

@@ -357,12 +357,13 @@ def _records() -> list[Any]:
 def _table_lines(items: list[Any], monkeypatch: pytest.MonkeyPatch, width: int) -> list[str]:
     import io
 
-    from qdn_corpus.cli.render import write_items
+    from qdn_corpus.cli.render import write
+    from qdn_corpus.models import Record
 
     monkeypatch.setenv("COLUMNS", str(width))
     out = io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
-    write_items(items, "table", out)
+    write(items, Record, "table", out)
     return out.getvalue().splitlines()
 
 
@@ -474,7 +475,7 @@ def test_long_unbroken_text_is_folded_never_cut(monkeypatch: pytest.MonkeyPatch)
     import datetime as dt
     import io
 
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import Column, write
     from qdn_corpus.models import Hit, RefRow
 
     run = "https://www.qdn.gov.cn/zwgk/zcwj/" + "a1b2c3d4" * 8
@@ -494,9 +495,9 @@ def test_long_unbroken_text_is_folded_never_cut(monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv("COLUMNS", str(width))
         out = io.StringIO()
         monkeypatch.setattr("sys.stdout", out)
-        write_models([row], RefRow, "table", out, [("cited", lambda r: r.citing_records, False),
-                                                   ("document", lambda r: r.title, True), ("first", lambda r: r.first, False),
-                                                   ("held", lambda r: "", False)])
+        write([row], RefRow, "table", out, [Column("cited", lambda r: r.citing_records),
+                                            Column("document", lambda r: r.title, True), Column("first", lambda r: r.first),
+                                            Column("held", lambda r: "")])
         lines = out.getvalue().splitlines()
         assert max(cell_len(line) for line in lines) <= width and column(lines, 2) == run
         assert any("│ 2022-06-02 │ —    │" in line for line in lines)  # a date is never broken; an empty value is a dash

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,8 +25,19 @@ class Region(_Model):
     prefecture: str | None = None
     county: str | None = None
 
+    LEVELS: ClassVar[tuple[str, ...]] = ("county", "prefecture", "province")  # narrowest first
+
     def label(self) -> str:
         return " ".join(p for p in (self.province, self.prefecture, self.county) if p)
+
+    def narrowest(self) -> str | None:
+        """The most precise level the record names: its county, else prefecture, else province."""
+        return narrowest(self.model_dump())
+
+
+def narrowest(levels: Mapping[str, object]) -> str | None:
+    """The most precise region in a mapping of county/prefecture/province (a record's facets)."""
+    return next((str(v) for key in Region.LEVELS if (v := levels.get(key))), None)
 
 
 class Heading(_Model):
@@ -58,6 +70,14 @@ class Citation(_Model):
     target: str | None = Field(
         default=None, description="the id of the corpus record it names (its 文号, else its title, names one), else null"
     )
+
+
+class CitationRow(Citation):
+    """One citation as a table row (qdn export's citations): the citing record and which of its
+    citations it is, then the citation's own fields."""
+
+    id: str = Field(description="the citing record's id")
+    n: int = Field(description="the citation's place among the record's citations, from 0")
 
 
 class CopyRef(_Model):

@@ -72,19 +72,23 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _errors(func: Callable[..., None]) -> Callable[..., None]:
-    """The one place where the library's named errors become one line on stderr and an exit
-    status (each error's exit_code: 2, or 1 for "no such record"). Every command wears it."""
+def _errors(func: Callable[..., bool | None]) -> Callable[..., None]:
+    """The one place where a command's outcome becomes an exit status: what it returns (True:
+    something was found, 0; False: nothing, 1; None: 0), and the library's named errors, one
+    line on stderr and their exit_code (2, or 1 for "no such record"). Every command wears it."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
-            func(*args, **kwargs)
+            found = func(*args, **kwargs)
         except QdnError as exc:
             fail(str(exc), exc.exit_code)
         except BrokenPipeError:
             # The reader (head, less) went away: not an error of ours.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+        if found is False:
+            raise typer.Exit(1)
 
     return wrapper
 
@@ -137,9 +141,9 @@ _FILTERS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def _with_filters(func: Callable[..., None]) -> Callable[..., None]:
+def _with_filters(func: Callable[..., bool | None]) -> Callable[..., bool | None]:
     """Give a command the record filters (--since … --issuer) in place of its `filters`
-    parameter, and pass them on as one query.Filters."""
+    parameter, and pass on those given as one dict of keyword arguments for the library."""
     signature = inspect.signature(func, eval_str=True)  # typer reads the Annotated options
     params = list(signature.parameters.values())
     at = next(i for i, p in enumerate(params) if p.name == "filters")
@@ -147,54 +151,32 @@ def _with_filters(func: Callable[..., None]) -> Callable[..., None]:
     rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[at + 1 :]]
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        from qdn_corpus.search.query import Filters
-
-        kwargs["filters"] = Filters(**{name: kwargs.pop(name) for name, _ in _FILTERS})
-        func(*args, **kwargs)
+    def wrapper(*args: Any, **kwargs: Any) -> bool | None:
+        kwargs["filters"] = {name: value for name, _ in _FILTERS if (value := kwargs.pop(name)) is not None}
+        return func(*args, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=[*params[:at], *added, *rest])  # type: ignore[attr-defined]
     return wrapper
 
 
-_FORMATS = ("table", "json", "jsonl", "csv")
-_SORTS = ("relevance", "date", "-date")
 
 
 def _format(value: str | None) -> Any:
-    from qdn_corpus.cli.render import default_format
+    from qdn_corpus.cli.render import FORMATS, default_format
 
     if value is None:
         return default_format(sys.stdout)
-    if value not in _FORMATS:
-        fail(f"unknown format {value!r}: use one of {', '.join(_FORMATS)}")
+    if value not in FORMATS:
+        fail(f"unknown format {value!r}: use one of {', '.join(FORMATS)}")
     return value
 
 
-def _sort(value: str | None, default: str) -> Any:
-    value = value or default
-    if value not in _SORTS:
-        fail(f"unknown sort {value!r}: use one of {', '.join(_SORTS)}")
-    return value
+def _corpus(ctx: typer.Context, progress: _Progress | None = None, on_open: Callable[[], None] | None = None) -> Any:
+    """The library's Corpus for the data folder, its notes on stderr, its progress here."""
+    from qdn_corpus.api import Corpus
 
-
-def _ocr(state: State, wanted: bool) -> None:
-    """--ocr: refused at once when the extra is missing; else OCR runs in this process and the
-    workers it forks, caching results in the index folder."""
-    from qdn_corpus.read.formats import ocr
-    from qdn_corpus.store.index import OCR_CACHE, index_dir
-
-    if wanted and not ocr.available():
-        fail(f"--ocr needs the OCR extra: {ocr.INSTALL}")
-    cache = index_dir(state.data_dir) / OCR_CACHE
-    ocr.configure(wanted, cache if cache.parent.is_dir() else None)
-
-
-def _open_index(state: State) -> Any:
-    from qdn_corpus.store.index import open_fresh
-
-    with _Progress(state, "indexing") as progress:
-        return open_fresh(state.data_dir, lambda m: note(state, m), progress)
+    state = _state(ctx)
+    return Corpus(state.data_dir, notes=lambda m: note(state, m), progress=progress or _Progress(state, "indexing"), on_open=on_open)
 
 
 class _Progress:
@@ -213,6 +195,7 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
 
     def __call__(self, done: int, total: int, result: Any) -> None:
         if self.state.verbose:
@@ -248,21 +231,19 @@ def parse(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to parse.", show_default=False)],
     format: FormatOpt = None,
     ocr: OcrOpt = False,
-) -> None:
+) -> bool:
     """Parse files or folders into records without indexing them.
 
     Example: qdn parse data/raw/000_79ec2d9e8d54e8d5.txt --format json | jq '.[0].region'
     """
-    from qdn_corpus.cli.render import write_items
-    from qdn_corpus.read.files import discover, read
+    from qdn_corpus.cli.render import write
+    from qdn_corpus.models import Record
 
     state = _state(ctx)
     fmt = _format(format)
-    _ocr(state, ocr)
-    records = []
+    records: list[Record] = []
     skipped = 0
-    for entry in discover(paths, base=state.data_dir):
-        result = read(entry)
+    for result in _corpus(ctx).parse(paths, ocr=ocr):
         if state.verbose:
             _describe(result)
         else:
@@ -272,14 +253,14 @@ def parse(
         if result.skipped:
             skipped += 1
             if not state.verbose:  # -v said it in the file's line
-                note(state, f"skipped {entry.name}: {result.skipped}")
+                note(state, f"skipped {result.entry.name}: {result.skipped}")
         records.extend(result.records)
         if fmt == "jsonl":  # stream: a large folder shows results as it goes
-            write_items(result.records, fmt, sys.stdout)
+            write(result.records, Record, fmt, sys.stdout)
     if fmt != "jsonl":
-        write_items(records, fmt, sys.stdout)
+        write(records, Record, fmt, sys.stdout)
     note(state, f"{len(records)} record(s)" + (f", {skipped} file(s) skipped" if skipped else ""))
-    raise typer.Exit(0 if records else 1)
+    return bool(records)
 
 
 @app.command()
@@ -294,12 +275,9 @@ def index(
     Example: qdn --data-dir data index --rebuild
     Scans too: pip install -e ".[ocr]" && qdn index --ocr
     """
-    from qdn_corpus.store.index import build
-
     state = _state(ctx)
-    _ocr(state, ocr)
     with _Progress(state, "indexing") as progress:
-        report = build(state.data_dir, rebuild=rebuild, progress=progress, ocr=ocr)
+        report = _corpus(ctx, progress).index(rebuild=rebuild, ocr=ocr)
     warnings = [p for p in report.problems if p.kind == "warning"]  # notes (decisions) are for -v
     for problem in warnings:
         if problem.file not in progress.described:  # -v told them file by file
@@ -307,28 +285,7 @@ def index(
     for name, reason in report.skipped:
         if name not in progress.described:
             note(state, f"skipped {name}: {reason}")
-    kinds = ", ".join(f"{n} {fmt}" for fmt, n in report.formats.items())
-    files = f"{report.files} files" + (f" ({kinds} with records)" if len(report.formats) > 1 else "")
-    if report.changed:
-        what = "rebuilt" if report.rebuilt else "updated"
-        summary = (
-            f"{what} the index: {files}, {report.records} records "
-            f"({report.added} added, {report.updated} updated, {report.removed} removed; "
-            f"{report.parsed_files} files parsed); {report.copy_groups} group(s) of copies, "
-            f"{report.citations} citation(s), {report.resolved} to records of the corpus"
-        )
-    else:
-        summary = f"index up to date: {files}, {report.records} records"
-    if report.skipped:
-        summary += f"; {len(report.skipped)} file(s) skipped"
-        from qdn_corpus.read.formats.ocr import HOW
-
-        scans = sum(1 for _, reason in report.skipped if reason.endswith(HOW))
-        if scans:
-            summary += f" ({scans} scan(s): pip install -e \".[ocr]\", then qdn index --ocr reads them)"
-    if warnings:
-        summary += f"; {len(warnings)} warning(s)"
-    note(state, f"{summary} in {report.seconds:.1f} s")
+    note(state, report.summary())
 
 
 @app.command()
@@ -341,9 +298,9 @@ def search(
     within: WithinOpt = None,
     all_copies: AllCopiesOpt = False,
     limit: LimitOpt = 20,
-    sort: SortOpt = None,
+    sort: SortOpt = "relevance",
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """Find the records that match a query, best first, with the matched passages.
 
     Each passage carries the heading path it sits under (section).
@@ -357,21 +314,16 @@ def search(
     from qdn_corpus.search import prefork
 
     helper = prefork.take()  # cuts the query's words in a child while the index opens here
-    from qdn_corpus.cli.render import write_items
-    from qdn_corpus.search.query import check, check_within, plan
-    from qdn_corpus.search.query import search as run
+    from qdn_corpus.cli.render import write
+    from qdn_corpus.models import Hit
 
-    state = _state(ctx)
-    fmt, order = _format(format), _sort(sort, "relevance")
-    check(query, filters, limit)  # mistakes are reported before any indexing
-    check_within(within)
-    ix = _open_index(state)
-    helper.cut(query)
-    planned = plan(query, filters, limit, order, within, all_copies)
-    results = run(ix, planned)
-    write_items(results.items, fmt, sys.stdout)
-    note(state, _counted(len(results.items), results.total, "matching record(s)"))
-    raise typer.Exit(0 if results.items else 1)
+    fmt = _format(format)
+    with _Progress(_state(ctx), "indexing") as progress:
+        corpus = _corpus(ctx, progress, on_open=lambda: helper.cut(query))
+        hits = corpus.search(query, within=within, all_copies=all_copies, limit=limit, sort=sort, **filters)
+    write(hits.items, Hit, fmt, sys.stdout)
+    note(_state(ctx), _counted(len(hits), hits.total, "matching record(s)"))
+    return bool(hits)
 
 
 @app.command()
@@ -401,7 +353,7 @@ def trend(
     within: WithinOpt = None,
     all_copies: AllCopiesOpt = False,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """How often a topic comes up: records and mentions per month, year, region, source ….
 
     Zero buckets are shown; undated records are counted on their own line.
@@ -414,26 +366,17 @@ def trend(
 
     helper = prefork.take()
     from qdn_corpus.cli.render import write_trend
-    from qdn_corpus.reports.trend import check_by, check_per
-    from qdn_corpus.reports.trend import trend as run
-    from qdn_corpus.search.query import check, check_within, plan
 
-    state = _state(ctx)
     fmt = _format(format)
-    group = check_by(by)
-    check_per(per)
-    for q in queries:
-        check(q, filters, None)
-    check_within(within)
-    ix = _open_index(state)
-    helper.cut(" ".join(f"({q})" for q in queries))  # one query with every series' words
-    plans = [plan(q, filters, None, "relevance", within, all_copies) for q in queries]
-    result = run(ix, queries, plans, group, per)
+    words = " ".join(f"({q})" for q in queries)  # one query with every series' words
+    with _Progress(_state(ctx), "indexing") as progress:
+        corpus = _corpus(ctx, progress, on_open=lambda: helper.cut(words))
+        result = corpus.trend(queries, by=by, per=per, within=within, all_copies=all_copies, **filters)
     matched = sum(result.totals.values())
     if matched or fmt != "table":  # programs get [] or a CSV header; people get no empty chart
         write_trend(result, fmt, sys.stdout)
-    note(state, ", ".join(f"{q}: {n} matching record(s)" for q, n in result.totals.items()))
-    raise typer.Exit(0 if matched else 1)
+    note(_state(ctx), ", ".join(f"{q}: {n} matching record(s)" for q, n in result.totals.items()))
+    return bool(matched)
 
 
 @app.command()
@@ -445,36 +388,24 @@ def figures(
     filters: Any = None,
     within: WithinOpt = None,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """The numbers next to a topic: 96.92%, 355.7亿元, 三千余万元 with value, unit, indicator.
 
     Each figure in a clause of a matching record that names the query, with the phrase before it.
 
     Example: qdn figures 到位资金 --region 黔东南 --format csv > 到位资金.csv
     """
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import COLUMNS, write
     from qdn_corpus.models import FigureRow
-    from qdn_corpus.search.query import check, check_within, figure_rows, plan
 
-    state = _state(ctx)
     fmt = _format(format)
-    check(query, filters, None)
-    check_within(within)
-    rows, matched = figure_rows(_open_index(state), plan(query, filters, None, "relevance", within, all_copies=False))
-    write_models(rows, FigureRow, fmt, sys.stdout, [
-        ("date", lambda r: r.date, False), ("indicator", lambda r: r.indicator, True),
-        ("figure", lambda r: r.figure, False),
-        ("value", lambda r: f"{r.value:,}{'+' if r.approx else ''} {r.unit}", False), ("id", lambda r: r.id[:8], False),
-    ])
-    note(state, f"{len(rows)} figure(s) in {matched} matching record(s)")
-    raise typer.Exit(0 if rows else 1)
+    found = _corpus(ctx).figures(query, within=within, **filters)
+    write(found.items, FigureRow, fmt, sys.stdout, COLUMNS["figures"])
+    note(_state(ctx), f"{len(found)} figure(s) in {found.records} matching record(s)")
+    return bool(found)
 
 
 TopOpt = Annotated[int | None, typer.Option("--top", "-n", help="At most this many (default 20; 0 for all).")]
-
-
-def _region_label(region: Any) -> str:
-    return region.county or region.prefecture or region.province or ""
 
 
 @app.command()
@@ -485,7 +416,7 @@ def refs(
     top: TopOpt = 20,
     filters: Any = None,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """The most cited documents, by 文号 when known, else by title.
 
     For each: how many records cite it, from which regions, the first and last citing date, and
@@ -493,25 +424,14 @@ def refs(
 
     Example: qdn refs --region 黔东南 --since 2022 --top 10
     """
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import COLUMNS, write
     from qdn_corpus.models import RefRow
-    from qdn_corpus.reports.refs import refs as run
 
-    state = _state(ctx)
     fmt = _format(format)
-    filter_query = filters.query()
-    from qdn_corpus.reports.refs import check_top
-
-    check_top(top)  # before any indexing
-    rows, total = run(_open_index(state), filter_query, top or None)
-    write_models(rows, RefRow, fmt, sys.stdout, [
-        ("cited", lambda r: r.citing_records, False),
-        ("document", lambda r: "\n".join(x for x in (r.title or r.text, r.doc_number) if x), True),
-        ("regions", lambda r: len(r.citing_regions), False), ("first", lambda r: r.first, False),
-        ("last", lambda r: r.last, False), ("held", lambda r: r.target[:8] if r.target else "no", False),
-    ])
-    note(state, _counted(len(rows), total, "cited document(s)"))
-    raise typer.Exit(0 if rows else 1)
+    rows = _corpus(ctx).refs(top=top, **filters)
+    write(rows.items, RefRow, fmt, sys.stdout, COLUMNS["refs"])
+    note(_state(ctx), _counted(len(rows), rows.total, "cited document(s)"))
+    return bool(rows)
 
 
 @app.command()
@@ -520,26 +440,20 @@ def cites(
     ctx: typer.Context,
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """What one record cites: each 《title》 or 文号, with the corpus record it names.
 
     Citations come in the body's order; target is null when the corpus does not hold the document.
 
     Example: qdn cites 529aaa --format json | jq '.[].doc_number'
     """
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import COLUMNS, write
     from qdn_corpus.models import Citation
-    from qdn_corpus.search.query import check_id, get
 
-    state = _state(ctx)
     fmt = _format(format)
-    check_id(record_id)
-    record = get(_open_index(state), record_id)
-    write_models(record.citations, Citation, fmt, sys.stdout, [
-        ("offset", lambda c: c.offset, False), ("citation", lambda c: c.text, True),
-        ("文号", lambda c: c.doc_number, False), ("target", lambda c: c.target[:8] if c.target else None, False),
-    ])
-    raise typer.Exit(0 if record.citations else 1)
+    rows = _corpus(ctx).cites(record_id)
+    write(rows.items, Citation, fmt, sys.stdout, COLUMNS["cites"])
+    return bool(rows)
 
 
 @app.command(name="cited-by")
@@ -552,25 +466,19 @@ def cited_by(
     ],
     filters: Any = None,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """The records that cite a document, newest first, with the sentence that cites it.
 
     Example: qdn cited-by 《贵州省优化营商环境条例》   (or: qdn cited-by 国发〔2022〕2号)
     """
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import COLUMNS, write
     from qdn_corpus.models import CitedByRow
-    from qdn_corpus.reports.refs import cited_by as run
 
-    state = _state(ctx)
     fmt = _format(format)
-    filter_query = filters.query()
-    rows = run(_open_index(state), document, filter_query)
-    write_models(rows, CitedByRow, fmt, sys.stdout, [
-        ("date", lambda r: r.date, False), ("region", lambda r: _region_label(r.region), False),
-        ("sentence", lambda r: r.sentence, True), ("id", lambda r: r.id[:8], False),
-    ])
-    note(state, f"{len(rows)} citing record(s)")
-    raise typer.Exit(0 if rows else 1)
+    rows = _corpus(ctx).cited_by(document, **filters)
+    write(rows.items, CitedByRow, fmt, sys.stdout, COLUMNS["cited-by"])
+    note(_state(ctx), f"{len(rows)} citing record(s)")
+    return bool(rows)
 
 
 @app.command()
@@ -582,33 +490,24 @@ def dups(
     ] = None,
     top: TopOpt = 20,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """Copies of one document (reposts with their own headers, reprints), largest group first.
 
     The canonical record (earliest, then richest metadata) comes first in each group.
 
     Example: qdn dups --top 5   (or: qdn dups 529aaa for one record's copies)
     """
-    from qdn_corpus.cli.render import write_models
+    from qdn_corpus.cli.render import COLUMNS, write
     from qdn_corpus.models import DupRow
-    from qdn_corpus.reports.refs import dups as run
 
-    state = _state(ctx)
     fmt = _format(format)
-    from qdn_corpus.reports.refs import check_top
-
-    check_top(top)
-    rows, total = run(_open_index(state), record_id, top or None)
-    write_models(rows, DupRow, fmt, sys.stdout, [
-        ("group", lambda r: f"{r.group} ({r.copies})" if r.canonical else "", False),
-        ("similarity", lambda r: f"{r.similarity:.2f}", False), ("date", lambda r: r.date, False),
-        ("title / site", lambda r: f"{r.title or '—'} · {r.site or r.file}", True), ("id", lambda r: r.id[:8], False),
-    ])
+    rows = _corpus(ctx).dups(record_id, top=top)
+    write(rows.items, DupRow, fmt, sys.stdout, COLUMNS["dups"])
     if record_id is None:
-        note(state, f"{total} group(s) of copies")
+        note(_state(ctx), f"{rows.total} group(s) of copies")
     elif not rows:
-        note(state, f"{record_id} has no copies")
-    raise typer.Exit(0 if rows else 1)
+        note(_state(ctx), f"{record_id} has no copies")
+    return bool(rows)
 
 
 @app.command()
@@ -617,26 +516,18 @@ def stats(
     ctx: typer.Context,
     top: Annotated[int, typer.Option("--top", help="How many of the weakest sites to show.")] = 20,
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """What the corpus holds and how well it was read: per format and per site, files, records,
     skipped files by reason, OCR, date conflicts, and the share of records with each field.
 
     Example: qdn stats   (or: qdn stats --format json | jq '.[] | select(.group == "site")')
     """
     from qdn_corpus.cli.render import write_stats
-    from qdn_corpus.reports.refs import check_top
-    from qdn_corpus.reports.stats import corpus_stats
-    from qdn_corpus.search.query import list_records
-    from qdn_corpus.store.index import indexed_files
 
-    state = _state(ctx)
     fmt = _format(format)
-    check_top(top)
-    ix = _open_index(state)
-    records = list_records(ix, None, limit=None, sort="-date", all_copies=True).items
-    rows = corpus_stats(records, indexed_files(state.data_dir), top)
-    write_stats(rows, fmt, sys.stdout)
-    raise typer.Exit(0 if records else 1)
+    rows = _corpus(ctx).stats(top=top)
+    write_stats(rows.items, fmt, sys.stdout)
+    return bool(rows.total)
 
 
 @app.command(name="list")
@@ -647,24 +538,22 @@ def list_(
     filters: Any = None,
     all_copies: AllCopiesOpt = False,
     limit: LimitOpt = None,
-    sort: SortOpt = None,
+    sort: SortOpt = "-date",
     format: FormatOpt = None,
-) -> None:
+) -> bool:
     """List records, newest first (undated last), filtered by date, region, source ….
 
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
-    from qdn_corpus.cli.render import write_items
-    from qdn_corpus.search.query import check_limit, list_records
+    from qdn_corpus.cli.render import write
+    from qdn_corpus.models import Record
 
-    state = _state(ctx)
-    fmt, order = _format(format), _sort(sort, "-date")
-    check_limit(limit)
-    filter_query = filters.query()
-    results = list_records(_open_index(state), filter_query, limit=limit, sort=order, all_copies=all_copies)
-    write_items(results.items, fmt, sys.stdout)
-    note(state, _counted(len(results.items), results.total, "record(s)"))
-    raise typer.Exit(0 if results.items else 1)
+    fmt = _format(format)
+    with _Progress(_state(ctx), "indexing") as progress:
+        records = _corpus(ctx, progress).list(all_copies=all_copies, limit=limit, sort=sort, **filters)
+    write(records.items, Record, fmt, sys.stdout)
+    note(_state(ctx), _counted(len(records), records.total, "record(s)"))
+    return bool(records)
 
 
 @app.command()
@@ -679,13 +568,27 @@ def show(
     Example: qdn show 9149a584
     """
     from qdn_corpus.cli.render import write_record
-    from qdn_corpus.search.query import check_id, get
 
-    state = _state(ctx)
     fmt = _format(format)
-    check_id(record_id)
-    ix = _open_index(state)
-    write_record(get(ix, record_id), fmt, sys.stdout)
+    write_record(_corpus(ctx).get(record_id), fmt, sys.stdout)
+
+
+@app.command()
+@_errors
+def export(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to write the tables into.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="parquet | jsonl | csv.")] = "parquet",
+) -> bool:
+    """Write the corpus as tables: records, citations and copies, one file each, for DuckDB,
+    Polars, pandas, R's arrow or Spark. Parquet needs pip install -e ".[parquet]".
+
+    Example: qdn export out/ --format parquet && duckdb -c "select count(*) from 'out/records.parquet'"
+    """
+    with _Progress(_state(ctx), "indexing") as progress:
+        report = _corpus(ctx, progress).export(folder, format=format)
+    note(_state(ctx), f"wrote {', '.join(f'{n} {table}' for table, n in report.rows.items())} to {folder}")
+    return bool(report.rows.get("records"))
 
 
 @app.command()
@@ -693,26 +596,29 @@ def show(
 def schema(
     what: Annotated[
         str,
-        typer.Argument(help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups.", show_default=False),
+        typer.Argument(
+            help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups | stats | citation-row.",
+            show_default=False,
+        ),
     ] = "record",
 ) -> None:
     """Print the JSON Schema of what a command emits: records, trend rows, figures ….
 
     record: what parse, list and show emit (search adds score and snippets); trend, figures,
-    refs, cites, cited-by, dups: the rows of those commands.
+    refs, cites, cited-by, dups, stats: the rows of those commands; citation-row: the rows of
+    qdn export's citations table (copies are dups rows).
 
     Example: qdn schema trend | jq '.properties | keys'
     """
     from pydantic import BaseModel
 
-    from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, RefRow, StatsRow, TrendRow
+    from qdn_corpus.models import Citation, CitationRow, CitedByRow, DupRow, FigureRow, Hit, RefRow, StatsRow, TrendRow
+    from qdn_corpus.results import dumps
 
     models: dict[str, type[BaseModel]] = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
-              "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow}
+              "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow, "citation-row": CitationRow}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
-    from qdn_corpus.cli.render import dumps
-
     print(dumps(models[what].model_json_schema(), indent=2))
 
 

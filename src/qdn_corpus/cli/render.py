@@ -7,11 +7,12 @@ rich Text (never parsed as markup) with control characters made visible.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
+from qdn_corpus import results
 from qdn_corpus.models import Hit, Record, Snippet
+from qdn_corpus.results import dumps
 from qdn_corpus.text.normalize import strip_controls
 
 if TYPE_CHECKING:
@@ -25,10 +26,7 @@ if TYPE_CHECKING:
 # rich is imported where a table or panel is drawn: JSON output never pays for it (~45 ms).
 
 Format = Literal["table", "json", "jsonl", "csv"]
-CSV_FIELDS = (
-    "id", "date", "title", "category", "doc_type", "province", "prefecture", "county", "source",
-    "issuer", "doc_number", "file", "offset", "score", "snippet", "body",
-)
+FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
 
 
 def default_format(stream: IO[str]) -> Format:
@@ -56,42 +54,27 @@ def safe(text: str | None) -> Text:
     return Text(strip_controls(text or ""))
 
 
-def as_json(item: Record) -> dict[str, object]:
-    return item.model_dump(mode="json")
-
-
-def dumps(value: object, indent: int | None = None) -> str:
-    """JSON with Chinese readable and U+2028/U+2029 escaped: the one serialiser of every JSON
-    output. Both are legal inside a JSON string, but a reader that splits lines as Python's
-    str.splitlines() or older JavaScript does would break a JSON Lines record there."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def write_items(items: Sequence[Record], fmt: Format, out: IO[str]) -> None:
-    """Write records or hits in a format; JSON keeps Chinese readable."""
+def write(
+    rows: Sequence[BaseModel], model: type[BaseModel], fmt: Format, out: IO[str], columns: Sequence[Column] = (),
+    exclude: Sequence[str] = (),
+) -> None:
+    """The one writer of rows: JSON, JSON Lines or CSV (results.py's serialiser; the CSV header
+    comes from the model, so no rows is still a table pandas can read), or for people a table:
+    records and hits as _table draws them, other rows in the named columns given."""
     if fmt == "json":
-        out.write(dumps([as_json(i) for i in items], indent=2) + "\n")
+        out.write(dumps([r.model_dump(mode="json", exclude=set(exclude) or None) for r in rows], indent=2) + "\n")
     elif fmt == "jsonl":
-        for item in items:
-            out.write(dumps(as_json(item)) + "\n")
+        for r in rows:
+            out.write(dumps(r.model_dump(mode="json", exclude=set(exclude) or None)) + "\n")
     elif fmt == "csv":
-        _write_csv(items, out)
+        out.write("\ufeff")  # a BOM so that spreadsheet programs read the file as UTF-8 (pandas skips it)
+        writer = csv.DictWriter(out, fieldnames=results.columns(model, exclude), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(results.flat_rows(rows, exclude))
+    elif issubclass(model, Record):
+        stdout_console().print(_table(rows))  # type: ignore[arg-type]
     else:
-        stdout_console().print(_table(items))
-
-
-def _write_csv(items: Sequence[Record], out: IO[str]) -> None:
-    # A BOM so that spreadsheet programs read the file as UTF-8 (pandas skips it).
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        row = {k: v for k, v in as_json(item).items() if k in CSV_FIELDS}
-        row.update(item.region.model_dump())
-        if isinstance(item, Hit):
-            row["snippet"] = " … ".join(s.text for s in item.snippets)
-        writer.writerow(row)
+        _column_table(rows, columns)
 
 
 def _snippet_text(snippet: Snippet) -> Text:
@@ -120,7 +103,7 @@ def _table(items: Sequence[Record]) -> Table:
         table.add_column("score", justify="right", no_wrap=True)
     table.add_column("id", no_wrap=True, style="dim")
     for item in items:
-        region = item.region.county or item.region.prefecture or item.region.province or ""
+        region = item.region.narrowest() or ""
         title = safe(item.display_title())
         title.stylize("bold")
         cells: list[RenderableType] = [str(item.date or "—"), safe(region)]
@@ -155,7 +138,7 @@ def _copies_note(record: Record) -> Text:
 def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
     """One record in full: fields, outline and body."""
     if fmt != "table":
-        write_items([record], fmt, out)
+        write([record], Record, fmt, out)
         return
     from rich.console import Group
     from rich.panel import Panel
@@ -199,32 +182,13 @@ def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
     if fmt != "table":
         from qdn_corpus.models import TrendRow
 
-        exclude = None if trend.per else {"per"}
-        fields = [f for f in TrendRow.model_fields if f not in (exclude or ())]
-        _write_rows([r.model_dump(mode="json", exclude=exclude) for r in trend.rows], fmt, out, fields)
+        write(trend.rows, TrendRow, fmt, out, exclude=() if trend.per else ("per",))
     elif len(trend.queries) == 1:
         stdout_console().print(_bar_chart(trend))
     else:
         console = stdout_console()
         console.print(_series_table(trend))
         console.print(_sparklines(trend, console.width))
-
-
-def _write_rows(rows: list[dict[str, Any]], fmt: Format, out: IO[str], fields: Sequence[str]) -> None:
-    """Flat rows as JSON, JSON Lines or CSV (a nested region becomes its three columns). The
-    CSV header comes from the model's fields, so no rows is still a table pandas can read."""
-    if fmt == "json":
-        out.write(dumps(rows, indent=2) + "\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(dumps(row) + "\n")
-    else:
-        out.write("\ufeff")
-        columns = [c for f in fields for c in (("province", "prefecture", "county") if f == "region" else (f,))]
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: v for k, v in {**row, **(row.get("region") or {})}.items() if k != "region"})
 
 
 def _label(bucket: str | None, trend: Trend) -> str:
@@ -314,28 +278,50 @@ def _sparklines(trend: Trend, width: int) -> Text:
     return text
 
 
-# ---- figures -------------------------------------------------------------------------------
-
-# ---- rows of figures, refs, cites, cited-by, dups ---------------------------------------------
-
-Column = tuple[str, Callable[[Any], object], bool]  # header, value, may wrap
+# ---- rows of figures, refs, cites, cited-by, dups: the columns a person sees ---------------
 
 
-def write_models(
-    rows: Sequence[BaseModel], model: type[BaseModel], fmt: Format, out: IO[str], columns: Sequence[Column]
-) -> None:
-    """Rows of a pydantic model as JSON/JSONL/CSV (its fields, the region flattened in CSV), or
-    a table of the given columns for people."""
-    if fmt != "table":
-        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out, list(model.model_fields))
-        return
+class Column(NamedTuple):
+    header: str
+    value: Callable[[Any], object]
+    wrap: bool = False  # may wrap (the others keep their natural width)
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "figures": (
+        Column("date", lambda r: r.date), Column("indicator", lambda r: r.indicator, True), Column("figure", lambda r: r.figure),
+        Column("value", lambda r: f"{r.value:,}{'+' if r.approx else ''} {r.unit}"), Column("id", lambda r: r.id[:8]),
+    ),
+    "refs": (
+        Column("cited", lambda r: r.citing_records),
+        Column("document", lambda r: "\n".join(x for x in (r.title or r.text, r.doc_number) if x), True),
+        Column("regions", lambda r: len(r.citing_regions)), Column("first", lambda r: r.first), Column("last", lambda r: r.last),
+        Column("held", lambda r: r.target[:8] if r.target else "no"),
+    ),
+    "cites": (
+        Column("offset", lambda c: c.offset), Column("citation", lambda c: c.text, True), Column("文号", lambda c: c.doc_number),
+        Column("target", lambda c: c.target[:8] if c.target else None),
+    ),
+    "cited-by": (
+        Column("date", lambda r: r.date), Column("region", lambda r: r.region.narrowest()),
+        Column("sentence", lambda r: r.sentence, True), Column("id", lambda r: r.id[:8]),
+    ),
+    "dups": (
+        Column("group", lambda r: f"{r.group} ({r.copies})" if r.canonical else ""),
+        Column("similarity", lambda r: f"{r.similarity:.2f}"), Column("date", lambda r: r.date),
+        Column("title / site", lambda r: f"{r.title or '—'} · {r.site or r.file}", True), Column("id", lambda r: r.id[:8]),
+    ),
+}
+
+
+def _column_table(rows: Sequence[BaseModel], columns: Sequence[Column]) -> None:
     from rich.table import Table
 
     table = Table()  # natural widths; on a narrow terminal only the columns that may wrap give way
-    for header, _get, wrap in columns:
-        table.add_column(header, overflow="fold", no_wrap=not wrap)
+    for c in columns:
+        table.add_column(c.header, overflow="fold", no_wrap=not c.wrap)
     for row in rows:
-        table.add_row(*(safe("—" if (v := get(row)) is None or v == "" else str(v)) for _h, get, _w in columns))
+        table.add_row(*(safe("—" if (v := c.value(row)) is None or v == "" else str(v)) for c in columns))
     stdout_console().print(table)
 
 
@@ -345,7 +331,7 @@ def write_stats(rows: Sequence[Any], fmt: Format, out: IO[str]) -> None:
     from qdn_corpus.models import StatsRow
 
     if fmt != "table":
-        _write_rows([r.model_dump(mode="json") for r in rows], fmt, out, list(StatsRow.model_fields))
+        write(rows, StatsRow, fmt, out)
         return
     from rich import box
     from rich.table import Table

@@ -1,6 +1,7 @@
-"""The figures next to a topic: numbers with units in the clauses that name it.
+"""The figures next to a topic: numbers with units in the clauses that name it (qdn figures).
 
-Pure: text in, figures out. A figure is a number (Arabic, with thousands commas and decimals,
+figures_in is pure: text in, figures out; figure_rows runs it over a search's records. A
+figure is a number (Arabic, with thousands commas and decimals,
 or Chinese numerals such as 三千余万), an optional magnitude (万, 亿, 万亿) and a unit (元, %,
 项, 个 …); its value is the number times the magnitude, computed by cn2an (Chinese numerals),
 and its indicator is the phrase before it in the clause (事项兑现率, 合同约定投资总额).
@@ -15,6 +16,13 @@ from functools import lru_cache
 from typing import Any
 
 import regex
+
+from qdn_corpus.models import FigureRow
+from qdn_corpus.search.plan import Plan
+from qdn_corpus.search.snippets import in_section
+from qdn_corpus.search.view import View
+from qdn_corpus.store.engine import Index
+from qdn_corpus.text.normalize import fold
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _UNITS = (
@@ -91,3 +99,33 @@ def figures_in(text: str) -> Iterator[Figure]:
                 indicator=indicator or None, clause=body.strip(), offset=start + m.start(),
             )
             previous = m.end()
+
+
+def figure_rows(ix: Index, p: Plan) -> tuple[list[FigureRow], int]:
+    """The figures (models.FigureRow) in the clauses of matching records that name the query
+    (figures_in), newest record first, in text order; and the number of matching records."""
+    from qdn_corpus.models import FigureRow
+    from qdn_corpus.reports.figures import figures_in
+
+    needles = p.highlights
+    # The texts a clause must hold: the query's own, not the words cut from them.
+    wanted = [n for n in needles if not any(n != m and n in m for m in needles)]
+    rows: list[FigureRow] = []
+    with ix.reader() as reader:
+        view = View(reader, ix)
+        docs = view.matching(p)
+        for d in view.by_date(docs, "-date", None):
+            record = view.record(d)
+            headings = [(h.level, h.offset, fold(f"{h.marker}{h.text}")) for h in record.outline]
+            for f in figures_in(record.body):
+                clause = fold(f.clause)
+                if not any(w in clause for w in wanted):
+                    continue
+                if p.within is not None and not in_section(headings, f.offset, p.within):
+                    continue
+                rows.append(FigureRow(
+                    id=record.id, date=record.date, region=record.region, title=record.title, indicator=f.indicator,
+                    figure=f.text, value=f.value, unit=f.unit, approx=f.approx, clause=f.clause, offset=f.offset,
+                    file=record.file,
+                ))
+    return rows, len(docs)

@@ -11,6 +11,11 @@ import regex
 
 from qdn_corpus.errors import NoSuchRecordError, UsageError
 from qdn_corpus.models import CitedByRow, DupRow, RefRow
+from qdn_corpus.search.plan import check_top
+from qdn_corpus.search.searcher import check_id, get
+from qdn_corpus.search.view import View
+from qdn_corpus.store.engine import Index
+from qdn_corpus.store.relations import Citing
 
 _SENTENCE_END = "。！？!?；;\n"
 
@@ -19,34 +24,27 @@ def _date(day: int | None) -> dt.date | None:
     return dt.date.fromordinal(day) if day else None
 
 
-def _allowed(view: Any, filter: Any) -> set[str] | None:
+def _allowed(view: View, filter: Any) -> set[str] | None:
     """The names (segment:local) of the records that pass the filters, or None for all."""
     if filter is None:
         return None
     return {view.ref(d) for d in view.docs(filter)}
 
 
-def check_top(top: int | None) -> None:
-    if top is not None and top < 0:
-        raise UsageError(f"--top must be 1 or more (0 for all), not {top}")
-
-
-def refs(ix: Any, filter: Any = None, top: int | None = 20) -> tuple[list[RefRow], int]:
+def refs(ix: Index, filter: Any = None, top: int | None = 20) -> tuple[list[RefRow], int]:
     """The most cited documents (by 文号 when known, else by title) and how many there are."""
-    from qdn_corpus.search.query import _View
-
     check_top(top)
     with ix.reader() as reader:
-        view = _View(reader, ix)
+        view = View(reader, ix)
         allowed = _allowed(view, filter)
         rows = []
         for entry in view.relations.refs:
-            citing = [c for c in entry["citing"] if allowed is None or c[0] in allowed]
+            citing = [c for c in entry["citing"] if allowed is None or c.ref in allowed]
             citing = _one_per_document(view, citing)
             if not citing:
                 continue
-            days = sorted(c[2] for c in citing if c[2])
-            regions = Counter(c[3] for c in citing if c[3])
+            days = sorted(c.day for c in citing if c.day)
+            regions = Counter(c.region for c in citing if c.region)
             rows.append(RefRow(
                 title=entry.get("title"), doc_number=entry.get("doc_number"), text=entry.get("text"),
                 target=entry.get("target"), held=entry.get("target") is not None, citing_records=len(citing),
@@ -57,12 +55,12 @@ def refs(ix: Any, filter: Any = None, top: int | None = 20) -> tuple[list[RefRow
     return (rows[:top] if top else rows), len(rows)
 
 
-def _one_per_document(view: Any, citing: list[list[Any]]) -> list[list[Any]]:
+def _one_per_document(view: View, citing: list[Citing]) -> list[Citing]:
     """Citing records with copies counted once (the first of each copy group)."""
     seen: set[int] = set()
     out = []
     for c in citing:
-        g = view.relations.group_of_id.get(c[1])
+        g = view.relations.group_of_id.get(c.id)
         if g is None or g not in seen:
             out.append(c)
             if g is not None:
@@ -70,12 +68,10 @@ def _one_per_document(view: Any, citing: list[list[Any]]) -> list[list[Any]]:
     return out
 
 
-def cited_by(ix: Any, what: str, filter: Any = None) -> list[CitedByRow]:
+def cited_by(ix: Index, what: str, filter: Any = None) -> list[CitedByRow]:
     """The records citing a document named by its 文号, its title or its record id, newest first."""
     from qdn_corpus.read.parsing.citations import number_key, short_title_key, title_key
     from qdn_corpus.read.parsing.fields import normalise_doc_number
-    from qdn_corpus.search.query import _View
-
     text = what.strip()
     if not text:
         raise UsageError("name a document: a 文号 (国发〔2022〕2号), a title (《…》) or a record id")
@@ -85,7 +81,7 @@ def cited_by(ix: Any, what: str, filter: Any = None) -> list[CitedByRow]:
     short = None if number else short_title_key(title)
     is_id = bool(regex.fullmatch(r"[0-9a-f]{4,16}", text))
     with ix.reader() as reader:
-        view = _View(reader, ix)
+        view = View(reader, ix)
         allowed = _allowed(view, filter)
         entries = [
             e for e in view.relations.refs
@@ -117,21 +113,17 @@ def _sentence(body: str, offset: int) -> str:
     return body[start:end].strip()
 
 
-def dups(ix: Any, record_id: str | None = None, top: int | None = 20) -> tuple[list[DupRow], int]:
+def dups(ix: Index, record_id: str | None = None, top: int | None = 20) -> tuple[list[DupRow], int]:
     """Copy groups, largest first (each member a row, canonical first); or one record's group.
     Also the number of groups."""
-    from qdn_corpus.search.query import _View, check_id
-
     check_top(top)
     with ix.reader() as reader:
-        view = _View(reader, ix)
+        view = View(reader, ix)
         groups = view.relations.groups
         if record_id is not None:
             prefix = check_id(record_id)
-            chosen = [g for g, members in enumerate(groups) if any(m[1].startswith(prefix) for m in members)]
+            chosen = [g for g, members in enumerate(groups) if any(m.id.startswith(prefix) for m in members)]
             if not chosen:
-                from qdn_corpus.search.query import get
-
                 get(ix, prefix)  # no such record (exit 1) or an ambiguous prefix (exit 2) say so
                 return [], len(groups)
             if len(chosen) > 1:

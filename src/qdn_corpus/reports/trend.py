@@ -1,9 +1,9 @@
 """How a topic moves: matching records and mentions per bucket (month, quarter, year, region,
 source …), for one or several queries, from the full-text files alone.
 
-A trend matches exactly as search does (query.matching), so a series' records add up to
+A trend matches exactly as search does (View.matching), so a series' records add up to
 search's total. Dates come from each segment's day array and the other groupings from its
-facets (fulltext.py); mentions are the places a snippet would mark (query.occurrences), counted
+facets (store/fulltext.py); mentions are the places a snippet would mark (search/snippets.py), counted
 in the folded bodies. No stored record is read.
 """
 
@@ -17,6 +17,9 @@ from typing import Any, Literal
 
 from qdn_corpus.errors import UsageError
 from qdn_corpus.models import TrendRow as Row
+from qdn_corpus.search.plan import Plan
+from qdn_corpus.search.view import View
+from qdn_corpus.store.engine import Index
 
 By = Literal["month", "quarter", "year", "region", "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category"]
 BY: tuple[str, ...] = By.__args__  # type: ignore[attr-defined]
@@ -82,15 +85,13 @@ def _facet(store: Any, local: int, by: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None = None) -> Trend:
-    """Count each plan's matching records and mentions per bucket (plans from query.plan,
+def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | None = None) -> Trend:
+    """Count each plan's matching records and mentions per bucket (plans from search.plan,
     all with the same filters)."""
-    from qdn_corpus.search.query import _View, matching
-
     check_by(by)
     check_per(per)
     with ix.reader() as reader:
-        view = _View(reader, ix)
+        view = View(reader, ix)
 
         def key_of(docnum: int) -> str | None:
             store, local = view.locate(docnum)
@@ -103,7 +104,7 @@ def trend(ix: Any, queries: list[str], plans: list[Any], by: By, per: int | None
         for text, p in zip(queries, plans, strict=True):
             records: Counter[str | None] = Counter()
             mentions: Counter[str | None] = Counter()
-            docs = matching(view, p)
+            docs = view.matching(p)
             totals[text] = len(docs)
             for d in docs:
                 key = key_of(d)

@@ -69,6 +69,31 @@ class IndexReport:
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
+    def summary(self) -> str:
+        """The one line `qdn index` ends with."""
+        from qdn_corpus.read.formats.ocr import HOW
+
+        kinds = ", ".join(f"{n} {fmt}" for fmt, n in self.formats.items())
+        files = f"{self.files} files" + (f" ({kinds} with records)" if len(self.formats) > 1 else "")
+        if self.changed:
+            summary = (
+                f"{'rebuilt' if self.rebuilt else 'updated'} the index: {files}, {self.records} records "
+                f"({self.added} added, {self.updated} updated, {self.removed} removed; "
+                f"{self.parsed_files} files parsed); {self.copy_groups} group(s) of copies, "
+                f"{self.citations} citation(s), {self.resolved} to records of the corpus"
+            )
+        else:
+            summary = f"index up to date: {files}, {self.records} records"
+        if self.skipped:
+            summary += f"; {len(self.skipped)} file(s) skipped"
+            scans = sum(1 for _, reason in self.skipped if reason.endswith(HOW))
+            if scans:
+                summary += f" ({scans} scan(s): pip install -e \".[ocr]\", then qdn index --ocr reads them)"
+        warnings = sum(1 for p in self.problems if p.kind == "warning")
+        if warnings:
+            summary += f"; {warnings} warning(s)"
+        return f"{summary} in {self.seconds:.1f} s"
+
 
 Progress = Callable[[int, int, "FileDone"], None]  # done, total, the file just indexed
 

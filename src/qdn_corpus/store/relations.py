@@ -25,9 +25,9 @@ import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from qdn_corpus.models import CopyRef, Record
+from qdn_corpus.models import Record
 
 RELATIONS = "relations.json"
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
@@ -218,29 +218,50 @@ def _region(facets: dict[str, Any]) -> str | None:
 # ---- reading -----------------------------------------------------------------------------------
 
 
+class Member(NamedTuple):
+    """One copy in a copy group (relations.json: groups)."""
+
+    ref: str  # segment:local
+    id: str
+    file: str
+    site: str | None
+    similarity: float
+
+
+class Citing(NamedTuple):
+    """One record citing a document (relations.json: refs[].citing)."""
+
+    ref: str
+    id: str
+    day: int | None  # the citing record's date as an ordinal
+    region: str | None
+    n: int  # which of its citations
+
+
 @dataclass
 class Relations:
-    groups: list[list[list[Any]]] = field(default_factory=list)  # [ref, id, file, site, similarity]
+    groups: list[list[Member]] = field(default_factory=list)  # canonical first
     targets: dict[str, list[str | None]] = field(default_factory=dict)
-    refs: list[dict[str, Any]] = field(default_factory=list)
+    refs: list[dict[str, Any]] = field(default_factory=list)  # each with "citing": list[Citing]
     group_of_id: dict[str, int] = field(default_factory=dict)
     group_of_ref: dict[str, int] = field(default_factory=dict)
 
-    def apply(self, record: Record) -> Record:
-        """The record with its copies, canonical and citation targets filled in."""
-        update: dict[str, Any] = {}
-        g = self.group_of_id.get(record.id)
+    def fields(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A stored record's (JSON) copies, canonical and citations with targets: what only
+        the whole corpus knows."""
+        rid = record["id"]
+        update: dict[str, Any] = {"canonical": rid}
+        g = self.group_of_id.get(rid)
         if g is not None:
             members = self.groups[g]
             update["copies"] = len(members)
-            update["canonical"] = members[0][1]
-            update["copies_in"] = [CopyRef(id=m[1], file=m[2], site=m[3]) for m in members if m[1] != record.id]
-        else:
-            update["canonical"] = record.id
-        targets = self.targets.get(record.id)
-        if targets and len(targets) == len(record.citations):
-            update["citations"] = [c.model_copy(update={"target": t}) for c, t in zip(record.citations, targets, strict=True)]
-        return record.model_copy(update=update)
+            update["canonical"] = members[0].id
+            update["copies_in"] = [{"id": m.id, "file": m.file, "site": m.site} for m in members if m.id != rid]
+        targets = self.targets.get(rid)
+        citations = record.get("citations") or []
+        if targets and len(targets) == len(citations):
+            update["citations"] = [{**c, "target": t} for c, t in zip(citations, targets, strict=True)]
+        return update
 
 
 def load(folder: Path) -> Relations:
@@ -259,10 +280,11 @@ def _load(path: str, stamp: int) -> Relations:
         data = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):
         return Relations()
-    groups = data.get("groups") or []
-    rel = Relations(groups, data.get("targets") or {}, data.get("refs") or [])
+    groups = [[Member(*m) for m in g] for g in data.get("groups") or []]
+    refs = [{**e, "citing": [Citing(*c) for c in e["citing"]]} for e in data.get("refs") or []]
+    rel = Relations(groups, data.get("targets") or {}, refs)
     for g, members in enumerate(groups):
         for m in members:
-            rel.group_of_id[m[1]] = g
-            rel.group_of_ref[m[0]] = g
+            rel.group_of_id[m.id] = g
+            rel.group_of_ref[m.ref] = g
     return rel

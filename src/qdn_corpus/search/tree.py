@@ -1,0 +1,148 @@
+"""qdn's query tree: set algebra over native (engine) leaves and full-text leaves.
+
+search/plan.py builds trees of these nodes; search/view.py answers them (View.docs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from qdn_corpus.errors import QuerySyntaxError
+from qdn_corpus.store import engine
+from qdn_corpus.text.dates import parse_period
+from qdn_corpus.text.normalize import fold
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Without:
+    part: Any
+
+
+@dataclass(frozen=True)
+class Native:
+    """A query the engine answers (short-field phrases, metadata terms)."""
+
+    q: Any
+
+
+def all_of(parts: list[Any]) -> Any:
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def any_of(parts: list[Any]) -> Any:
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
+def searchable(text: str) -> str:
+    """The folded text of a filter (--source, --site, --issuer); an error when nothing is left
+    (a value of spaces). A query's terms are folded by the parser, which refuses empty ones."""
+    t = fold(text).strip()
+    if not t:
+        raise QuerySyntaxError(f"nothing to search for in {text!r}")
+    return t
+
+
+def substring(t: str, fields: tuple[str, ...]) -> Any:
+    """Records whose folded field text contains the folded text `t`: for the body, the
+    companion files' bigram sets and a check of the text; for short fields, a Whoosh phrase
+    over bigrams."""
+    parts: list[Any] = []
+    for name in fields:
+        if name == "body":
+            parts.append(BodyContains(t))
+        elif len(t) == 1:
+            parts.append(Native(engine.prefix(name, t)))
+        elif len(t) == 2:
+            parts.append(Native(engine.term(name, t)))
+        else:
+            parts.append(Native(engine.phrase(name, [t[i : i + 2] for i in range(len(t) - 1)])))
+    return any_of(parts)
+
+
+class SegmentSet:
+    """A leaf answered per segment from its full-text files (fulltext.py)."""
+
+    def _local(self, store: Any) -> Any:
+        raise NotImplementedError
+
+    def docset(self, leaves: list[tuple[engine.Leaf, Any]]) -> set[int]:
+        """Live documents (global numbers) that match, over (leaf, full-text store) pairs."""
+        out: set[int] = set()
+        for leaf, store in leaves:
+            local = self._local(store)
+            if leaf.deleted:
+                local = set(local).difference(leaf.deleted)
+            out.update(map(leaf.offset.__add__, local)) if leaf.offset else out.update(local)
+        return out
+
+
+@dataclass(frozen=True)
+class BodyContains(SegmentSet):
+    """Records whose folded body contains the (folded) needle."""
+
+    needle: str
+
+    def _local(self, store: Any) -> Any:
+        return store.containing(self.needle)
+
+
+@dataclass(frozen=True)
+class WordPrefix(SegmentSet):
+    """Records with a word (title or body) starting with the (folded) stem."""
+
+    stem: str
+
+    def _local(self, store: Any) -> Any:
+        return store.with_prefix(self.stem)
+
+
+@dataclass(frozen=True)
+class DateIn(SegmentSet):
+    """Records dated from start to end, inclusive; None is open."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    def _local(self, store: Any) -> Any:
+        lo = self.start.toordinal() if self.start else 1
+        hi = self.end.toordinal() if self.end else 1 << 30
+        return [i for i, day in enumerate(store.days()) if lo <= day <= hi]
+
+
+
+
+def region_query(name: str) -> Any:
+    """Records in a region at any level; aliases (黔东南, 黔东南苗族侗族自治州) resolve."""
+
+    from qdn_corpus.read.parsing.regions import gazetteer
+
+    place = gazetteer().resolve(name)
+    return Native(engine.term("region", place.name if place else name.strip()))
+
+
+def date_query(text: str) -> Any:
+    """date:2022-11, date:2022..2023, date:2022-11.. or date:..2021."""
+    lo, sep, hi = text.partition("..")
+    if not sep:
+        return date_range(*parse_period(lo))
+    start: dt.date | None = parse_period(lo)[0] if lo else None
+    end: dt.date | None = parse_period(hi)[1] if hi else None
+    if start is None and end is None:
+        raise QuerySyntaxError("date:.. needs a start or an end, e.g. date:2022..2023")
+    return date_range(start, end)
+
+
+def date_range(start: dt.date | None, end: dt.date | None) -> Any:
+    return DateIn(start, end)
