@@ -18,21 +18,22 @@ from pathlib import Path
 
 import regex
 
-from qdn_corpus.read.files import discover, read
+from qdn_corpus.models import Record
+from qdn_corpus.read.files import FileEntry, discover, read
 
 MARKUP = regex.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s>/]|/[a-zA-Z]|!--)|&(?:nbsp|lt|gt|amp|quot);")
 FURNITURE = regex.compile(r"版权所有|ICP备|网站标识码|公网安备|打印本页|关闭窗口|分享到|返回顶部|当前位置|您的位置")
 FIELDS = ("title", "date", "source", "issuer", "doc_number", "written_date", "index_no", "url", "site", "attachments")
 
 
-def lost_sentences(entry: object, record: object) -> tuple[int, list[str]]:
+def lost_sentences(entry: FileEntry, record: Record) -> tuple[int, list[str]]:
     """The page's visible sentences (ending in 。, 15+ characters, scripts and styles left out)
     and those of them that are in neither the record's title, body nor meta values."""
     import lxml.html
 
     from qdn_corpus.read.formats.html import _lines, decode_page
 
-    text = decode_page(Path(entry.path).read_bytes())[0] or ""  # type: ignore[attr-defined]
+    text = decode_page(Path(entry.path).read_bytes())[0] or ""
     root = lxml.html.document_fromstring(regex.sub(r"^\s*<\?xml[^>]*>", "", text))
     for el in list(root.iter("script", "style", "noscript", "template")):
         el.drop_tree()
@@ -40,7 +41,7 @@ def lost_sentences(entry: object, record: object) -> tuple[int, list[str]]:
         s for line in _lines(root) for s in regex.findall(r"[^。\t]{15,}?。", "".join(line.split()))
         if regex.search(r"\p{Han}{5}", s)
     ]
-    have = "".join(f"{record.title or ''}{record.body}{''.join(v or '' for v in record.meta.values())}".split())  # type: ignore[attr-defined]
+    have = "".join(f"{record.title or ''}{record.body}{''.join(v or '' for v in record.meta.values())}".split())
     return len(sentences), [s for s in sentences if s not in have]
 
 
@@ -52,7 +53,7 @@ def main() -> None:
     ap.add_argument("--conflicts", action="store_true", help="list each record whose meta date was not taken, and why")
     args = ap.parse_args()
     entries = list(discover([args.folder], base=args.folder))
-    per: dict[str, dict[str, float]] = defaultdict(Counter)  # type: ignore[arg-type]
+    per: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     skipped: dict[str, Counter[str]] = defaultdict(Counter)
     for entry in entries:
         start = time.perf_counter()

@@ -3,11 +3,11 @@
 # code (a changed operator, constant, condition) make some test fail. Not part of CI: it runs
 # tests once per mutant, which takes hours for all modules on two cores.
 #
-#   bash bench/mutation.sh parsing                # one target (a name under src/qdn_corpus/)
-#   bash bench/mutation.sh                        # parsing/ dates querylang query fulltext render
-#   QDN_MUT_TESTS=tests bash bench/mutation.sh query   # against the whole suite (slow)
-#   QDN_MUT_ONLY='qdn_corpus.search.query.x__compile*' bash bench/mutation.sh query  # some mutants only
-#   QDN_MUT_HANG=150 bash bench/mutation.sh query  # the watchdog's limit in seconds (default 60)
+#   bash bench/mutation.sh read/parsing           # one target (a module or package under src/qdn_corpus/)
+#   bash bench/mutation.sh                        # read/parsing text/dates search store/fulltext cli/render
+#   QDN_MUT_TESTS=tests bash bench/mutation.sh search   # against the whole suite (slow)
+#   QDN_MUT_ONLY='qdn_corpus.search.plan.x__compile*' bash bench/mutation.sh search  # some mutants only
+#   QDN_MUT_HANG=150 bash bench/mutation.sh search  # the watchdog's limit in seconds (default 60)
 #
 # Run it in the environment qdn is installed in (pip install -e ".[test]"). Each target runs in
 # its own copy of this checkout under $QDN_MUT_DIR (default /tmp/qdn-mutation/<target>).
@@ -19,26 +19,29 @@
 #   cd mutants && MUTANT_UNDER_TEST=NAME python -m pytest tests/
 # tries one against the whole suite.
 #
-# tests/conftest.py clears qdn's lru caches before each test when mutmut runs it: mutmut forks
-# every mutant from a process whose caches are full, so code behind a cache would never run.
+# bench/mutation_plugin.py (a pytest plugin loaded only here) clears qdn's lru caches before
+# each test: mutmut forks every mutant from a process whose caches are full, so code behind a
+# cache would never run.
 # Tests of PDF reading are left out: inside mutmut's copy pypdfium2 fails to import ("Version
 # class is read-only"), and none of these modules reads PDFs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parsing dates querylang query fulltext render)
+[ ${#targets[@]} -gt 0 ] || targets=(read/parsing text/dates search store/fulltext cli/render)
 declare -A tests_of=(
-    [parsing]="test_parsing test_layout test_regions test_citations test_no_text_lost test_normalize test_formats"
-    [dates]="test_querylang test_parsing"
-    [querylang]="test_querylang test_search test_ranking"
-    [query]="test_querylang test_search test_ranking test_trend test_relations test_figures test_attachments test_render"
-    [fulltext]="test_fulltext test_search test_querylang test_ranking test_trend test_index"
-    [render]="test_render test_search test_trend test_figures test_relations test_querylang"
+    [read/parsing]="test_parsing test_layout test_regions test_citations test_no_text_lost test_normalize test_formats"
+    [text/dates]="test_querylang test_parsing"
+    [search]="test_querylang test_search test_ranking test_trend test_relations test_figures test_attachments test_render test_api"
+    [search/language]="test_querylang test_search test_ranking"
+    [store/fulltext]="test_fulltext test_search test_querylang test_ranking test_trend test_index"
+    [cli/render]="test_render test_search test_trend test_figures test_relations test_querylang"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
 here=$PWD
 for target in "${targets[@]}"; do
-    work=${QDN_MUT_DIR:-/tmp/qdn-mutation}/$target
+    target=${target%/}
+    target=${target%.py}
+    work=${QDN_MUT_DIR:-/tmp/qdn-mutation}/${target//\//-}
     mkdir -p "$work"
     (cd "$here" && tar -c --exclude=./.git --exclude='./.venv*' --exclude='./.ci-venv*' \
         --exclude=./mutants --exclude=./data/index --exclude=__pycache__ .) | tar -x -C "$work"
@@ -47,12 +50,13 @@ for target in "${targets[@]}"; do
     if [ -z "$selection" ]; then
         for t in ${tests_of[$target]:?no test files listed for $target}; do selection+=" tests/$t.py"; done
     fi
-    keep=()  # do_not_mutate patterns: every module and package but the target
-    for f in src/qdn_corpus/*.py src/qdn_corpus/*/; do
-        name=$(basename "${f%.py}")
-        [ "$name" = "$target" ] && continue
-        if [ -d "$f" ]; then keep+=("${f%/}/*"); else keep+=("$f"); fi
-    done
+    keep=()  # do_not_mutate: every module outside the target (a module, or a package's tree)
+    while IFS= read -r f; do
+        case $f in
+            "src/qdn_corpus/$target.py"|"src/qdn_corpus/$target"/*) ;;
+            *) keep+=("$f") ;;
+        esac
+    done < <(find src/qdn_corpus -name '*.py' | sort)
     {
         echo "[mutmut]"
         echo "source_paths=src/qdn_corpus/"
@@ -61,15 +65,19 @@ for target in "${targets[@]}"; do
         echo "also_copy=data"
         echo "    tests"
         echo "    bench"
+        echo "pytest_add_cli_args="
+        echo "    -p"
+        echo "    mutation_plugin"
         echo "pytest_add_cli_args_test_selection="
         for t in $selection; do echo "    $t"; done
         echo "    -k"
         echo "    not pdf and not damaged and not mixed and not index_reads and not search_over and not attachments_resolve and not site_and and not changed_sidecar"
     } > setup.cfg
     # Targets that index building never calls may let the tests copy an index built before for
-    # the same raw files (tests/conftest.py): the tests run twice as fast, and answer the same.
+    # the same raw files (bench/mutation_plugin.py): the tests run twice as fast, and answer the same.
+    export PYTHONPATH="$work/bench:$work/mutants/bench${PYTHONPATH:+:$PYTHONPATH}"
     case $target in
-        query|render) export QDN_TEST_INDEX_CACHE=$work/index-cache; rm -rf "$QDN_TEST_INDEX_CACHE"; mkdir -p "$QDN_TEST_INDEX_CACHE" ;;
+        search|search/*|cli/render) export QDN_TEST_INDEX_CACHE=$work/index-cache; rm -rf "$QDN_TEST_INDEX_CACHE"; mkdir -p "$QDN_TEST_INDEX_CACHE" ;;
         *) unset QDN_TEST_INDEX_CACHE ;;
     esac
     # A mutant of a parser loop can run for many minutes while mutmut's own limit is generous:

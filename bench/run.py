@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
@@ -62,26 +64,13 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def timed(func, repeat: int = 1) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(func: Callable[[], object], repeat: int = 1) -> list[float]:
     out = []
     for _ in range(repeat):
         t = time.perf_counter()
         func()
         out.append(time.perf_counter() - t)
     return out
-
-
-def ix_relations(ix):  # type: ignore[no-untyped-def]
-    from qdn_corpus.store import relations
-
-    return relations.load(ix.folder)
-
-
-def whole_plan(query: str):  # type: ignore[no-untyped-def]
-    """The plan of a query over the whole corpus, best first, one row per document."""
-    from qdn_corpus.search.query import Filters, plan
-
-    return plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)
 
 
 def baseline_cmd(raw: Path, needle: str) -> list[str]:
@@ -128,8 +117,8 @@ def main() -> None:
         records = read(e).records
         n_records += len(records)
         s = time.perf_counter()
-        for r in records:
-            text = fold(r.body) + "\n" + fold(r.title or "")
+        for record in records:
+            text = fold(record.body) + "\n" + fold(record.title or "")
             for n in needles:
                 scan[n] += n in text
         scan_s += time.perf_counter() - s
@@ -159,17 +148,16 @@ def main() -> None:
     victim.write_text(victim.read_text("utf-8") + "\n补充一句。\n", "utf-8")
     results["one_changed_reindex_s"] = round(timed(lambda: qdn(data, "index"))[0], 2)
 
-    from qdn_corpus.search.query import Filters, plan, search
-    from qdn_corpus.store.index import open_fresh
+    from qdn_corpus import Corpus
 
-    ix = open_fresh(data, lambda m: None)
-    rows = []
+    corpus = Corpus(data)  # the library, as a notebook uses it: warm figures are its calls
+    corpus.open()
+    rows: list[dict[str, Any]] = []
     for name, query, needle in QUERIES:
         words = query.split(" --sort ")
         sort = "-date" if len(words) > 1 else "relevance"
-        p = plan(words[0], Filters(), limit=20, sort=sort, within=None, all_copies=False)
-        hits = search(ix, p)
-        warm = sorted(timed(lambda: search(ix, plan(words[0], Filters(), limit=20, sort=sort, within=None, all_copies=False)), 20))  # noqa: B023
+        hits = corpus.search(words[0], limit=20, sort=sort)
+        warm = sorted(timed(lambda: corpus.search(words[0], limit=20, sort=sort), 20))  # noqa: B023
         cli_args = ["search", words[0], "--format", "jsonl", "--limit", "20"] + (["--sort", "-date"] if sort != "relevance" else [])
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
         row = {
@@ -185,8 +173,8 @@ def main() -> None:
             row["ratio_cold_vs_baseline"] = round(cold / base, 2)
             row["baseline_files"] = len(found)
             if query.startswith('"'):
-                everything = search(ix, plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=True))
-                mine = {str(data / h.file) for h in everything.items}
+                everything = corpus.search(query, limit=None, all_copies=True)
+                mine = {str(data / h.file) for h in everything}
                 row["same_files_as_baseline"] = mine == found
                 row["scan_docs"] = scan[needle]
                 row["same_docs_as_scan"] = everything.total == scan[needle]
@@ -195,35 +183,33 @@ def main() -> None:
 
     # Trends: the same query counted by month, beside search for it, cold (a whole process) and
     # warm (in this process); and whether the months add up to search's total.
-    from qdn_corpus.reports.trend import trend
-
-    trends = []
+    trends: list[dict[str, Any]] = []
     for query, by in (("承诺兑现", "month"), ("营商环境 招商引资", "year"), ("承诺兑现", "region")):
-        p = plan(query, Filters(), limit=None, sort="relevance", within=None, all_copies=False)
-        counted = trend(ix, [query], [p], by)  # type: ignore[arg-type]
-        warm = sorted(timed(lambda: trend(ix, [query], [whole_plan(query)], by), 5))  # type: ignore[arg-type]  # noqa: B023
+        counted = corpus.trend(query, by=by)
+        warm = sorted(timed(lambda: corpus.trend(query, by=by), 5))  # noqa: B023
         cold = statistics.median(timed(lambda: qdn(data, "trend", query, "--by", by, "--format", "jsonl"), 5))  # noqa: B023
         search_cold = statistics.median(timed(lambda: qdn(data, "search", query, "--format", "jsonl", "--limit", "20"), 5))  # noqa: B023
         trends.append({
             "query": query, "by": by, "records": counted.totals[query], "buckets": len(counted.rows),
-            "adds_up": sum(r.records for r in counted.rows) == search(ix, whole_plan(query)).total,
+            "adds_up": sum(r.records for r in counted.rows) == corpus.search(query, limit=1).total,
             "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1), "cold_s": round(cold, 3), "search_cold_s": round(search_cold, 3),
         })
     results["trends"] = trends
 
     # Citations and copies over the whole corpus: cold (a process) and warm (in this one).
-    from qdn_corpus.reports.refs import dups, refs
-
-    relation_rows = []
-    for name, func, cli_args in (("refs", lambda: refs(ix, None, 20), ["refs", "--format", "jsonl"]),
-                                 ("dups", lambda: dups(ix, None, 20), ["dups", "--format", "jsonl"])):
+    relation_rows: list[dict[str, Any]] = []
+    reports: list[tuple[str, Callable[[], Any], list[str]]] = [
+        ("refs", lambda: corpus.refs(top=20), ["refs", "--format", "jsonl"]),
+        ("dups", lambda: corpus.dups(top=20), ["dups", "--format", "jsonl"]),
+    ]
+    for name, func, cli_args in reports:
         warm = sorted(timed(func, 5))
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 5))  # noqa: B023
-        relation_rows.append({"command": name, "total": func()[1], "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1),
+        relation_rows.append({"command": name, "total": func().total, "warm_p50_ms": round(warm[len(warm) // 2] * 1000, 1),
                               "cold_s": round(cold, 3)})
     results["relations"] = relation_rows
     reposts = sum(1 for p in (data / "raw").iterdir() if p.name.startswith("repost"))
-    grouped = sum(1 for g in ix_relations(ix).groups for m in g if m[2].startswith("raw/repost"))
+    grouped = sum(1 for row in corpus.dups(top=0) if row.file.startswith("raw/repost"))
     results["reposts"], results["reposts_grouped"] = reposts, grouped
     t = time.perf_counter()
     subprocess.run([*QDN, "--help"], capture_output=True)

@@ -25,7 +25,7 @@ def resolve_attachments(record: Record, links: dict[str, str]) -> Record:
     return Record.model_validate({**data, "attachments": resolve_json(data, links)})
 
 
-def _files(record: Record, links: dict[str, str]) -> list[str | None]:
+def files_of(record: Record, links: dict[str, str]) -> list[str | None]:
     return [a.file for a in resolve_attachments(record, links).attachments]
 
 
@@ -47,21 +47,21 @@ def _files(record: Record, links: dict[str, str]) -> list[str | None]:
 def test_each_way_of_writing_a_link_finds_its_file(link: str, stored: str) -> None:
     links = {"http://www.qdn.gov.cn/zwgk/tzgg/202303/P020230315_1.pdf": "raw/crawl/9f2c.pdf"}
     links[stored] = stored
-    assert _files(_page(link), links) == [stored]
-    assert _files(_page(link), {"raw/other.pdf": "raw/other.pdf"}) == [None]  # not in the corpus
+    assert files_of(_page(link), links) == [stored]
+    assert files_of(_page(link), {"raw/other.pdf": "raw/other.pdf"}) == [None]  # not in the corpus
 
 
 def test_a_link_to_another_host_is_not_read_as_a_path() -> None:
     # The same path on another site is another document, even where a file of that path exists.
     links = {"raw/www.qdn.gov.cn/zwgk/tzgg/202303/P3.pdf": "raw/www.qdn.gov.cn/zwgk/tzgg/202303/P3.pdf"}
-    assert _files(_page("http://www.gzgov.cn/zwgk/tzgg/202303/P3.pdf"), links) == [None]
+    assert files_of(_page("http://www.gzgov.cn/zwgk/tzgg/202303/P3.pdf"), links) == [None]
     # A page whose URL is unknown cannot place an absolute link.
-    assert _files(_page("http://www.qdn.gov.cn/zwgk/tzgg/202303/P3.pdf", url=None), links) == [None]
+    assert files_of(_page("http://www.qdn.gov.cn/zwgk/tzgg/202303/P3.pdf", url=None), links) == [None]
 
 
 def test_a_page_at_the_root_of_its_site() -> None:
     page = _page("http://www.qdn.gov.cn/P4.pdf", file="raw/www.qdn.gov.cn/index.html", url="http://www.qdn.gov.cn")
-    assert _files(page, {"raw/www.qdn.gov.cn/P4.pdf": "raw/www.qdn.gov.cn/P4.pdf"}) == ["raw/www.qdn.gov.cn/P4.pdf"]
+    assert files_of(page, {"raw/www.qdn.gov.cn/P4.pdf": "raw/www.qdn.gov.cn/P4.pdf"}) == ["raw/www.qdn.gov.cn/P4.pdf"]
 
 
 def test_every_attachment_keeps_its_place_and_name() -> None:

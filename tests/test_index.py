@@ -15,7 +15,8 @@ import pytest
 
 from conftest import FIXTURES, Run
 from qdn_corpus.errors import IndexBusyError, IndexWriteError
-from qdn_corpus.store.index import build, live, write_lock
+from qdn_corpus.store.index import live, write_lock
+from qdn_corpus.store.update import build
 
 NEW_DOC = "新增的测试文件\n\n来源：凯里市投资促进局 发布时间：2023-05-06\n\n这里提到独一无二的短语青蛙跳水。\n"
 
@@ -251,7 +252,6 @@ def test_read_only_data_folder(qdn, shared_data: Path) -> None:  # type: ignore[
 
 
 def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.store.index as index
 
     qdn("index")
     (data_dir / "raw" / "late.txt").write_text(NEW_DOC, "utf-8")
@@ -259,7 +259,9 @@ def test_unwritable_index_keeps_search_working(qdn, data_dir: Path, monkeypatch:
     def cannot_write(*args: object, **kwargs: object) -> None:
         raise IndexWriteError(f"cannot write the index in {data_dir / 'index'}: Read-only file system")
 
-    monkeypatch.setattr(index, "build", cannot_write)
+    import qdn_corpus.store.update as update
+
+    monkeypatch.setattr(update, "build", cannot_write)
     run = qdn("search", "承诺兑现")
     assert run.exit_code == 0 and "Read-only file system; searching the previous index" in run.stderr
     failed = qdn("index")
@@ -294,13 +296,13 @@ def _segments(data_dir: Path) -> int:
 
 
 def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.store.index as index
+    import qdn_corpus.store.update as update
 
     qdn("index")
     one = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
     assert _segments(data_dir) == 1
-    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(index, "WORKERS", 2)
+    monkeypatch.setattr(update, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(update, "WORKERS", 2)
     run = qdn("index", "--rebuild")
     assert run.exit_code == 0 and "19 records" in run.stderr
     assert _segments(data_dir) == 2
@@ -315,7 +317,7 @@ def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pyt
 
 
 def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.store.index as index
+    import qdn_corpus.store.update as update
 
     qdn("index")
     before = ids(qdn)
@@ -324,9 +326,9 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
         raise RuntimeError("simulated crash")
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "PARALLEL_BYTES", 0)
-        patch.setattr(index, "WORKERS", 2)
-        patch.setattr(index, "_write_segment", broken)
+        patch.setattr(update, "PARALLEL_BYTES", 0)
+        patch.setattr(update, "WORKERS", 2)
+        patch.setattr(update, "_write_segment", broken)
         run = qdn("index", "--rebuild")
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr
@@ -334,7 +336,7 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
 
 
 def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from qdn_corpus.store.index import MAX_SEGMENTS
+    from qdn_corpus.store.update import MAX_SEGMENTS
 
     qdn("index")
     words = ["青蛙跳水", "猴子捞月", "画蛇添足", "守株待兔", "亡羊补牢", "对牛弹琴", "井底之蛙", "狐假虎威", "掩耳盗铃", "刻舟求剑",

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from qdn_corpus.models import Hints, Region
+from qdn_corpus.read.fields import doc_type, outline
 from qdn_corpus.read.parsing import parse_text, record_id
-from qdn_corpus.read.parsing.fields import doc_type, outline
 
 
 def one(text: str, title: str | None = None) -> tuple[str | None, str]:

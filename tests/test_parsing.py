@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, SEEDS
+from qdn_corpus.read.fields import doc_type, normalise_doc_number, outline
 from qdn_corpus.read.parsing import ParseResult, parse_text
-from qdn_corpus.read.parsing.fields import doc_type, normalise_doc_number, outline
 from qdn_corpus.read.parsing.regions import parse_region
 
 GOLDEN = Path(__file__).parent / "golden" / "seeds.json"

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from qdn_corpus.reports.export import ExportReport
     from qdn_corpus.reports.trend import Trend
     from qdn_corpus.store.engine import Index
-    from qdn_corpus.store.index import IndexReport, Progress
+    from qdn_corpus.store.update import IndexReport, Progress
 
 
 class FilterOptions(TypedDict, total=False):
@@ -96,7 +96,7 @@ class Corpus:
     def open(self) -> Index:
         """The index, opened once (built or refreshed first when raw files changed)."""
         if self._ix is None:
-            from qdn_corpus.store.index import open_fresh
+            from qdn_corpus.store.update import open_fresh
 
             self._ix = open_fresh(self.data_dir, self.notes, self.progress)
             if self.on_open is not None:
@@ -109,7 +109,7 @@ class Corpus:
 
     def index(self, *, rebuild: bool = False, ocr: bool = False) -> IndexReport:
         """Parse new or changed raw files, drop deleted ones; the summary `qdn index` prints."""
-        from qdn_corpus.store.index import build
+        from qdn_corpus.store.update import build
 
         self._ocr(ocr)
         report = build(self.data_dir, rebuild=rebuild, progress=self.progress, ocr=ocr)
@@ -250,12 +250,12 @@ class Corpus:
         records = list(self.records(all_copies=True))
         return Results(corpus_stats(records, indexed_files(self.data_dir), top), len(records))
 
-    def export(self, out: str | Path, *, format: str = "parquet") -> ExportReport:
-        """Every record (snippets aside), citation and copy group as tables in OUT (`qdn export`)."""
+    def export(self, folder: str | Path, *, format: str = "parquet") -> ExportReport:
+        """Every record (snippets aside), citation and copy group as tables in FOLDER (`qdn export`)."""
         from qdn_corpus.reports.export import check_format, export
 
         fmt = check_format(format)
-        return export(self, Path(out), fmt)
+        return export(self, Path(folder), fmt)
 
 
 def _plan_filters(filters: FilterOptions) -> Plan:

@@ -70,8 +70,8 @@ def _one_per_document(view: View, citing: list[Citing]) -> list[Citing]:
 
 def cited_by(ix: Index, what: str, filter: Any = None) -> list[CitedByRow]:
     """The records citing a document named by its 文号, its title or its record id, newest first."""
+    from qdn_corpus.read.fields import normalise_doc_number
     from qdn_corpus.read.parsing.citations import number_key, short_title_key, title_key
-    from qdn_corpus.read.parsing.fields import normalise_doc_number
     text = what.strip()
     if not text:
         raise UsageError("name a document: a 文号 (国发〔2022〕2号), a title (《…》) or a record id")

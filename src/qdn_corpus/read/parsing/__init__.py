@@ -9,17 +9,16 @@ from dataclasses import dataclass, field
 import regex
 
 from qdn_corpus.models import Citation, DateSource, Format, Hints, Problem, Record, Region
+from qdn_corpus.read.fields import PUBLISHED_LABELS, doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.read.parsing import citations, stream
 from qdn_corpus.read.parsing.document import (
     NUMBER_LABELS,
-    PUBLISHED_LABELS,
     SOURCE_LABELS,
     WRITTEN_LABELS,
     DocParts,
     org_names,
     parse_document,
 )
-from qdn_corpus.read.parsing.fields import doc_type, find_date, make_date, normalise_doc_number, outline
 from qdn_corpus.read.parsing.regions import parse_region, province_from_text, region_from_names
 from qdn_corpus.text.normalize import strip_invisible, url_host
 

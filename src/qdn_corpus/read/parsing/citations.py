@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import regex
 
-from qdn_corpus.read.parsing.fields import DOC_TYPES
+from qdn_corpus.read.fields import DOC_TYPES
 from qdn_corpus.text.normalize import fold
 
 _TITLE_RE = regex.compile(r"《(?P<t>(?:[^《》\n]|\n(?!\n)|《(?&t)》){1,150}?)》")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import regex
 
 from qdn_corpus.models import DateSource
-from qdn_corpus.read.parsing.fields import DATE_RE, DOC_TYPES, find_date, infer_news_date, is_doc_number_line
+from qdn_corpus.read.fields import DATE_RE, DOC_TYPES, find_date, infer_news_date, is_doc_number_line, stamp_line
 
 # Labels of header lines and gov.cn metadata blocks; longest first so 发布时间 beats 时间.
 _LABELS = (
@@ -29,8 +29,6 @@ SOURCE_LABELS = ("来源", "信息来源", "文章来源", "发布机构")
 DATE_LABELS = ("发布日期", "发布时间", "日期", "时间", "更新时间", "发文日期", "成文日期", "印发日期")
 NUMBER_LABELS = ("发文字号", "文号")
 WRITTEN_LABELS = ("成文日期", "成文时间", "生成日期", "印发日期", "发文日期")
-# Labels of the date a page shows as its publication date (the 信息公开 block, a header line).
-PUBLISHED_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间", "更新时间")
 
 _ADDRESSEE_RE = regex.compile(r"[\p{Han}（）()、，,\s]{2,60}[:：]")
 _ORG_RE = regex.compile(
@@ -203,23 +201,6 @@ def _is_date_line(line: str, lines: list[tuple[int, str]], i: int) -> bool:
         return False
     rest = line[m.end() :]
     return not rest.strip() or bool(_TIME_RE.fullmatch(rest))
-
-
-_STAMP_LINE_RE = regex.compile(
-    r"(?P<date>" + DATE_RE.pattern + r")\s*(?:(?P<time>\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)|(?=\s*星期))"
-)
-
-
-def stamp_line(line: str) -> str | None:
-    """A publication stamp in a short header line: a full date followed by a time or a weekday
-    (房地产头条 2024-01-11 10:53 星期四, 作者 2023-07-03 08:40:21, 2025年11月28日 星期五), among
-    at most a few names; never a sentence. The date as written, else None."""
-    if len(line) > 60 or any(ch in line for ch in "。，；！？"):
-        return None
-    m = _STAMP_LINE_RE.search(line)
-    if not m or not find_date(m["date"]) or len(_STAMP_LINE_RE.findall(line)) > 1:
-        return None
-    return m.group().strip()
 
 
 def parse_document(text: str, known_title: str | None = None) -> DocParts:

@@ -1,4 +1,6 @@
-"""Small field extractors: dates, document numbers, document types, outline headings."""
+"""What a date, a 文号, a document type, a publication stamp and an outline heading look like:
+small extractors shared by the formats (which hand hints over) and the layout rules (parsing/).
+Pure; imports nothing of qdn but models."""
 
 from __future__ import annotations
 
@@ -130,3 +132,24 @@ def outline(body: str) -> list[Heading]:
         if text:
             found[m.start()] = Heading(level=level, marker=m["marker"], text=text, offset=m.start())
     return [found[k] for k in sorted(found)]
+
+
+# Labels of the date a page shows as its publication date (the 信息公开 block, a header line).
+PUBLISHED_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期", "日期", "时间", "更新时间")
+
+
+_STAMP_LINE_RE = regex.compile(
+    r"(?P<date>" + DATE_RE.pattern + r")\s*(?:(?P<time>\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)|(?=\s*星期))"
+)
+
+
+def stamp_line(line: str) -> str | None:
+    """A publication stamp in a short header line: a full date followed by a time or a weekday
+    (房地产头条 2024-01-11 10:53 星期四, 作者 2023-07-03 08:40:21, 2025年11月28日 星期五), among
+    at most a few names; never a sentence. The date as written, else None."""
+    if len(line) > 60 or any(ch in line for ch in "。，；！？"):
+        return None
+    m = _STAMP_LINE_RE.search(line)
+    if not m or not find_date(m["date"]) or len(_STAMP_LINE_RE.findall(line)) > 1:
+        return None
+    return m.group().strip()

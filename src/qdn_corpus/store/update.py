@@ -1,0 +1,475 @@
+"""Building and updating the index (in worker processes), and keeping it fresh: open_fresh
+builds or updates before a search when raw files changed. The only writer of
+`<data-dir>/index/`; index.py holds the on-disk state it writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
+
+if TYPE_CHECKING:
+    from qdn_corpus.models import Problem
+    from qdn_corpus.read.files import FileEntry
+
+from qdn_corpus.store.index import (
+    CHECK_EVERY_SECONDS,
+    CHECKED,
+    FILES,
+    LINKS,
+    MANIFEST,
+    OCR_CACHE,
+    SCHEMA_VERSION,
+    STALE,
+    Live,
+    files_of,
+    folder_mtimes,
+    folders_changed,
+    index_dir,
+    live,
+    open_generation,
+    stale_files,
+    switch_to,
+    toc_generation_of,
+    write_error,
+    write_json,
+    write_lock,
+)
+
+
+@dataclass
+class IndexReport:
+    """What `qdn index` did, for its one-line summary."""
+
+    files: int = 0
+    records: int = 0
+    parsed_files: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    formats: dict[str, int] = field(default_factory=dict)  # files with records, by format
+    copy_groups: int = 0  # documents held in more than one record (relations.py)
+    citations: int = 0
+    resolved: int = 0  # citations naming a record of the corpus
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        """The one line `qdn index` ends with."""
+        from qdn_corpus.read.formats.ocr import HOW
+
+        kinds = ", ".join(f"{n} {fmt}" for fmt, n in self.formats.items())
+        files = f"{self.files} files" + (f" ({kinds} with records)" if len(self.formats) > 1 else "")
+        if self.changed:
+            summary = (
+                f"{'rebuilt' if self.rebuilt else 'updated'} the index: {files}, {self.records} records "
+                f"({self.added} added, {self.updated} updated, {self.removed} removed; "
+                f"{self.parsed_files} files parsed); {self.copy_groups} group(s) of copies, "
+                f"{self.citations} citation(s), {self.resolved} to records of the corpus"
+            )
+        else:
+            summary = f"index up to date: {files}, {self.records} records"
+        if self.skipped:
+            summary += f"; {len(self.skipped)} file(s) skipped"
+            scans = sum(1 for _, reason in self.skipped if reason.endswith(HOW))
+            if scans:
+                summary += f" ({scans} scan(s): pip install -e \".[ocr]\", then qdn index --ocr reads them)"
+        warnings = sum(1 for p in self.problems if p.kind == "warning")
+        if warnings:
+            summary += f"; {warnings} warning(s)"
+        return f"{summary} in {self.seconds:.1f} s"
+
+
+Progress = Callable[[int, int, "FileDone"], None]  # done, total, the file just indexed
+
+
+# ---- on-disk state -------------------------------------------------------------------------
+
+
+def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = None, ocr: bool = False) -> IndexReport:
+    """Bring the index up to date with `<data-dir>/raw`: parse only new or changed files.
+
+    With `ocr`, scans are read by OCR (the `ocr` extra); without it, OCR results cached by an
+    earlier run are still used (index/ocr/, by content hash)."""
+    raw = data_dir / "raw"
+    if not raw.is_dir():
+        raise NotFoundError(f"no folder {raw}: put documents there or point --data-dir at your data")
+    from qdn_corpus.read.formats import ocr as ocr_module
+
+    ocr_module.configure(ocr, index_dir(data_dir) / OCR_CACHE)  # before the workers fork
+    started = time.monotonic()
+    with write_lock(data_dir):
+        current = None if rebuild else live(data_dir)
+        if open_generation(current) is None:
+            current = None  # missing, or truncated: rebuild
+        from qdn_corpus.read.files import discover
+
+        folders = folder_mtimes(raw)  # before the walk: a file added during it is seen next time
+        entries = list(discover([raw], base=data_dir))
+        try:
+            report = _update(data_dir, current, entries, folders, progress)
+        except OSError as exc:
+            raise write_error(exc, index_dir(data_dir)) from None
+    report.seconds = time.monotonic() - started
+    return report
+
+
+@dataclass
+class FileDone:
+    """One raw file indexed (or skipped): what the progress display and the manifest need."""
+
+    entry: FileEntry
+    ids: list[str]
+    problems: list[Problem]
+    skipped: str | None
+    layout: str | None
+    encoding: str | None
+    segment: str | None = None
+    urls: list[str] = field(default_factory=list)
+    format: str | None = None
+
+    @property
+    def record_count(self) -> int:
+        return len(self.ids)
+
+
+def _update(
+    data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
+) -> IndexReport:
+    from qdn_corpus.store import engine
+
+    report = IndexReport(files=len(entries))
+    old_files = files_of(current) if current else {}
+    todo = [
+        e for e in entries
+        if (o := old_files.get(e.name)) is None or (o["size"], o["mtime_ns"]) != (e.size, e.mtime_ns)
+    ]
+    names = {e.name for e in entries}
+    gone = [n for n in old_files if n not in names]
+    files = {n: v for n, v in old_files.items() if n in names}
+    if current is not None and not todo and not gone:
+        report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
+        report.records = sum(len(v["ids"]) for v in files.values())
+        report.formats = _formats(files)
+        if current.manifest.get("folders") != folders:  # e.g. a hidden file came: note the new mtimes
+            write_json(current.path / MANIFEST, {**current.manifest, "folders": folders})
+        with contextlib.suppress(OSError):
+            (current.path / STALE).unlink()
+        return report
+
+    if current is None:
+        report.rebuilt = True
+        gen = index_dir(data_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
+        gen.mkdir(parents=True)
+        engine.create(gen)
+    else:
+        gen = current.path
+    ix = engine.open_index(gen)
+    if ix is None:
+        raise IndexWriteError(f"the index in {gen} cannot be opened; run `qdn index --rebuild`")
+    if current is not None:
+        todo += _compaction(ix, files, {e.name for e in todo}, entries)
+    writer = ix.writer()  # holds Whoosh's lock, deletes old documents, commits the segments
+    try:
+        for name in gone:
+            writer.delete_file(name)
+            report.removed += len(old_files[name]["ids"])
+        for entry in todo:
+            if entry.name in old_files and current is not None:
+                writer.delete_file(entry.name)
+        segments = []
+        for done, item in enumerate(_index_files(gen, todo), 1):
+            if isinstance(item, FileDone):
+                _account(report, old_files.get(item.entry.name, {}).get("ids", []), item)
+                files[item.entry.name] = {
+                    "name": item.entry.name, "size": item.entry.size, "mtime_ns": item.entry.mtime_ns,
+                    "ids": item.ids, "skipped": item.skipped, "segment": item.segment,
+                    "urls": item.urls, "format": item.format,
+                }
+                if progress:
+                    progress(done, len(todo), item)
+            else:
+                segments.append(item)
+        writer.commit(segments)
+        _checkpoint("commit")
+    except BaseException:
+        writer.cancel()
+        if current is None:
+            shutil.rmtree(gen, ignore_errors=True)
+        raise
+    from qdn_corpus.store import relations
+
+    report.copy_groups, report.citations, report.resolved = relations.build(gen)  # over the whole index
+    write_json(gen / FILES, files)
+    write_json(gen / LINKS, _links(files))
+    write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": toc_generation_of(gen), "folders": folders})
+    with contextlib.suppress(OSError):
+        (gen / STALE).unlink()
+    if current is None:
+        switch_to(data_dir, gen)
+    report.records = sum(len(v["ids"]) for v in files.values())
+    report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
+    report.formats = _formats(files)
+    return report
+
+
+def _formats(files: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in files.values():
+        if v.get("ids"):
+            fmt = v.get("format") or "text"
+            counts[fmt] = counts.get(fmt, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _links(files: dict[str, Any]) -> dict[str, str]:
+    """What attachment links resolve to: each file's URL (its page's meta, its sidecar) and
+    the names of the files that can be attachments (a link's relative path, as wget saves)."""
+    from qdn_corpus.read.formats import ATTACHMENT_EXTS
+
+    links: dict[str, str] = {}
+    for name, v in files.items():
+        if v.get("format") not in (None, "text", "html") or name.lower().endswith(ATTACHMENT_EXTS):
+            links[name] = name
+        for url in v.get("urls") or []:
+            links.setdefault(url, name)
+    return links
+
+
+def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
+    old_ids, new_ids = set(old), set(item.ids)
+    report.parsed_files += 1
+    report.added += len(new_ids - old_ids)
+    report.updated += len(new_ids & old_ids)
+    report.removed += len(old_ids - new_ids)
+    report.problems.extend(item.problems)
+
+
+MAX_SEGMENTS = 8
+
+
+def _compaction(ix: Any, files: dict[str, Any], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
+    """Files to re-index so that small segments merge: each update adds a segment, and Whoosh's
+    own merge would drop the companion files. Past MAX_SEGMENTS, every segment under a quarter
+    of the largest is folded into the update's new segment by re-indexing its files."""
+    segments = ix.segments()
+    if len(segments) < MAX_SEGMENTS:
+        return []
+    largest = max(s.doc_count for s in segments)
+    small = {s.id for s in segments if s.doc_count < largest / 4}
+    return [e for e in entries if e.name not in redo and files.get(e.name, {}).get("segment") in small]
+
+
+Item = FileDone | Any  # a FileDone per file, then the finished Whoosh segment(s)
+
+
+def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
+    """Parse, tokenise and write `todo` as new segments: in two worker processes when there is
+    enough work to repay starting them, else here."""
+    procs = WORKERS if sum(e.size for e in todo) > PARALLEL_BYTES else 1
+    if procs == 1:
+        yield from _write_segment(gen, todo)
+        return
+    import multiprocessing as mp
+    from queue import Empty
+
+    ctx = mp.get_context("fork")
+    queue: Any = ctx.Queue(maxsize=1000)
+    chunks = _split(todo, procs)
+    workers = [ctx.Process(target=_worker, args=(gen, chunk, queue), daemon=True) for chunk in chunks]
+    for w in workers:
+        w.start()
+    try:
+        running = len(workers)
+        while running:
+            try:
+                kind, item = queue.get(timeout=1.0)
+            except Empty:  # nothing for a second: check that the workers are still alive
+                if any(w.exitcode not in (None, 0) for w in workers):
+                    raise IndexWriteError("an indexing worker died; the previous index is intact") from None
+                continue
+            if kind == "error":
+                raise IndexWriteError(item)
+            if kind == "end":
+                running -= 1
+            else:
+                yield item
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+            w.join()
+
+
+PARALLEL_BYTES = 4_000_000  # below this, starting workers costs more than it saves
+WORKERS = min(os.cpu_count() or 1, 2)  # the machines have two cores
+
+
+def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
+    """n contiguous chunks of about equal bytes."""
+    total = sum(e.size for e in todo) or 1
+    chunks: list[list[FileEntry]] = [[] for _ in range(n)]
+    seen = 0
+    for e in todo:
+        chunks[min(n - 1, seen * n // total)].append(e)
+        seen += e.size
+    return [c for c in chunks if c]
+
+
+def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
+    _die_with_parent()
+    try:
+        for item in _write_segment(gen, todo):
+            queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
+    except OSError as exc:
+        queue.put(("error", str(write_error(exc, gen.parent))))
+    except Exception as exc:  # reported as one line by the parent
+        queue.put(("error", f"indexing failed: {type(exc).__name__}: {exc}"))
+    queue.put(("end", None))
+
+
+def _checkpoint(point: str) -> None:
+    """Where the tests kill `qdn index` (QDN_TEST_KILL_POINT = parse, segment or commit): the
+    process announces that it got there (QDN_TEST_KILL_FILE) and waits to be killed. Nothing
+    happens unless both are set."""
+    if os.environ.get("QDN_TEST_KILL_POINT") == point and (marker := os.environ.get("QDN_TEST_KILL_FILE")):
+        Path(marker).write_text(f"{os.getpid()}\n", "utf-8")
+        time.sleep(120)
+
+
+def _die_with_parent() -> None:
+    """A worker outliving a killed `qdn index` would hold the write lock: ask Linux to end it."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
+    """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
+    segment (none when no file had a record)."""
+    from qdn_corpus.read.files import read
+    from qdn_corpus.store import engine, fulltext
+    from qdn_corpus.store.relations import minhash
+    from qdn_corpus.store.schema import document_fields, facets
+    from qdn_corpus.text.normalize import fold
+    from qdn_corpus.text.tokens import words
+
+    segment = engine.SegmentBuilder(gen)
+    texts = fulltext.SegmentWriter(gen, segment.id)
+    try:
+        for entry in todo:
+            result = read(entry)
+            _checkpoint("parse")
+            for record in result.records:
+                day = record.date.toordinal() if record.date else 0
+                body = fold(record.body)
+                texts.add(
+                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record), minhash(body)
+                )
+                segment.add(document_fields(record))
+            yield FileDone(
+                entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
+                result.encoding, segment.id if result.records else None,
+                sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u}), result.format,
+            )
+        finished = segment.finish()
+        if finished is None:
+            texts.close()
+            return
+        _checkpoint("segment")
+        texts.write()
+        yield finished
+    finally:
+        texts.close()
+        segment.close()
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+Notify = Callable[[str], None]
+
+
+def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None) -> Any:
+    """Open the index for reading, building or refreshing it first when it is missing or stale.
+
+    Staleness is checked cheaply (one stat per raw folder: files added, removed or renamed); a
+    file overwritten in place keeps its folder's mtime, so a background process compares every
+    file's size and mtime and marks the index STALE for the next command (see check_later).
+    When the index cannot be refreshed (another writer, a read-only folder) the previous one is
+    used with a note; only when there is none at all is that an error.
+    """
+    current = live(data_dir)
+    ix = open_generation(current)
+    try:
+        if ix is None or current is None:
+            if (data_dir / "raw").is_dir():
+                notify(f"building the index in {index_dir(data_dir)} (first use or incompatible index)")
+            build(data_dir, rebuild=True, progress=progress)
+        elif folders_changed(data_dir, current) or (current.path / STALE).exists():
+            notify("raw files changed since the last index; updating it")
+            build(data_dir, progress=progress)
+        else:
+            check_later(data_dir, current)
+            return ix
+    except (IndexBusyError, IndexWriteError) as exc:
+        if ix is None:
+            raise
+        notify(f"{exc}; searching the previous index")
+        return ix
+    ix = open_generation(live(data_dir))
+    if ix is None:
+        raise IndexWriteError(f"no usable index in {index_dir(data_dir)}; run `qdn index --rebuild`")
+    return ix
+
+
+def check_later(data_dir: Path, current: Live) -> None:
+    """Compare every raw file's size and mtime with the index in a detached process (at 80,000
+    files the stat walk alone takes 0.4 s, more than a search), at most every 30 s; a
+    difference writes STALE, and the next search, list or show updates the index first."""
+    marker = current.path / CHECKED
+    try:
+        if time.time() - marker.stat().st_mtime < CHECK_EVERY_SECONDS:
+            return
+        marker.touch()
+    except FileNotFoundError:
+        with contextlib.suppress(OSError):
+            marker.touch()
+    except OSError:
+        return
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the child forks the checker and leaves at once: no zombie
+        return
+    try:  # the child, then the grandchild: nothing of the parent's output stays open
+        if os.fork() == 0:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.closerange(3, 1 << 16)  # pipes of the search (its tokeniser helper) stay theirs
+            os.setsid()
+            os.nice(19)  # behind the searches it serves: the stat walk is not urgent
+            if stale_files(data_dir, current):
+                (current.path / STALE).write_text("a raw file changed in place\n", "utf-8")
+    finally:
+        os._exit(0)
