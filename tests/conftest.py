@@ -65,7 +65,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def qdn(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the CLI in-process against the test's data folder."""
-    from qdn_corpus.cli.commands import app
+    from qdn_corpus.cli import app
 
     monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
     runner = CliRunner()

@@ -30,7 +30,7 @@ OUTPUT_ONLY = {"format"}  # how the command prints; the library returns models
 def _commands() -> dict[str, Any]:
     import typer.main
 
-    from qdn_corpus.cli.commands import app
+    from qdn_corpus.cli import app
 
     group = typer.main.get_command(app)
     return dict(group.commands)  # type: ignore[attr-defined]

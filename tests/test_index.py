@@ -176,7 +176,7 @@ def _unprivileged(args: list[str], data_dir: Path) -> Run:
 
     from typer.testing import CliRunner
 
-    from qdn_corpus.cli.commands import app
+    from qdn_corpus.cli import app
 
     env = {"QDN_DATA_DIR": str(data_dir)}
     if os.geteuid() != 0:
@@ -296,13 +296,13 @@ def _segments(data_dir: Path) -> int:
 
 
 def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.store.update as update
+    import qdn_corpus.store.workers as workers
 
     qdn("index")
     one = (qdn("list").stdout, qdn("search", "营商环境").stdout, qdn("search", '"商环境"').stdout)
     assert _segments(data_dir) == 1
-    monkeypatch.setattr(update, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(update, "WORKERS", 2)
+    monkeypatch.setattr(workers, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "WORKERS", 2)
     run = qdn("index", "--rebuild")
     assert run.exit_code == 0 and "19 records" in run.stderr
     assert _segments(data_dir) == 2
@@ -317,7 +317,7 @@ def test_two_workers_build_what_one_builds(qdn, data_dir: Path, monkeypatch: pyt
 
 
 def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import qdn_corpus.store.update as update
+    import qdn_corpus.store.workers as workers
 
     qdn("index")
     before = ids(qdn)
@@ -326,9 +326,9 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
         raise RuntimeError("simulated crash")
 
     with monkeypatch.context() as patch:
-        patch.setattr(update, "PARALLEL_BYTES", 0)
-        patch.setattr(update, "WORKERS", 2)
-        patch.setattr(update, "_write_segment", broken)
+        patch.setattr(workers, "PARALLEL_BYTES", 0)
+        patch.setattr(workers, "WORKERS", 2)
+        patch.setattr(workers, "_write_segment", broken)
         run = qdn("index", "--rebuild")
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr

@@ -290,7 +290,7 @@ def test_posting_lists_survive_compression() -> None:
 
 def test_every_command_maps_errors_in_the_one_place() -> None:
     """Each command is wrapped by cli._errors, which turns a QdnError into its exit status."""
-    from qdn_corpus.cli.commands import app
+    from qdn_corpus.cli import app
 
     for command in app.registered_commands:
         assert getattr(command.callback, "__wrapped__", None) is not None, command.name
@@ -317,7 +317,7 @@ def test_a_mistyped_command_line_gets_one_line_too(data_dir: Path, monkeypatch: 
                                                    capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     """What click finds wrong (through the real entry point, not the test runner) is one line
     like qdn's own errors, not a box, and exits 2."""
-    from qdn_corpus.cli.commands import main
+    from qdn_corpus.cli import main
 
     monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
     monkeypatch.setattr("sys.argv", ["qdn", *args])
@@ -330,7 +330,7 @@ def test_a_mistyped_command_line_gets_one_line_too(data_dir: Path, monkeypatch: 
 
 def test_the_entry_point_passes_on_exit_statuses(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from qdn_corpus.cli.commands import main
+    from qdn_corpus.cli import main
 
     monkeypatch.setenv("QDN_DATA_DIR", str(data_dir))
     for args, code in ((["search", "承诺兑现", "--format", "jsonl"], 0), (["search", "青蛙跳水"], 1),

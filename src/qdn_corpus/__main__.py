@@ -24,7 +24,7 @@ def main() -> None:
         from qdn_corpus.search import prefork
 
         prefork.start()  # loads the tokeniser while typer starts (see prefork.py)
-    from qdn_corpus.cli.commands import main as run
+    from qdn_corpus.cli import main as run
 
     run()
 

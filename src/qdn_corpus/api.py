@@ -252,10 +252,11 @@ class Corpus:
 
     def export(self, folder: str | Path, *, format: str = "parquet") -> ExportReport:
         """Every record (snippets aside), citation and copy group as tables in FOLDER (`qdn export`)."""
-        from qdn_corpus.reports.export import check_format, export
+        from qdn_corpus.reports.export import check_format, export, prepare
 
         fmt = check_format(format)
-        return export(self, Path(folder), fmt)
+        out = prepare(Path(folder))
+        return export(out, fmt, self.records(all_copies=True), self.dups(top=0).items)
 
 
 def _plan_filters(filters: FilterOptions) -> Plan:

@@ -20,8 +20,6 @@ from qdn_corpus.results import columns, dumps, flat_row
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from qdn_corpus.api import Corpus
-
 ExportFormat = Literal["parquet", "jsonl", "csv"]
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "jsonl", "csv")
 INSTALL = 'pip install -e ".[parquet]"'
@@ -53,14 +51,20 @@ def _citation_rows(records: Iterable[Record]) -> Iterator[CitationRow]:
             yield CitationRow(id=r.id, n=n, **c.model_dump())
 
 
-def export(corpus: Corpus, folder: Path, fmt: ExportFormat) -> ExportReport:
-    """Write records, citations and copies to FOLDER/<table>.<format>."""
+def prepare(folder: Path) -> Path:
+    """The output folder, made now: a folder that cannot be written is refused before any index
+    opens."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
-    records = list(corpus.records(all_copies=True))
-    copies = corpus.dups(top=0).items
+    return folder
+
+
+def export(folder: Path, fmt: ExportFormat, records: Iterable[Record], copies: list[DupRow]) -> ExportReport:
+    """Write the records (every one, copies included), their citations and the copy groups'
+    rows to FOLDER/<table>.<format> (a folder from prepare())."""
+    records = list(records)
     report = ExportReport(folder, fmt)
     tables: dict[str, list[Any]] = {"records": records, "citations": list(_citation_rows(records)), "copies": copies}
     for name, rows in tables.items():

@@ -1,7 +1,7 @@
 """The query language: words, "phrases", AND/OR/NOT, -word, prefix*, field:value.
 
 Pure parsing (no Whoosh, no tokeniser), so that a search can read its query in a forked
-process while the main one loads the index (analysis.prefetch).
+process while the main one loads the index (search/prefork.py).
 """
 
 from __future__ import annotations

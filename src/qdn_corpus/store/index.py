@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from qdn_corpus.errors import IndexBusyError, IndexWriteError
 
 if TYPE_CHECKING:
-    pass
+    from qdn_corpus.store.engine import Index
 
 # Whoosh, pydantic and the parsers are imported where they are used: nothing heavy loads
 # before a command needs it.
@@ -146,7 +146,7 @@ def write_error(exc: OSError, root: Path) -> IndexWriteError:
 # ---- building ------------------------------------------------------------------------------
 
 
-def links_of(ix: Any) -> dict[str, str]:
+def links_of(ix: Index) -> dict[str, str]:
     """The attachment link map of an open index (read once per version of the file)."""
     path = ix.folder / LINKS
     try:
@@ -208,7 +208,7 @@ def folders_changed(data_dir: Path, current: Live) -> bool:
     return False
 
 
-def open_generation(current: Live | None) -> Any:
+def open_generation(current: Live | None) -> Index | None:
     """The open index of a generation, or None (missing, truncated, foreign: rebuild)."""
     if current is None:
         return None

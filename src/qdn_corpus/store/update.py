@@ -9,7 +9,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from qdn_corpus.errors import IndexBusyError, IndexWriteError, NotFoundError
 if TYPE_CHECKING:
     from qdn_corpus.models import Problem
     from qdn_corpus.read.files import FileEntry
+    from qdn_corpus.store.engine import Index
 
 from qdn_corpus.store.index import (
     CHECK_EVERY_SECONDS,
@@ -43,6 +44,7 @@ from qdn_corpus.store.index import (
     write_json,
     write_lock,
 )
+from qdn_corpus.store.workers import FileDone, checkpoint, index_files
 
 
 @dataclass
@@ -128,25 +130,7 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
     return report
 
 
-@dataclass
-class FileDone:
-    """One raw file indexed (or skipped): what the progress display and the manifest need."""
-
-    entry: FileEntry
-    ids: list[str]
-    problems: list[Problem]
-    skipped: str | None
-    layout: str | None
-    encoding: str | None
-    segment: str | None = None
-    urls: list[str] = field(default_factory=list)
-    format: str | None = None
-
-    @property
-    def record_count(self) -> int:
-        return len(self.ids)
-
-
+# long: one write transaction (lock, generation, segments, manifest, switch) whose rollback must see all of it
 def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
 ) -> IndexReport:
@@ -192,7 +176,7 @@ def _update(
             if entry.name in old_files and current is not None:
                 writer.delete_file(entry.name)
         segments = []
-        for done, item in enumerate(_index_files(gen, todo), 1):
+        for done, item in enumerate(index_files(gen, todo), 1):
             if isinstance(item, FileDone):
                 _account(report, old_files.get(item.entry.name, {}).get("ids", []), item)
                 files[item.entry.name] = {
@@ -205,7 +189,7 @@ def _update(
             else:
                 segments.append(item)
         writer.commit(segments)
-        _checkpoint("commit")
+        checkpoint("commit")
     except BaseException:
         writer.cancel()
         if current is None:
@@ -262,7 +246,7 @@ def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
 MAX_SEGMENTS = 8
 
 
-def _compaction(ix: Any, files: dict[str, Any], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
+def _compaction(ix: Index, files: dict[str, Any], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
     """Files to re-index so that small segments merge: each update adds a segment, and Whoosh's
     own merge would drop the companion files. Past MAX_SEGMENTS, every segment under a quarter
     of the largest is folded into the update's new segment by re-indexing its files."""
@@ -274,141 +258,12 @@ def _compaction(ix: Any, files: dict[str, Any], redo: set[str], entries: list[Fi
     return [e for e in entries if e.name not in redo and files.get(e.name, {}).get("segment") in small]
 
 
-Item = FileDone | Any  # a FileDone per file, then the finished Whoosh segment(s)
-
-
-def _index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
-    """Parse, tokenise and write `todo` as new segments: in two worker processes when there is
-    enough work to repay starting them, else here."""
-    procs = WORKERS if sum(e.size for e in todo) > PARALLEL_BYTES else 1
-    if procs == 1:
-        yield from _write_segment(gen, todo)
-        return
-    import multiprocessing as mp
-    from queue import Empty
-
-    ctx = mp.get_context("fork")
-    queue: Any = ctx.Queue(maxsize=1000)
-    chunks = _split(todo, procs)
-    workers = [ctx.Process(target=_worker, args=(gen, chunk, queue), daemon=True) for chunk in chunks]
-    for w in workers:
-        w.start()
-    try:
-        running = len(workers)
-        while running:
-            try:
-                kind, item = queue.get(timeout=1.0)
-            except Empty:  # nothing for a second: check that the workers are still alive
-                if any(w.exitcode not in (None, 0) for w in workers):
-                    raise IndexWriteError("an indexing worker died; the previous index is intact") from None
-                continue
-            if kind == "error":
-                raise IndexWriteError(item)
-            if kind == "end":
-                running -= 1
-            else:
-                yield item
-    finally:
-        for w in workers:
-            if w.is_alive():
-                w.terminate()
-            w.join()
-
-
-PARALLEL_BYTES = 4_000_000  # below this, starting workers costs more than it saves
-WORKERS = min(os.cpu_count() or 1, 2)  # the machines have two cores
-
-
-def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
-    """n contiguous chunks of about equal bytes."""
-    total = sum(e.size for e in todo) or 1
-    chunks: list[list[FileEntry]] = [[] for _ in range(n)]
-    seen = 0
-    for e in todo:
-        chunks[min(n - 1, seen * n // total)].append(e)
-        seen += e.size
-    return [c for c in chunks if c]
-
-
-def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
-    _die_with_parent()
-    try:
-        for item in _write_segment(gen, todo):
-            queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
-    except OSError as exc:
-        queue.put(("error", str(write_error(exc, gen.parent))))
-    except Exception as exc:  # reported as one line by the parent
-        queue.put(("error", f"indexing failed: {type(exc).__name__}: {exc}"))
-    queue.put(("end", None))
-
-
-def _checkpoint(point: str) -> None:
-    """Where the tests kill `qdn index` (QDN_TEST_KILL_POINT = parse, segment or commit): the
-    process announces that it got there (QDN_TEST_KILL_FILE) and waits to be killed. Nothing
-    happens unless both are set."""
-    if os.environ.get("QDN_TEST_KILL_POINT") == point and (marker := os.environ.get("QDN_TEST_KILL_FILE")):
-        Path(marker).write_text(f"{os.getpid()}\n", "utf-8")
-        time.sleep(120)
-
-
-def _die_with_parent() -> None:
-    """A worker outliving a killed `qdn index` would hold the write lock: ask Linux to end it."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
-    """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
-    segment (none when no file had a record)."""
-    from qdn_corpus.read.files import read
-    from qdn_corpus.store import engine, fulltext
-    from qdn_corpus.store.relations import minhash
-    from qdn_corpus.store.schema import document_fields, facets
-    from qdn_corpus.text.normalize import fold
-    from qdn_corpus.text.tokens import words
-
-    segment = engine.SegmentBuilder(gen)
-    texts = fulltext.SegmentWriter(gen, segment.id)
-    try:
-        for entry in todo:
-            result = read(entry)
-            _checkpoint("parse")
-            for record in result.records:
-                day = record.date.toordinal() if record.date else 0
-                body = fold(record.body)
-                texts.add(
-                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record), minhash(body)
-                )
-                segment.add(document_fields(record))
-            yield FileDone(
-                entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
-                result.encoding, segment.id if result.records else None,
-                sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u}), result.format,
-            )
-        finished = segment.finish()
-        if finished is None:
-            texts.close()
-            return
-        _checkpoint("segment")
-        texts.write()
-        yield finished
-    finally:
-        texts.close()
-        segment.close()
-
-
-# ---- reading -------------------------------------------------------------------------------
-
+# ---- freshness -----------------------------------------------------------------------------
 
 Notify = Callable[[str], None]
 
 
-def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None) -> Any:
+def open_fresh(data_dir: Path, notify: Notify, progress: Progress | None = None) -> Index:
     """Open the index for reading, building or refreshing it first when it is missing or stale.
 
     Staleness is checked cheaply (one stat per raw folder: files added, removed or renamed); a

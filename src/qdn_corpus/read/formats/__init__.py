@@ -9,32 +9,20 @@ its module, so a corpus of text files never loads them.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
 from io import BytesIO
 
-from qdn_corpus.models import Format, Hints
+from qdn_corpus.models import Format
+from qdn_corpus.read.formats.base import (
+    ATTACHMENT_EXTS,
+    Extracted,
+    FormatError,
+    finish_lines,
+    open_package,
+)
 from qdn_corpus.text.normalize import decode
-
-
-class FormatError(Exception):
-    """A file of a known format that cannot be read (encrypted, truncated, corrupt)."""
-
-
-@dataclass
-class Extracted:
-    """A file's text and hints, or why it has none."""
-
-    format: Format
-    text: str | None = None
-    hints: Hints = field(default_factory=Hints)
-    encoding: str | None = None
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)
-    skip_reason: str | None = None
-
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 # What a page's links to documents end with; files named so can be attachments (index.py).
-ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Photographs and scans of documents: JPEG, PNG, TIFF (both byte orders); read by OCR.
 _IMAGES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
@@ -88,36 +76,6 @@ def _ole_kind(data: bytes, lower: str) -> Format | str:
 # Bounds on a ZIP package (DOCX, OFD) checked against its declared sizes before anything is
 # inflated; zipfile never inflates a member past its declared size, so a header that lies gives
 # a CRC error, not a bomb. A real DOCX's document.xml is a few MB (30 MB for 500 pages).
-MAX_PART_BYTES = 100_000_000  # one member, inflated
-MAX_PACKAGE_BYTES = 300_000_000  # all members together (python-docx holds every part in memory)
-MAX_RATIO = 100  # inflated / compressed, for members over RATIO_FLOOR (XML compresses 5-20:1)
-RATIO_FLOOR = 1_000_000
-_INFLATERS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # bzip2/lzma members inflate unbounded
-
-
-def open_package(data: bytes) -> zipfile.ZipFile:
-    """A ZIP package whose declared sizes are sane, else FormatError with a one-line reason."""
-    try:
-        z = zipfile.ZipFile(BytesIO(data))
-        members = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise FormatError(f"damaged ZIP package ({exc})") from None
-    total = 0
-    for info in members:
-        total += info.file_size
-        if info.compress_type not in _INFLATERS:
-            raise FormatError(f"{info.filename} uses a compression qdn does not inflate (method {info.compress_type})")
-        if info.file_size > MAX_PART_BYTES:
-            size, limit = info.file_size / 1e6, MAX_PART_BYTES // 1_000_000
-            raise FormatError(f"{info.filename} would inflate to {size:,.0f} MB (limit {limit} MB): a ZIP bomb?")
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size / max(info.compress_size, 1)
-            raise FormatError(f"{info.filename} is compressed {ratio:,.0f}:1 (limit {MAX_RATIO}:1): a ZIP bomb?")
-    if total > MAX_PACKAGE_BYTES:
-        raise FormatError(f"the package would inflate to {total / 1e6:,.0f} MB (limit {MAX_PACKAGE_BYTES // 1_000_000} MB): a ZIP bomb?")
-    return z
-
-
 def _zip_kind(data: bytes) -> Format | str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
@@ -197,11 +155,4 @@ def _image(data: bytes) -> Extracted:
     return result
 
 
-def finish_lines(lines: list[str]) -> str:
-    """Lines joined for the layout rules: trailing space trimmed, runs of blank lines kept to one."""
-    out: list[str] = []
-    for line in lines:
-        line = line.rstrip()
-        if line.strip() or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip("\n")
+__all__ = ["ATTACHMENT_EXTS", "Extracted", "FormatError", "extract", "finish_lines", "open_package", "sniff"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from qdn_corpus.read.formats import Extracted, FormatError, finish_lines, open_package
+from qdn_corpus.read.formats.base import Extracted, FormatError, finish_lines, open_package
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

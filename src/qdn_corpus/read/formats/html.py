@@ -18,7 +18,7 @@ import regex
 
 from qdn_corpus.models import Attachment, Hints
 from qdn_corpus.read.fields import DATE_RE, PUBLISHED_LABELS, find_date, stamp_line
-from qdn_corpus.read.formats import ATTACHMENT_EXTS, Extracted, finish_lines
+from qdn_corpus.read.formats.base import ATTACHMENT_EXTS, Extracted, finish_lines
 from qdn_corpus.read.formats.html_article import BLOCK, CELL, SHORT_CELL, content_of, count, drop_junk
 from qdn_corpus.read.formats.html_furniture import clean, is_furniture
 from qdn_corpus.read.formats.html_labels import LABEL_CELL_RE, label_element, page_labels, strip_label_lines
@@ -72,23 +72,10 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
         root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text, count=1))
     except (ValueError, SyntaxError) as exc:  # lxml: empty document, undecodable markup
         return Extracted("html", skip_reason=f"cannot parse the HTML: {exc}")
-    hints = Hints()
     meta = _meta_tags(root)
     title_tag = clean(root.findtext(".//title") or "")
     canonical = next((e.get("href") for e in root.iter("link") if (e.get("rel") or "").lower() == "canonical" and e.get("href")), None)
-    hints.url = _absolute(meta.get("url")) or _absolute(canonical) or (saved_from[1] if saved_from else None) or url
-    site = meta.get("site")
-    if site:
-        hints.site = site.split(",")[-1].strip() or None  # "中国,毕节市人民政府门户网站"
-    hints.meta = {"SiteDomain": meta["domain"]} if meta.get("domain") else {}
-    for key, label in _META_LABELS.items():
-        if meta.get(key):
-            hints.meta[label] = meta[key]
-    hints.category = meta.get("category")
-    hints.source = meta.get("source")
-    if meta.get("date"):
-        hints.date, hints.date_source, hints.date_tag = meta["date"], "meta", meta.get("date_tag")
-        hints.date_is_stamp = _is_generation_stamp(meta["date"], text, meta.get("others"))
+    hints = _meta_hints(meta, text, _absolute(meta.get("url")) or _absolute(canonical) or (saved_from[1] if saved_from else None) or url)
 
     body = root.find("body")
     if body is None:
@@ -123,6 +110,25 @@ def extract(data: bytes, url: str | None = None) -> Extracted:
         result.skip_reason = f"{why}{shown}; nothing to index"
         result.text = None
     return result
+
+
+def _meta_hints(meta: dict[str, str], page: str, url: str | None) -> Hints:
+    """What a page's meta tags say: URL, site, column, source, date, keywords and summary."""
+    hints = Hints()
+    hints.url = url
+    site = meta.get("site")
+    if site:
+        hints.site = site.split(",")[-1].strip() or None  # "中国,毕节市人民政府门户网站"
+    hints.meta = {"SiteDomain": meta["domain"]} if meta.get("domain") else {}
+    for key, label in _META_LABELS.items():
+        if meta.get(key):
+            hints.meta[label] = meta[key]
+    hints.category = meta.get("category")
+    hints.source = meta.get("source")
+    if meta.get("date"):
+        hints.date, hints.date_source, hints.date_tag = meta["date"], "meta", meta.get("date_tag")
+        hints.date_is_stamp = _is_generation_stamp(meta["date"], page, meta.get("others"))
+    return hints
 
 
 _STAMP_RE = regex.compile(r"页面生成(?:时间|日期)\s*[:：]?\s*" + DATE_RE.pattern)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import regex
 
-from qdn_corpus.read.formats import ATTACHMENT_EXTS
+from qdn_corpus.read.formats.base import ATTACHMENT_EXTS
 from qdn_corpus.read.formats.html_furniture import FOOTER_RE
 
 JUNK = {"script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "select",
@@ -91,6 +91,7 @@ def count(text: str | None) -> tuple[int, int]:
     return len(stripped), sum(1 for ch in stripped if ch in _PUNCT)
 
 
+# long: one scoring pass over the page's blocks; its parts share the block table it builds
 def content_of(body: Any) -> Any:
     """The element holding the article: readability's scoring of paragraphs to their parents."""
     blocks: list[_Block] = []

@@ -12,7 +12,7 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree as ET
 
-from qdn_corpus.read.formats import Extracted, FormatError, finish_lines, open_package
+from qdn_corpus.read.formats.base import Extracted, FormatError, finish_lines, open_package
 
 
 def _local(tag: str) -> str:

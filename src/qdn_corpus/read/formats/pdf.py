@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from qdn_corpus.read.formats import Extracted, FormatError, finish_lines
+from qdn_corpus.read.formats.base import Extracted, FormatError, finish_lines
 
 _PAGE_NUMBER_RE = regex.compile(
     r"^[\s\-—–－─_~·•]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－─_~·•]*$"

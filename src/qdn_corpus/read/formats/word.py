@@ -14,7 +14,7 @@ from io import BytesIO
 import regex
 
 from qdn_corpus.models import Format
-from qdn_corpus.read.formats import Extracted, FormatError, finish_lines
+from qdn_corpus.read.formats.base import Extracted, FormatError, finish_lines
 
 _FIELD_RE = regex.compile(r"\x13[^\x13\x14\x15]*?(?:\x14|(?=\x15))")  # field code up to its result
 

@@ -203,6 +203,7 @@ def _is_date_line(line: str, lines: list[tuple[int, str]], i: int) -> bool:
     return not rest.strip() or bool(_TIME_RE.fullmatch(rest))
 
 
+# long: one pass over the lines as a state machine (title, header, body, signature); split, the state would travel through every piece
 def parse_document(text: str, known_title: str | None = None) -> DocParts:
     """Split one document into title, header fields, body and signature (see DocParts).
 
