@@ -226,6 +226,7 @@ def describe(result: Any) -> None:
         print(f"qdn: {problem.kind}: {problem}", file=sys.stderr)
 
 
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)]
 TopOpt = Annotated[int | None, typer.Option("--top", "-n", help="At most this many (default 20; 0 for all).")]
 
 

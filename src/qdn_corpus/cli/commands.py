@@ -16,6 +16,7 @@ import typer
 from qdn_corpus.cli.app import (
     AllCopiesOpt,
     FormatOpt,
+    IdArg,
     LimitOpt,
     Progress,
     SortOpt,
@@ -30,7 +31,6 @@ from qdn_corpus.cli.app import (
     state_of,
     with_filters,
 )
-from qdn_corpus.models import Record
 
 __all__ = ["app"]
 
@@ -184,7 +184,7 @@ def refs(
 @outcome
 def cites(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
+    record_id: IdArg,
     format: FormatOpt = None,
 ) -> bool:
     """What one record cites: each 《title》 or 文号, with the corpus record it names.
@@ -272,6 +272,7 @@ def list_(
     Example: qdn list --since 2022-11 --region 黔东南州 --format csv > 2022-11.csv
     """
     from qdn_corpus.cli.render import write
+    from qdn_corpus.models import Record
 
     fmt = output_format(format)
     with Progress(state_of(ctx), "indexing") as progress:
@@ -285,7 +286,7 @@ def list_(
 @outcome
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)],
+    record_id: IdArg,
     format: FormatOpt = None,
 ) -> None:
     """Show one record in full, with its outline.

@@ -22,7 +22,6 @@ from qdn_corpus.cli.app import (
     output_format,
     state_of,
 )
-from qdn_corpus.models import Record
 
 
 @app.command()
