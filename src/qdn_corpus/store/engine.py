@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,6 +65,12 @@ class Tokens(TEXT):  # type: ignore[misc]
             return [(t.encode("utf-8"), len(p), len(p) * boost, encode(p)) for t, p in positions.items()]
         return [(t.encode("utf-8"), n, n * boost, pack_uint(n)) for t, n in Counter(value).items()]
 
+
+# Whoosh pickles the schema, and with it this class's module path, into every index. Indexes
+# written before qdn's modules moved into stage packages name it qdn_corpus.engine.Tokens; it
+# keeps that name, so those indexes open without a rebuild and older qdn opens new ones.
+Tokens.__module__ = "qdn_corpus.engine"
+sys.modules.setdefault("qdn_corpus.engine", sys.modules[__name__])
 
 PHRASE_FIELDS = ("title_g", "source_g", "number_g", "site_g", "issuer_g")  # bigram tokens, positions
 
