@@ -65,6 +65,7 @@ for target in "${targets[@]}"; do
         echo "also_copy=data"
         echo "    tests"
         echo "    bench"
+        echo "    README.md"
         echo "pytest_add_cli_args="
         echo "    -p"
         echo "    mutation_plugin"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qdn_corpus.errors import UsageError
+from qdn_corpus.models import Region, narrowest
 from qdn_corpus.models import TrendRow as Row
 from qdn_corpus.search.plan import Plan
 from qdn_corpus.search.view import View
@@ -79,8 +80,7 @@ def _date_range(first: str, last: str, by: str) -> list[str]:
 
 def _facet(store: Any, local: int, by: str) -> str | None:
     if by == "region":  # the most precise level the record names
-        levels = ("county", "prefecture", "province")
-        return next((v for key in levels if (v := store.column(key)[local])), None)
+        return narrowest({level: store.column(level)[local] for level in Region.LEVELS})
     value = store.column(by)[local]
     return value if isinstance(value, str) else None
 

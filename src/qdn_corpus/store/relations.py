@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from qdn_corpus.models import Record
+from qdn_corpus.models import Record, narrowest
 
 RELATIONS = "relations.json"
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
@@ -212,7 +212,7 @@ def _citation_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
 
 
 def _region(facets: dict[str, Any]) -> str | None:
-    return facets.get("county") or facets.get("prefecture") or facets.get("province")
+    return narrowest(facets)
 
 
 # ---- reading -----------------------------------------------------------------------------------
