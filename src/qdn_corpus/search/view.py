@@ -94,7 +94,7 @@ class View:
             else:
                 found.setdefault(g, []).append(d)
         if found:
-            heads = {g: self.relations.groups[g][0].ref for g in found}
+            heads = {g: self.relations.group(g)[0].ref for g in found}
             for g, members in found.items():
                 head = next((d for d in members if self.ref(d) == heads[g]), None)
                 kept.add(head if head is not None else min(members))

@@ -240,11 +240,29 @@ class Citing(NamedTuple):
 
 @dataclass
 class Relations:
-    groups: list[list[Member]] = field(default_factory=list)  # canonical first
+    """relations.json as read: the copy groups and cited documents keep the JSON's rows until a
+    command asks for them as Member and Citing rows (a search needs a few groups, not 20,000
+    rows: converting them all cost it 12 ms and more in garbage collection at 100,000 documents)."""
+
+    raw_groups: list[list[list[Any]]] = field(default_factory=list)  # canonical first; Member's fields
     targets: dict[str, list[str | None]] = field(default_factory=dict)
-    refs: list[dict[str, Any]] = field(default_factory=list)  # each with "citing": list[Citing]
+    raw_refs: list[dict[str, Any]] = field(default_factory=list)  # each "citing" holds Citing's fields
     group_of_id: dict[str, int] = field(default_factory=dict)
     group_of_ref: dict[str, int] = field(default_factory=dict)
+
+    def group(self, g: int) -> list[Member]:
+        """One copy group, canonical first."""
+        return list(map(Member._make, self.raw_groups[g]))
+
+    @functools.cached_property
+    def groups(self) -> list[list[Member]]:
+        """Every copy group, largest first (qdn dups)."""
+        return [list(map(Member._make, g)) for g in self.raw_groups]
+
+    @functools.cached_property
+    def refs(self) -> list[dict[str, Any]]:
+        """Every cited document, most cited first, with its citing records as Citing rows."""
+        return [{**e, "citing": list(map(Citing._make, e["citing"]))} for e in self.raw_refs]
 
     def fields(self, record: dict[str, Any]) -> dict[str, Any]:
         """A stored record's (JSON) copies, canonical and citations with targets: what only
@@ -253,7 +271,7 @@ class Relations:
         update: dict[str, Any] = {"canonical": rid}
         g = self.group_of_id.get(rid)
         if g is not None:
-            members = self.groups[g]
+            members = self.group(g)
             update["copies"] = len(members)
             update["canonical"] = members[0].id
             update["copies_in"] = [{"id": m.id, "file": m.file, "site": m.site} for m in members if m.id != rid]
@@ -280,11 +298,10 @@ def _load(path: str, stamp: int) -> Relations:
         data = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError):
         return Relations()
-    groups = [[Member(*m) for m in g] for g in data.get("groups") or []]
-    refs = [{**e, "citing": [Citing(*c) for c in e["citing"]]} for e in data.get("refs") or []]
-    rel = Relations(groups, data.get("targets") or {}, refs)
+    groups = data.get("groups") or []
+    rel = Relations(groups, data.get("targets") or {}, data.get("refs") or [])
     for g, members in enumerate(groups):
-        for m in members:
-            rel.group_of_id[m.id] = g
-            rel.group_of_ref[m.ref] = g
+        for m in members:  # JSON rows in Member's order: ref, id, …
+            rel.group_of_id[m[1]] = g
+            rel.group_of_ref[m[0]] = g
     return rel
