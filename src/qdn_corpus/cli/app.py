@@ -174,11 +174,19 @@ def output_format(value: str | None) -> Any:
 
 
 def corpus_of(ctx: typer.Context, progress: Progress | None = None, on_open: Callable[[], None] | None = None) -> Any:
-    """The library's Corpus for the data folder, its notes on stderr, its progress here."""
+    """The library's Corpus for the data folder, its notes on stderr, its progress here. A bar
+    shown while the index is built or refreshed stops once it is open, before any output."""
     from qdn_corpus.api import Corpus
 
     state = state_of(ctx)
-    return Corpus(state.data_dir, notes=lambda m: note(state, m), progress=progress or Progress(state, "indexing"), on_open=on_open)
+    bar = progress or Progress(state, "indexing")
+
+    def opened() -> None:
+        bar.__exit__()
+        if on_open is not None:
+            on_open()
+
+    return Corpus(state.data_dir, notes=lambda m: note(state, m), progress=bar, on_open=opened)
 
 
 class Progress:

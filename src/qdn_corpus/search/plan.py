@@ -84,9 +84,9 @@ class Request:
     sort: Sort
 
 
-def check_limit(limit: int | None, name: str = "--limit") -> None:
+def check_limit(limit: int | None) -> None:
     if limit is not None and limit < 1:
-        raise UsageError(f"{name} must be at least 1 (got {limit})")
+        raise UsageError(f"--limit must be at least 1 (got {limit})")
 
 
 def check_top(top: int | None) -> None:
