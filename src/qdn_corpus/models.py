@@ -41,7 +41,9 @@ def narrowest(levels: Mapping[str, object]) -> str | None:
 
 
 class Heading(_Model):
-    """One outline heading: 一、 is level 1, （一） 2, 1. 3, （1） 4; offset is into the body."""
+    """One outline heading: 一、 is level 1, （一） 2, 1. 3, （1） 4; the units of regulations rank
+    above them (款 0, 条 -1, 节 -2, 章 -3, 编 -4) and an attachment (附件1) above all, -5. A smaller
+    level is a larger unit; offset is into the body."""
 
     level: int
     marker: str
@@ -129,7 +131,7 @@ class Record(_Model):
         " above the title also 版头 (letterhead), 日期, 附件",
     )
     body: str = Field("", description="the text without title, header lines, signature and page furniture")
-    outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1） with offsets into body")
+    outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1）, 第…编/章/节/条/款 and 附件 with levels and offsets into body")
     citations: list[Citation] = Field(default=[], description="documents the body cites, in order (qdn cites ID)")
     file: str = Field(description="the raw file, relative to the data dir")
     offset: int = Field(default=0, description="where the record starts in the file's text")

@@ -162,8 +162,9 @@ def write_record(record: Record, fmt: Format, out: IO[str]) -> None:
     for label, value in record.meta.items():
         fields.add_row(Text(label, style="dim"), safe(value or "—"))
     outline = Text()
+    depth = {level: n for n, level in enumerate(sorted({h.level for h in record.outline}))}
     for h in record.outline:
-        outline.append("  " * (h.level - 1) + strip_controls(f"{h.marker}{h.text}") + "\n")
+        outline.append("  " * depth[h.level] + strip_controls(f"{h.marker}{h.text}") + "\n")
     parts: list[RenderableType] = [fields]
     if record.outline:
         parts += [Text("\noutline", style="bold"), outline]

@@ -96,6 +96,13 @@ _HEADING_RES: list[tuple[int, regex.Pattern[str]]] = [
     (3, regex.compile(r"(?P<marker>\d{1,2}[.．、](?!\d))")),
     (4, regex.compile(r"(?P<marker>[（(]\d{1,2}[）)])")),
 ]
+# The units of regulations (办法, 条例, 细则, 规定) rank above 一、: 款 0, 条 -1, 节 -2, 章 -3, 编 -4,
+# and an attachment (附件1 on a line of its own) above everything, -5. 编/章/节 headings are short
+# lines; 条 and 款 are followed by their text.
+REGULATION_LEVELS = {"编": -4, "章": -3, "节": -2, "条": -1, "款": 0}
+ATTACHMENT_LEVEL = -5
+_UNIT_RE = regex.compile(rf"(?P<marker>第[{_CN_NUM}\d]{{1,5}}(?P<unit>[编章节条款]))(?=[\s　]|[^\s　，。、的中之])")
+_ATTACHMENT_RE = regex.compile(rf"(?P<marker>附\s*件\s*[{_CN_NUM}\d]{{0,3}})\s*[:：]?\s*$")
 # Inline headings in one-line streams follow the end of a sentence: 。一、始终坚持…
 _INLINE_RE = regex.compile(
     rf"(?<=[。！？；]\s*)(?P<marker>[{_CN_NUM}]{{1,3}}、|[（(][{_CN_NUM}]{{1,3}}[）)])"
@@ -109,20 +116,47 @@ def _heading_text(body: str, start: int) -> str:
     return body[start:stop].strip()
 
 
+def _unit_heading(body: str, start: int, line: str) -> Heading | None:
+    """A 第…编/章/节/条/款 or 附件 heading at the start of a line, else None."""
+    m = _ATTACHMENT_RE.match(line)
+    if m:  # the attachment's title is the next non-empty line
+        rest = body[start + len(line):].lstrip()
+        title = rest[: rest.find("\n")] if "\n" in rest else rest
+        if not title.strip() or regex.match(r"\d{1,2}\s*[.．、]", title):
+            return None  # 附件： above a numbered list (or nothing) names the attachments; it starts none
+        marker = regex.sub(r"\s+", "", m["marker"])
+        return Heading(level=ATTACHMENT_LEVEL, marker=marker, text=title.strip()[:60], offset=start)
+    m = _UNIT_RE.match(line)
+    if not m:
+        return None
+    level = REGULATION_LEVELS[m["unit"]]
+    if level < REGULATION_LEVELS["条"] and (len(line) > 40 or "。" in line):
+        return None  # 编/章/节 headings are short lines, never a sentence
+    text = _heading_text(body, start + m.end()).strip(" 　")
+    if level < REGULATION_LEVELS["条"]:  # 总　则 is spaced for print: 总则
+        text = regex.sub(r"(?<=\p{Han})[\s　]+(?=\p{Han})", "", text)
+    return Heading(level=level, marker=m["marker"], text=text, offset=start)
+
+
 def outline(body: str) -> list[Heading]:
-    """Headings 一、 / （一） / 1. / （1） at line starts (or after a sentence, for 一、/（一）)."""
+    """Headings 一、 / （一） / 1. / （1） at line starts (or after a sentence, for 一、/（一）), and
+    the units of regulations (第一章, 第一条 …) and attachments (附件1) at line starts."""
     found: dict[int, Heading] = {}
     pos = 0
     for line in body.split("\n"):
         stripped = line.lstrip()
         start = pos + len(line) - len(stripped)
-        for level, pattern in _HEADING_RES:
-            m = pattern.match(stripped)
-            if m:
-                text = _heading_text(body, start + m.end())
-                if text:
-                    found[start] = Heading(level=level, marker=m["marker"], text=text, offset=start)
-                break
+        unit = _unit_heading(body, start, stripped) if stripped[:1] in ("第", "附") else None
+        if unit is not None:
+            found[start] = unit
+        else:
+            for level, pattern in _HEADING_RES:
+                m = pattern.match(stripped)
+                if m:
+                    text = _heading_text(body, start + m.end())
+                    if text:
+                        found[start] = Heading(level=level, marker=m["marker"], text=text, offset=start)
+                    break
         pos += len(line) + 1
     for m in _INLINE_RE.finditer(body):
         if m.start() in found:
