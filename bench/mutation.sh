@@ -6,7 +6,7 @@
 #   bash bench/mutation.sh read/parsing           # one target (a module or package under src/qdn_corpus/)
 #   bash bench/mutation.sh                        # read/parsing text/dates search store/fulltext cli/render
 #   QDN_MUT_TESTS=tests bash bench/mutation.sh search   # against the whole suite (slow)
-#   QDN_MUT_ONLY='qdn_corpus.search.plan.x__compile*' bash bench/mutation.sh search  # some mutants only
+#   QDN_MUT_ONLY='qdn_corpus.search.plan.x_compile_node*' bash bench/mutation.sh search  # some mutants only
 #   QDN_MUT_HANG=150 bash bench/mutation.sh search  # the watchdog's limit in seconds (default 60)
 #
 # Run it in the environment qdn is installed in (pip install -e ".[test]"). Each target runs in

@@ -17,7 +17,7 @@ SRC = Path(qdn_corpus.__file__).resolve().parent
 
 # Stages, earliest first: a module may import its own stage and earlier ones, never a later one.
 STAGES = [
-    ("base", ("models", "errors", "results")),
+    ("base", ("models", "rows", "errors", "results")),
     ("text", ("text",)),
     ("read", ("read",)),
     ("store", ("store",)),

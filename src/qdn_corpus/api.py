@@ -29,6 +29,7 @@ else:
 from qdn_corpus.errors import UsageError
 from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, Record, RefRow, StatsRow
 from qdn_corpus.results import Results
+from qdn_corpus.rows import Clause
 from qdn_corpus.search.plan import Filters, Plan, check_top, plan, request
 
 if TYPE_CHECKING:
@@ -65,6 +66,13 @@ def _filters(options: FilterOptions) -> Filters:
 @dataclass
 class Figures(Results[FigureRow]):
     """qdn figures: the figures (total: how many) and the number of matching records."""
+
+    records: int = 0
+
+
+@dataclass
+class Clauses(Results[Clause]):
+    """qdn clauses: the units (total: how many) and the number of records holding them."""
 
     records: int = 0
 
@@ -208,6 +216,18 @@ class Corpus:
         rows, matched = figure_rows(ix, plan(p))
         return Figures(rows, len(rows), matched)
 
+    def clauses(
+        self, query: str | None = None, *, within: str | None = None, all_copies: bool = False,
+        **filters: Unpack[FilterOptions],
+    ) -> Clauses:
+        """Every matching record cut into clause units with hierarchical codes; with a query, the
+        units that match it (`qdn clauses`)."""
+        from qdn_corpus.reports.clauses import clauses
+
+        p = request(query, filters=_filters(filters), within=within, all_copies=all_copies)
+        rows, held = clauses(self.open(), p)
+        return Clauses(rows, len(rows), held)
+
     def refs(self, *, top: int | None = 20, **filters: Unpack[FilterOptions]) -> Results[RefRow]:
         """The most cited documents; filters choose the citing records (`qdn refs`)."""
         from qdn_corpus.reports.refs import refs
@@ -264,4 +284,4 @@ def _plan_filters(filters: FilterOptions) -> Plan:
     return plan(request(None, filters=_filters(filters)))
 
 
-__all__ = ["FILTERS", "Corpus", "Figures", "FilterOptions"]
+__all__ = ["FILTERS", "Clauses", "Corpus", "Figures", "FilterOptions"]

@@ -85,7 +85,8 @@ def columns(model: type[BaseModel], exclude: Sequence[str] = ()) -> list[str]:
 
 def flat_row(item: BaseModel, exclude: Sequence[str] = ()) -> dict[str, Any]:
     """One row as CSV and pandas see it: the region as three columns; a record's CSV fields,
-    a hit's snippets joined with ' … '."""
+    a hit's snippets joined with ' … '; other rows' lists of texts (issuers, a heading path)
+    joined with '; '."""
     data = item.model_dump(mode="json", exclude=set(exclude) or None)
     region = data.pop("region", None) or {}
     if isinstance(item, Record):
@@ -93,7 +94,8 @@ def flat_row(item: BaseModel, exclude: Sequence[str] = ()) -> dict[str, Any]:
         if isinstance(item, Hit):
             row["snippet"] = " … ".join(s.text for s in item.snippets)
         return {**row, **region}
-    return {**data, **region}
+    lists = {k: "; ".join(map(str, v)) for k, v in data.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+    return {**data, **lists, **region}
 
 
 def flat_rows(items: Sequence[BaseModel], exclude: Sequence[str] = ()) -> list[dict[str, Any]]:

@@ -130,11 +130,11 @@ AllCopiesOpt = Annotated[
 ]
 WithinOpt = Annotated[
     str | None,
-    typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题 (一、/（一）/1. headings)."),
+    typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题, 第三章 (一、/（一）/1. and 第…章/节/条 headings)."),
 ]
 
 OcrOpt = Annotated[
-    bool, typer.Option("--ocr", help="Read scans and glyph-code PDFs and images by OCR (pip install -e \".[ocr]\").")
+    bool, typer.Option("--ocr", help="Read scans and glyph-code PDFs and images by OCR (pip install -e \".\\[ocr]\").")  # \\[: rich markup
 ]
 
 _FILTERS: tuple[tuple[str, Any], ...] = (

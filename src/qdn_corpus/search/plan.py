@@ -174,7 +174,7 @@ def plan(req: Request) -> Plan:
     """Compile a checked request (its query cut into words by the tokeniser)."""
     if req.query is None:
         return Plan(req, None, req.filters.query())
-    c = _compile(parse_query(req.query))
+    c = compile_node(parse_query(req.query))
     return Plan(req, c.match, req.filters.query(), list(dict.fromkeys(c.words)), c.exact, c.highlights)
 
 
@@ -193,18 +193,19 @@ _SUBSTRING_FIELDS = {
 }
 
 
-def _compile(node: Node) -> _Compiled:
+def compile_node(node: Node) -> _Compiled:
+    """One parsed query node as index query trees: what matches, ranks, is marked."""
     from qdn_corpus.text.tokens import query_words, words
 
     if isinstance(node, Bool):
-        parts = [_compile(c) for c in node.children]
+        parts = [compile_node(c) for c in node.children]
         match = (all_of if node.op == "and" else any_of)([p.match for p in parts])
         return _Compiled(
             match, [w for p in parts for w in p.words], [e for p in parts for e in p.exact],
             [h for p in parts for h in p.highlights],
         )
     if isinstance(node, Not):
-        return _Compiled(Without(_compile(node.child).match))
+        return _Compiled(Without(compile_node(node.child).match))
     if node.field in _SUBSTRING_FIELDS:
         t = node.folded
         return _Compiled(substring(t, _SUBSTRING_FIELDS[node.field]), [], [], [t])

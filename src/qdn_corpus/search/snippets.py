@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from qdn_corpus.models import Record, Snippet
+from qdn_corpus.read.units import section_at
 from qdn_corpus.text.normalize import fold
 
 
@@ -22,19 +23,6 @@ def occurrences(folded: str, needles: list[str], most: int | None = None) -> lis
                 found.append((start, end, rank))
             start = folded.find(needle, end)
     return found
-
-
-def section_at(headings: list[Any], pos: int) -> list[Any]:
-    """The heading path above a body offset: headings as (level, offset, text) in body order;
-    each keeps the nearest heading of every higher level before it."""
-    path: list[Any] = []
-    for h in headings:
-        if h[1] > pos:
-            break
-        while path and path[-1][0] >= h[0]:
-            path.pop()
-        path.append(h)
-    return path
 
 
 def in_section(headings: list[Any], pos: int, within: str) -> bool:

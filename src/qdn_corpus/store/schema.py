@@ -43,8 +43,10 @@ def document_fields(record: Record) -> dict[str, Any]:
 
 def facets(record: Record) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
-    region levels, source, issuer, type, site, the outline as [level, offset, folded heading]
+    region levels, source, issuer, type, site, the outline as [level, offset, folded heading],
+    the number of clause units (read/units.py) and the paragraphs of a body without an outline
     (offsets into the body, which folding keeps); and what relations.py links records by."""
+    from qdn_corpus.read.units import cut, paragraphs
     from qdn_corpus.store import relations
     from qdn_corpus.text.normalize import fold
 
@@ -58,5 +60,10 @@ def facets(record: Record) -> dict[str, Any]:
             out[key] = value
     if record.outline:
         out["outline"] = [[h.level, h.offset, fold(f"{h.marker}{h.text}")] for h in record.outline]
+        out["units"] = len(cut(record.body, out["outline"], numbered=False))
+    else:  # the paragraphs are the units; the folded body the index keeps has no line breaks
+        spans = paragraphs(record.body)
+        out["units"] = len(spans)
+        out["paragraphs"] = [[u.start, u.end] for u in spans]
     out.update(relations.identity(record))
     return out
