@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if sys.version_info >= (3, 11):
     from typing import Unpack
@@ -75,6 +75,16 @@ class Clauses(Results[Clause]):
     """qdn clauses: the units (total: how many) and the number of records holding them."""
 
     records: int = 0
+
+
+@dataclass
+class Coded(Results[Any]):
+    """qdn code: the rows --show asked for, the units coded (units), those any code matched
+    (coded), and the codebook's codes as category/label."""
+
+    units: int = 0
+    coded: int = 0
+    codes: list[str] = field(default_factory=list)
 
 
 class Corpus:
@@ -228,6 +238,22 @@ class Corpus:
         rows, held = clauses(self.open(), p)
         return Clauses(rows, len(rows), held)
 
+    def code(
+        self, codebook: str | Path, *, unit: str = "clause", by: str | None = None, show: str = "table",
+        all_copies: bool = False, **filters: Unpack[FilterOptions],
+    ) -> Coded:
+        """Code every unit of the matching records with a codebook file (`qdn code`): the
+        cross-tab of codes by bucket (show="table"), the coded units ("units"), the units no
+        code matched ("uncoded") or the codes that occur together ("cooccurrence")."""
+        from qdn_corpus.reports import codebook as books
+        from qdn_corpus.reports.coding import check_by, check_show, check_unit, code
+
+        kind, show, by = check_unit(unit), check_show(show), check_by(by)
+        book = books.load(codebook)
+        p = request(None, filters=_filters(filters), all_copies=all_copies)
+        found = code(self.open(), book, p, kind, by, show)
+        return Coded(found.rows, len(found.rows), sum(found.totals.values()), len(found.hits), [c.key for c in book.codes])
+
     def refs(self, *, top: int | None = 20, **filters: Unpack[FilterOptions]) -> Results[RefRow]:
         """The most cited documents; filters choose the citing records (`qdn refs`)."""
         from qdn_corpus.reports.refs import refs
@@ -284,4 +310,4 @@ def _plan_filters(filters: FilterOptions) -> Plan:
     return plan(request(None, filters=_filters(filters)))
 
 
-__all__ = ["FILTERS", "Clauses", "Corpus", "Figures", "FilterOptions"]
+__all__ = ["FILTERS", "Clauses", "Coded", "Corpus", "Figures", "FilterOptions"]

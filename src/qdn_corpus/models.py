@@ -131,7 +131,9 @@ class Record(_Model):
         " above the title also 版头 (letterhead), 日期, 附件",
     )
     body: str = Field("", description="the text without title, header lines, signature and page furniture")
-    outline: list[Heading] = Field(default=[], description="headings 一、/（一）/1./（1）, 第…编/章/节/条/款 and 附件 with levels and offsets into body")
+    outline: list[Heading] = Field(
+        default=[], description="headings 一、/（一）/1./（1）, 第…编/章/节/条/款 and 附件 with levels and offsets into body"
+    )
     citations: list[Citation] = Field(default=[], description="documents the body cites, in order (qdn cites ID)")
     file: str = Field(description="the raw file, relative to the data dir")
     offset: int = Field(default=0, description="where the record starts in the file's text")

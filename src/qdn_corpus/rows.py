@@ -23,7 +23,7 @@ class Clause(_Model):
     matches: list[str] = Field(default=[], description="the query's texts found in the unit (empty without a query)")
     date: dt.date | None = None
     region: Region = Region()
-    issuers: list[str] = []
+    issuers: list[str] = Field(default=[])
     doc_type: str | None = None
     title: str | None = None
     file: str

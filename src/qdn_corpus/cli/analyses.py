@@ -44,3 +44,50 @@ def clauses(
     write(found.items, Clause, fmt, sys.stdout, COLUMNS["clauses"])
     note(state_of(ctx), f"{found.total} unit(s) in {found.records} record(s)")
     return bool(found)
+
+
+@app.command()
+@outcome
+@with_filters
+def code(
+    ctx: typer.Context,
+    codebook: Annotated[
+        str | None, typer.Argument(help="A codebook TOML file (qdn code --example writes one).", show_default=False)
+    ] = None,
+    filters: Any = None,
+    unit: Annotated[str, typer.Option("--unit", help="clause (each numbered unit) | record (each record, as search counts).")] = "clause",
+    by: Annotated[str | None, typer.Option("--by", help="Cross-tab by year, quarter, month, region, county, issuer, doc_type …")] = None,
+    show: Annotated[
+        str, typer.Option("--show", help="table (counts and shares) | units (coded units) | uncoded | cooccurrence.")
+    ] = "table",
+    all_copies: AllCopiesOpt = False,
+    example: Annotated[bool, typer.Option("--example", help="Print the policy-instrument codebook (供给型/环境型/需求型) and stop.")] = False,
+    format: FormatOpt = None,
+) -> bool:
+    """Code clause units with a codebook of queries and cross-tabulate (政策工具分析).
+
+    A codebook is a TOML file of ["category"] tables, each line a code: "税收优惠" = '减税 OR
+    免税' (qdn's query language; a list of queries means any of them). Each unit of the
+    matching records gets every code whose query it matches. --show table: units per code
+    and bucket with shares of all units; units: one row per unit and code with the words
+    that matched; uncoded: units no code matched; cooccurrence: codes coding one unit.
+
+    Example: qdn code --example > codebook.toml && qdn code codebook.toml --by year --region 黔东南
+    """
+    if example:
+        from qdn_corpus.reports.codebook import example as text
+
+        sys.stdout.write(text())
+        return True
+    if codebook is None:
+        from qdn_corpus.errors import UsageError
+
+        raise UsageError("give a codebook file, e.g. qdn code codebook.toml (qdn code --example > codebook.toml writes one)")
+    from qdn_corpus.cli.render_analyses import write_coding
+
+    fmt = output_format(format)
+    found = corpus_of(ctx).code(codebook, unit=unit, by=by, show=show, all_copies=all_copies, **filters)
+    write_coding(found, show, fmt, sys.stdout)
+    share = f" ({found.coded / found.units:.0%})" if found.units else ""
+    note(state_of(ctx), f"{found.coded} of {found.units} {unit} unit(s) coded{share} by {len(found.codes)} code(s)")
+    return bool(found.coded)

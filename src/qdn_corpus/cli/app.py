@@ -130,7 +130,10 @@ AllCopiesOpt = Annotated[
 ]
 WithinOpt = Annotated[
     str | None,
-    typer.Option("--within", help="Only matches under a heading containing this text, e.g. 存在问题, 第三章 (一、/（一）/1. and 第…章/节/条 headings)."),
+    typer.Option(
+        "--within",
+        help="Only matches under a heading containing this text, e.g. 存在问题, 第三章 (一、/（一）/1. and 第…章/节/条 headings).",
+    ),
 ]
 
 OcrOpt = Annotated[

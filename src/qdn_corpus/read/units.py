@@ -19,7 +19,7 @@ import regex
 from qdn_corpus.read.fields import ATTACHMENT_LEVEL
 
 _NUMBER_RE = regex.compile(r"^\s*(?P<att>附\s*件)?[（(第]?\s*(?P<n>[一二三四五六七八九十百零〇]+|\d+)")
-_SENTENCE = regex.compile(r"[。；！？，,：:]")
+_SENTENCE = regex.compile(r"[。；;！!？?，,：:]")
 
 
 class Unit(NamedTuple):

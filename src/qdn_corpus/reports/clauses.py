@@ -46,7 +46,7 @@ def units_of(d: int, record: Record, uq: UnitQuery | None, within: str | None) -
         text = folded_body[u.start:u.end]
         if uq is not None and not uq.test(d, text):
             continue
-        yield u, matched(text, uq.highlights) if uq is not None else []
+        yield u, matched(text, uq.marks(d, text)) if uq is not None else []
 
 
 def unit_plan(view: Any, req: Request) -> tuple[Plan, UnitQuery | None]:

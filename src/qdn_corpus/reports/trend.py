@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -85,6 +86,31 @@ def _facet(store: Any, local: int, by: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def bucket_of(view: View, by: str) -> Callable[[int], str | None]:
+    """The bucket (--by) of a document number: its month, year …, region, source …"""
+
+    def key_of(docnum: int) -> str | None:
+        store, local = view.locate(docnum)
+        if by in DATE_BUCKETS:
+            return _date_key(store.days()[local], by)
+        return _facet(store, local, by)
+
+    return key_of
+
+
+def ordered_buckets(seen: set[str | None], sizes: Counter[str | None], by: str) -> list[str | None]:
+    """Buckets in the order a table shows them: every period from the first to the last (a
+    quiet one shows as zero), other buckets largest first; unknown (None) last."""
+    known = sorted(k for k in seen if k is not None)
+    if by in DATE_BUCKETS:
+        buckets: list[str | None] = list(_date_range(known[0], known[-1], by)) if known else []
+    else:
+        buckets = sorted(known, key=lambda k: (-sizes[k], k))
+    if None in seen:
+        buckets.append(None)
+    return buckets
+
+
 def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | None = None) -> Trend:
     """Count each plan's matching records and mentions per bucket (plans from search.plan,
     all with the same filters)."""
@@ -93,11 +119,7 @@ def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | N
     with ix.reader() as reader:
         view = View(reader, ix)
 
-        def key_of(docnum: int) -> str | None:
-            store, local = view.locate(docnum)
-            if by in DATE_BUCKETS:
-                return _date_key(store.days()[local], by)
-            return _facet(store, local, by)
+        key_of = bucket_of(view, by)
 
         series: list[tuple[Counter[str | None], Counter[str | None]]] = []
         totals: dict[str, int] = {}
@@ -117,14 +139,7 @@ def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | N
             base = view.collapse(base)
         everything = Counter(key_of(d) for d in base)
     seen = {k for records, _ in series for k in records}
-    known = sorted(k for k in seen if k is not None)
-    if by in DATE_BUCKETS:
-        buckets: list[str | None] = list(_date_range(known[0], known[-1], by)) if known else []
-    else:
-        by_size: Counter[str | None] = Counter({k: sum(r[k] for r, _ in series) for k in known})
-        buckets = sorted(known, key=lambda k: (-by_size[k], k))
-    if None in seen:
-        buckets.append(None)
+    buckets = ordered_buckets(seen, Counter({k: sum(r[k] for r, _ in series) for k in seen}), by)
     rows = []
     for bucket in buckets:
         for text, (records, mentions) in zip(queries, series, strict=True):

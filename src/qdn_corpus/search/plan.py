@@ -110,7 +110,7 @@ def check_within(within: str | None) -> str | None:
     return t
 
 
-def _check_query(text: str) -> None:
+def check_query(text: str) -> None:
     """The mistakes plan() would find in a query, without cutting words (so before the
     tokeniser loads): its syntax and its date: fields."""
 
@@ -137,7 +137,7 @@ def request(
     folded_within = check_within(within)
     filters.query()
     if query is not None:
-        _check_query(query)
+        check_query(query)
     return Request(query, filters, folded_within, all_copies, limit, order)
 
 

@@ -28,6 +28,11 @@ class UnitQuery:
     relaxed: object | None
     test: Passage
     highlights: list[str]
+    terms: list[tuple[Passage, list[str]]]  # each text term's test and the texts it marks
+
+    def marks(self, d: int, text: str) -> list[str]:
+        """The texts to mark in a passage: those of the text terms that match it."""
+        return list(dict.fromkeys(h for test, hs in self.terms if test(d, text) for h in hs))
 
 
 def unit_query(text: str, docs_of: Callable[[object], set[int]]) -> UnitQuery:
@@ -35,7 +40,7 @@ def unit_query(text: str, docs_of: Callable[[object], set[int]]) -> UnitQuery:
     from qdn_corpus.search.plan import compile_node
 
     node = parse_query(text)
-    highlights: list[str] = []
+    terms: list[tuple[Passage, list[str]]] = []
 
     def build(n: Node) -> Passage:
         if isinstance(n, Bool):
@@ -47,12 +52,16 @@ def unit_query(text: str, docs_of: Callable[[object], set[int]]) -> UnitQuery:
             inner = build(n.child)
             return lambda d, t: not inner(d, t)
         if n.field is None or n.field == "body":
-            return _text_test(n, highlights)
+            marks: list[str] = []
+            passage = _text_test(n, marks)
+            terms.append((passage, marks))
+            return passage
         docs = docs_of(compile_node(n).match)  # about the record: the index decides, once
         return lambda d, t: d in docs
 
     test = build(node)
-    return UnitQuery(node, _relaxed(node), test, list(dict.fromkeys(highlights)))
+    highlights = list(dict.fromkeys(h for _, hs in terms for h in hs))
+    return UnitQuery(node, _relaxed(node), test, highlights, terms)
 
 
 def _text_test(term: Term, highlights: list[str]) -> Passage:
