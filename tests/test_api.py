@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 METHODS = {
     "parse": "parse", "index": "index", "search": "search", "trend": "trend", "figures": "figures", "refs": "refs",
     "cites": "cites", "cited-by": "cited_by", "dups": "dups", "stats": "stats", "list": "list", "show": "get",
-    "export": "export",
+    "export": "export", "clauses": "clauses", "code": "code", "adoption": "adoption", "network": "network",
 }
-OUTPUT_ONLY = {"format"}  # how the command prints; the library returns models
+# How the command prints (the library returns models; network returns nodes and edges and the
+# graph, which Network.write_graphml writes), and code --example, which prints a file.
+OUTPUT_ONLY = {"format", "show", "graphml", "example"}
 
 
 def _commands() -> dict[str, Any]:

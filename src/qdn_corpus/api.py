@@ -29,12 +29,13 @@ else:
 from qdn_corpus.errors import UsageError
 from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, Record, RefRow, StatsRow
 from qdn_corpus.results import Results
-from qdn_corpus.rows import Clause
+from qdn_corpus.rows import AdoptionRow, Clause
 from qdn_corpus.search.plan import Filters, Plan, check_top, plan, request
 
 if TYPE_CHECKING:
     from qdn_corpus.read.files import FileResult
     from qdn_corpus.reports.export import ExportReport
+    from qdn_corpus.reports.network import Network
     from qdn_corpus.reports.trend import Trend
     from qdn_corpus.store.engine import Index
     from qdn_corpus.store.update import IndexReport, Progress
@@ -253,6 +254,33 @@ class Corpus:
         p = request(None, filters=_filters(filters), all_copies=all_copies)
         found = code(self.open(), book, p, kind, by, show)
         return Coded(found.rows, len(found.rows), sum(found.totals.values()), len(found.hits), [c.key for c in book.codes])
+
+    def adoption(
+        self, query: str, *, by: str = "county", within: str | None = None, all_copies: bool = False,
+        **filters: Unpack[FilterOptions],
+    ) -> Results[AdoptionRow]:
+        """When each region first matched a query, and the regions under `within` that never did
+        (`qdn adoption`); total: regions that adopted."""
+        from qdn_corpus.reports.adoption import adoption, check_level, check_within
+
+        level = check_level(by)
+        place = check_within(within, level)
+        p = request(query, filters=_filters(filters), all_copies=all_copies)
+        ix = self.open()
+        rows = adoption(ix, plan(p), level, place)
+        return Results(rows, sum(r.adopted for r in rows))
+
+    def network(
+        self, *, kind: str = "issuers", min: int = 1, all_copies: bool = False, **filters: Unpack[FilterOptions],
+    ) -> Network:
+        """The co-issuing network of joint documents, or the citation network (kind="cites"), of
+        the matching records (`qdn network`): nodes, edges of weight `min` or more, the graph."""
+        from qdn_corpus.reports.network import check_kind, check_min, network, networkx
+
+        chosen, least = check_kind(kind), check_min(min)
+        networkx()  # the extra is there, before any index is built
+        p = request(None, filters=_filters(filters), all_copies=all_copies)
+        return network(self.open(), plan(p), chosen, least)
 
     def refs(self, *, top: int | None = 20, **filters: Unpack[FilterOptions]) -> Results[RefRow]:
         """The most cited documents; filters choose the citing records (`qdn refs`)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from qdn_corpus.models import Hit, Record
+from qdn_corpus.models import Hit, Record, Region
 
 if TYPE_CHECKING:
     import pandas
@@ -80,7 +80,10 @@ def columns(model: type[BaseModel], exclude: Sequence[str] = ()) -> list[str]:
     """The flat (CSV) columns of a model's rows."""
     if issubclass(model, Record):
         return list(RECORD_COLUMNS)
-    return [c for f in model.model_fields if f not in exclude for c in (("province", "prefecture", "county") if f == "region" else (f,))]
+    return [
+        c for f, info in model.model_fields.items() if f not in exclude
+        for c in (("province", "prefecture", "county") if info.annotation is Region else (f,))
+    ]
 
 
 def flat_row(item: BaseModel, exclude: Sequence[str] = ()) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def flat_row(item: BaseModel, exclude: Sequence[str] = ()) -> dict[str, Any]:
     a hit's snippets joined with ' … '; other rows' lists of texts (issuers, a heading path)
     joined with '; '."""
     data = item.model_dump(mode="json", exclude=set(exclude) or None)
-    region = data.pop("region", None) or {}
+    region = data.pop("region") if isinstance(data.get("region"), dict) else {}
     if isinstance(item, Record):
         row = {k: v for k, v in data.items() if k in RECORD_COLUMNS}
         if isinstance(item, Hit):

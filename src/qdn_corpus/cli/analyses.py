@@ -91,3 +91,84 @@ def code(
     share = f" ({found.coded / found.units:.0%})" if found.units else ""
     note(state_of(ctx), f"{found.coded} of {found.units} {unit} unit(s) coded{share} by {len(found.codes)} code(s)")
     return bool(found.coded)
+
+
+@app.command()
+@outcome
+@with_filters
+def adoption(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="The policy (search's language), e.g. 承诺兑现.", show_default=False)],
+    filters: Any = None,
+    by: Annotated[str, typer.Option("--by", help="county | prefecture | province: the regions that adopt.")] = "county",
+    within: Annotated[
+        str | None, typer.Option("--within", help="List every region under this one, adopters or not, e.g. 黔东南州.")
+    ] = None,
+    all_copies: AllCopiesOpt = False,
+    format: FormatOpt = None,
+) -> bool:
+    """When each region first adopted a policy (政策扩散), for event-history analysis.
+
+    For each region its first matching record (date, id, title) and how many matched; with
+    --within, the regions under it that never matched are listed as not adopted. On a terminal
+    also the cumulative adoption curve; CSV rows region, level, code (the 6-digit division
+    code), first_date, first_id, records, adopted load into R or Stata as they are.
+
+    Example: qdn adoption 承诺兑现 --by county --within 黔东南州 --format csv > adoption.csv
+    """
+    from qdn_corpus.cli.render_analyses import write_adoption
+
+    fmt = output_format(format)
+    rows = corpus_of(ctx).adoption(query, by=by, within=within, all_copies=all_copies, **filters)
+    write_adoption(rows.items, fmt, sys.stdout)
+    note(state_of(ctx), f"{rows.total} of {len(rows)} region(s) adopted")
+    return bool(rows.total)
+
+
+@app.command()
+@outcome
+@with_filters
+def network(
+    ctx: typer.Context,
+    filters: Any = None,
+    kind: Annotated[str, typer.Option("--kind", help="issuers (who issues with whom) | cites (record → record).")] = "issuers",
+    min: Annotated[int, typer.Option("--min", help="Only edges of at least this many documents.")] = 1,
+    show: Annotated[str, typer.Option("--show", help="edges | nodes (degree, betweenness).")] = "edges",
+    graphml: Annotated[str | None, typer.Option("--graphml", help="Also write the graph to this GraphML file (Gephi).")] = None,
+    all_copies: AllCopiesOpt = False,
+    format: FormatOpt = None,
+) -> bool:
+    """The co-issuing network of joint documents, or the citation network (--kind cites).
+
+    Edges: two issuers and the documents they issued together (first and last date); nodes:
+    documents, partners, degree, weighted degree, betweenness. Needs networkx
+    (pip install -e ".\\[network]").
+
+    Example: qdn network --min 2 --show nodes --graphml 联合发文.graphml
+    """
+    from qdn_corpus.cli.render import Column, write
+    from qdn_corpus.errors import UsageError
+    from qdn_corpus.rows import NetworkEdge, NetworkNode
+
+    if show not in ("edges", "nodes"):
+        raise UsageError(f"unknown --show {show!r}: use edges or nodes")
+    fmt = output_format(format)
+    found = corpus_of(ctx).network(kind=kind, min=min, all_copies=all_copies, **filters)
+    if graphml is not None:
+        try:
+            found.write_graphml(graphml)
+        except OSError as exc:
+            raise UsageError(f"cannot write {graphml}: {exc.strerror or exc}") from None
+    if show == "nodes":
+        write(found.nodes, NetworkNode, fmt, sys.stdout, (
+            Column("node", lambda r: r.label or r.node if kind == "cites" else r.node, True), Column("docs", lambda r: r.documents),
+            Column("partners", lambda r: r.partners), Column("degree", lambda r: r.degree),
+            Column("weighted", lambda r: r.weighted_degree), Column("between", lambda r: f"{r.betweenness:.3f}"),
+        ))
+    else:
+        write(found.edges, NetworkEdge, fmt, sys.stdout, (
+            Column("source", lambda r: r.source, True), Column("target", lambda r: r.target, True), Column("docs", lambda r: r.weight),
+            Column("first", lambda r: r.first), Column("last", lambda r: r.last),
+        ))
+    note(state_of(ctx), f"{len(found.nodes)} node(s), {len(found.edges)} edge(s)")
+    return bool(found.edges)

@@ -132,7 +132,8 @@ def schema(
     what: Annotated[
         str,
         typer.Argument(
-            help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups | stats | citation-row.",
+            help="record (parse, list, show, search) | trend | figures | refs | cites | cited-by | dups | stats | citation-row"
+            " | clauses | code (code-units, code-cooccurrence) | adoption | network-nodes | network-edges.",
             show_default=False,
         ),
     ] = "record",
@@ -140,8 +141,9 @@ def schema(
     """Print the JSON Schema of what a command emits: records, trend rows, figures ….
 
     record: what parse, list and show emit (search adds score and snippets); trend, figures,
-    refs, cites, cited-by, dups, stats: the rows of those commands; citation-row: the rows of
-    qdn export's citations table (copies are dups rows).
+    refs, cites, cited-by, dups, stats, clauses, adoption: the rows of those commands (code: the
+    cross-tab, code-units and code-cooccurrence its other views, network-nodes/-edges);
+    citation-row: the rows of qdn export's citations table (copies are dups rows).
 
     Example: qdn schema trend | jq '.properties | keys'
     """
@@ -150,8 +152,12 @@ def schema(
     from qdn_corpus.models import Citation, CitationRow, CitedByRow, DupRow, FigureRow, Hit, RefRow, StatsRow, TrendRow
     from qdn_corpus.results import dumps
 
+    from qdn_corpus.rows import AdoptionRow, Clause, CodeCount, CodedUnit, CoOccurrence, NetworkEdge, NetworkNode
+
     models: dict[str, type[BaseModel]] = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,
-              "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow, "citation-row": CitationRow}
+              "cited-by": CitedByRow, "dups": DupRow, "stats": StatsRow, "citation-row": CitationRow,
+              "clauses": Clause, "code": CodeCount, "code-units": CodedUnit, "code-cooccurrence": CoOccurrence,
+              "adoption": AdoptionRow, "network-nodes": NetworkNode, "network-edges": NetworkEdge}
     if what not in models:
         fail(f"unknown schema {what!r}: use one of {', '.join(models)}")
     print(dumps(models[what].model_json_schema(), indent=2))
