@@ -61,7 +61,9 @@ def code(
         str, typer.Option("--show", help="table (counts and shares) | units (coded units) | uncoded | cooccurrence.")
     ] = "table",
     all_copies: AllCopiesOpt = False,
-    example: Annotated[bool, typer.Option("--example", help="Print the policy-instrument codebook (供给型/环境型/需求型) and stop.")] = False,
+    example: Annotated[
+        bool, typer.Option("--example", help="Print the policy-instrument codebook (供给型/环境型/需求型) and stop.")
+    ] = False,
     format: FormatOpt = None,
 ) -> bool:
     """Code clause units with a codebook of queries and cross-tabulate (政策工具分析).

@@ -151,7 +151,6 @@ def schema(
 
     from qdn_corpus.models import Citation, CitationRow, CitedByRow, DupRow, FigureRow, Hit, RefRow, StatsRow, TrendRow
     from qdn_corpus.results import dumps
-
     from qdn_corpus.rows import AdoptionRow, Clause, CodeCount, CodedUnit, CoOccurrence, NetworkEdge, NetworkNode
 
     models: dict[str, type[BaseModel]] = {"record": Hit, "trend": TrendRow, "figures": FigureRow, "refs": RefRow, "cites": Citation,

@@ -100,7 +100,8 @@ def section_at(headings: Sequence[Any], pos: int) -> list[Any]:
 
 def paragraphs(body: str) -> list[Unit]:
     """The non-blank lines of a body as units p1, p2 …"""
-    units, pos = [], 0
+    units: list[Unit] = []
+    pos = 0
     for para in body.split("\n"):
         if para.strip():
             units.append(Unit(f"p{len(units) + 1}", pos, pos + len(para), []))

@@ -56,7 +56,8 @@ def _toml(text: str) -> dict[str, object]:
         import tomllib
     else:
         import tomli as tomllib
-    return tomllib.loads(text)
+    data: dict[str, object] = tomllib.loads(text)
+    return data
 
 
 _HEADER = regex.compile(r"^\s*\[\s*(?:\"([^\"]*)\"|'([^']*)'|([^\]\s]+))\s*\]")

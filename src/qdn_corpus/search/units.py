@@ -92,4 +92,5 @@ def _relaxed(node: Node) -> object | None:
             return None if any(p is None for p in parts) else any_of(parts)
         kept = [p for p in parts if p is not None]
         return all_of(kept) if kept else None
-    return compile_node(node).match
+    match: object = compile_node(node).match
+    return match

@@ -1,0 +1,227 @@
+"""The analyses: regulation outlines, clause units and codes, codebooks, adoption, networks."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qdn_corpus import Corpus
+from qdn_corpus.read.fields import outline
+from qdn_corpus.read.units import cut
+from qdn_corpus.reports.codebook import example, parse
+from qdn_corpus.text.normalize import fold
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+ANALYSES = FIXTURES / "analyses"
+
+
+@pytest.fixture
+def analyses_dir(tmp_path: Path) -> Path:
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for f in sorted(ANALYSES.iterdir()):
+        shutil.copy2(f, raw / f.name)
+    return tmp_path / "data"
+
+
+def test_the_outline_knows_chapters_articles_and_attachments() -> None:
+    text = (ANALYSES / "regulation.txt").read_text("utf-8")
+    found = [(h.level, h.marker, h.text) for h in outline(text)]
+    assert found[:6] == [
+        (-3, "第一章", "总则"), (-1, "第一条", "为了持续优化营商环境，根据有关法律法规，结合本州实际，制定本条例"),
+        (-1, "第二条", "本条例适用于本州行政区域内优化营商环境的相关工作"), (-3, "第二章", "市场环境"), (-2, "第一节", "市场准入"),
+        (-1, "第三条", "各级人民政府应当落实承诺兑现制度，有下列情形之一的，应当及时处理"),
+    ]
+    assert (-5, "附件1", "承诺事项清单") in found
+    # 附件： above a list of attachments starts none
+    assert not any(m.startswith("附件") and lv != -5 for lv, m, _ in found)
+    assert [m for lv, m, _ in found if lv == -5] == ["附件1"]
+
+
+def test_clause_codes_of_seed_001(qdn: Any) -> None:
+    rows = qdn("clauses", "--format", "jsonl").jsonl()
+    seed = [r for r in rows if r["file"].endswith("001_412e36e966f0b5c0.txt")]
+    short = seed[0]["id"][:8]
+    assert [r["code"] for r in seed] == [f"{short}-{c}" for c in (
+        "0", "1", "2-1", "2-2", "2-3", "2-4", "2-5", "3-1", "3-2-1", "3-2-2", "3-2-3", "3-2-4", "3-2-5")]
+    last = seed[-1]
+    assert last["path"] == ["三、存在问题及下步打算", "(二)下步工作措施", "5.进一步创优营商环境"]
+    assert last["text"].startswith("5.进一步创优营商环境。")
+
+
+def test_clause_codes_of_a_regulation(analyses_dir: Path) -> None:
+    rows = Corpus(analyses_dir).clauses(all_copies=True)
+    reg = [r for r in rows if r.file.endswith("regulation.txt")]
+    codes = [r.code.split("-", 1)[1] for r in reg]
+    assert codes == ["1-1", "1-2", "2-1-3", "2-1-3-1", "2-1-3-2", "2-1-4", "3-5", "3-5-2", "a1-1", "a1-2"]
+    third = reg[codes.index("2-1-3")]
+    assert third.path[:2] == ["第二章市场环境", "第一节市场准入"]
+    assert third.text == "第三条　各级人民政府应当落实承诺兑现制度，有下列情形之一的，应当及时处理："
+    assert reg[codes.index("a1-1")].path == ["附件1承诺事项清单", "一、项目用地承诺"]
+
+
+def test_within_a_chapter_of_a_regulation(analyses_dir: Path) -> None:
+    corpus = Corpus(analyses_dir)
+    assert [h.file for h in corpus.search("容缺受理", within="第二章")] == ["raw/regulation.txt"]
+    assert [c.code.split("-", 1)[1] for c in corpus.clauses("承诺", within="第一节")] == ["2-1-3", "2-1-3-1", "2-1-3-2"]
+
+
+def test_units_tile_the_body(qdn: Any, data_dir: Path) -> None:
+    """No text is lost: what no unit holds is blank or the heading lines left out as titles."""
+    for record in Corpus(data_dir).records(all_copies=True):
+        headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
+        units = cut(record.body, headings)
+        covered = [False] * len(record.body)
+        for previous, u in zip([None, *units], units, strict=False):
+            assert previous is None or previous.end <= u.start
+            covered[u.start:u.end] = [True] * (u.end - u.start)
+        left = "".join(ch for ch, c in zip(record.body, covered, strict=True) if not c and not ch.isspace())
+        starts = [h[1] for h in headings] + [len(record.body)]
+        titles = [record.body[a:b] for a, b in itertools.pairwise(starts) if not covered[a]]
+        assert left == "".join("".join(t.split()) for t in titles), record.id
+        assert all(len("".join(t.split())) <= 40 or "\n" in t for t in titles)
+
+
+def test_a_clause_query_keeps_exactly_the_units_holding_its_words(data_dir: Path) -> None:
+    corpus = Corpus(data_dir)
+    every = corpus.clauses(all_copies=True)
+    for query, words in (("承诺兑现", ["承诺", "兑现"]), ('"承诺兑现"', ["承诺兑现"]), ("营商环境 -督查", None)):
+        found = {r.code for r in corpus.clauses(query, all_copies=True)}
+        if words is None:
+            expected = {r.code for r in every if "营商" in fold(r.text) and "环境" in fold(r.text) and "督查" not in fold(r.text)}
+        else:
+            expected = {r.code for r in every if all(w in fold(r.text) for w in words)}
+        assert found == expected, query
+
+
+BOOK = """name = "测试"
+["环境型"]
+"承诺" = '承诺兑现'
+"营商" = ['营商环境', '"放管服"']
+["需求型"]
+"招商" = '招商引资 OR 招商推介'
+"""
+
+
+@pytest.mark.parametrize("by", ["year", "region", "issuer", "doc_type"])
+def test_record_codes_count_what_search_counts(data_dir: Path, tmp_path: Path, by: str) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text(BOOK, "utf-8")
+    corpus = Corpus(data_dir)
+    rows = corpus.code(book, unit="record", by=by)
+    trends = corpus.trend(["承诺兑现", "(营商环境) OR (\"放管服\")", "招商引资 OR 招商推介"], by=by)
+    for label, query in (("承诺", "承诺兑现"), ("营商", "(营商环境) OR (\"放管服\")"), ("招商", "招商引资 OR 招商推介")):
+        mine = {r.bucket: r.units for r in rows if r.label == label and r.units}
+        theirs = {r.bucket: r.records for r in trends.rows if r.query == query and r.records}
+        assert mine == theirs, (label, by)
+        assert sum(mine.values()) == corpus.search(query).total
+
+
+def test_clause_codes_count_the_units_a_clause_query_keeps(data_dir: Path, tmp_path: Path) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text(BOOK, "utf-8")
+    corpus = Corpus(data_dir)
+    found = corpus.code(book, by="year")
+    clauses = corpus.clauses("承诺兑现")
+    per_year: dict[str | None, int] = {}
+    for c in clauses:
+        key = str(c.date.year) if c.date else None
+        per_year[key] = per_year.get(key, 0) + 1
+    assert {r.bucket: r.units for r in found if r.label == "承诺" and r.units} == per_year
+    units = corpus.clauses()
+    assert found.units == units.total
+    uncoded = corpus.code(book, show="uncoded")
+    assert found.coded + uncoded.total == units.total
+    assert {r.total for r in found if r.bucket is None} <= {sum(1 for c in units if c.date is None)}
+
+
+def test_units_view_marks_the_words_that_matched(data_dir: Path, tmp_path: Path) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text(BOOK, "utf-8")
+    rows = Corpus(data_dir).code(book, show="units")
+    assert rows and all(r.matches and all(m in fold(r.text) for m in r.matches) for r in rows)
+    assert {r.label for r in rows} == {"承诺", "营商", "招商"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('["a"]\n"x" = "y"\n["b"]\n"x" = "z"\n', "book.toml:4: duplicate code 'x': [a] already has it (line 2)"),
+        ('["a"]\n"x" = "y"\n"z" = "(open"\n', "book.toml:3: code 'z':"),
+        ('foo = 1\n', "book.toml:1: unknown key 'foo'"),
+        ('[供给型]\n"x" = "y"\n', "book.toml:1: not valid TOML"),
+        ('["a"]\n"x" = 3\n', "book.toml:2: code 'x' of [a] must be a query"),
+        ('["a"]\n"x" = "date:2022-13"\n', "book.toml:2: code 'x':"),
+        ("", "book.toml: no codes"),
+    ],
+)
+def test_a_bad_codebook_is_one_line_naming_file_and_line(qdn: Any, tmp_path: Path, text: str, message: str) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text(text, "utf-8")
+    out = qdn("code", str(book))
+    assert out.exit_code == 2
+    assert out.stderr.startswith(f"qdn: error: {tmp_path}/{message}") and out.stderr.count("\n") == 1
+
+
+def test_the_example_codebook_parses_and_codes(qdn: Any, tmp_path: Path) -> None:
+    book = parse(example(), "example.toml")
+    assert len(book.codes) == 12 and {c.category for c in book.codes} == {"供给型", "环境型", "需求型"}
+    out = qdn("code", "--example")
+    assert out.exit_code == 0 and out.stdout == example()
+    (tmp_path / "cb.toml").write_text(out.stdout, "utf-8")
+    table = qdn("code", str(tmp_path / "cb.toml"), "--by", "year", "--format", "json").json()
+    assert {r["label"] for r in table} == {c.label for c in book.codes} | {"*"}
+
+
+def test_adoption_first_dates_are_lists_first_per_region(analyses_dir: Path) -> None:
+    corpus = Corpus(analyses_dir)
+    rows = corpus.adoption("承诺兑现", by="county", within="黔东南州")
+    assert len(rows) == 16 and rows.total == 2
+    listed = corpus.search("承诺兑现", sort="date", limit=None)
+    firsts: dict[str, Any] = {}
+    for hit in listed:
+        if hit.region.county and hit.date:
+            firsts.setdefault(hit.region.county, hit)
+    adopted = [r for r in rows if r.adopted]
+    assert [(r.region, r.first_date, r.first_id) for r in adopted] == [
+        (name, h.date, h.id) for name, h in sorted(firsts.items(), key=lambda kv: kv[1].date)]
+    kaili = adopted[0]
+    assert (kaili.region, kaili.code, kaili.records, str(kaili.first_date)) == ("凯里市", "522601", 2, "2021-03-01")
+    leishan = next(r for r in rows if r.region == "雷山县")
+    assert (leishan.adopted, leishan.records, leishan.code) == (False, 0, "522634")
+
+
+def test_adoption_checks_its_options(qdn: Any) -> None:
+    assert qdn("adoption", "承诺兑现", "--within", "火星").stderr.startswith("qdn: error: unknown region '火星'")
+    assert qdn("adoption", "承诺兑现", "--by", "county", "--within", "凯里市").exit_code == 2
+    assert qdn("adoption", "承诺兑现", "--by", "city").exit_code == 2
+
+
+def test_the_gazetteer_has_every_county_with_its_code() -> None:
+    from qdn_corpus.read.parsing.regions import gazetteer, parse_region, region_from_names
+
+    g = gazetteer()
+    counties = [p for p in g.places if p.level == 3]
+    assert len(counties) > 2800 and all(p.code and len(p.code) == 6 for p in g.places)
+    assert g.resolve("昆山市").code == "320583"  # type: ignore[union-attr]
+    assert g.resolve("朝阳区") is None or g.resolve("朝阳区").level != 3  # type: ignore[union-attr]
+    assert parse_region("吉林省-长春市-朝阳区").county == "朝阳区"
+    assert region_from_names("光明日报") is None  # a county's stem elsewhere is not a name
+
+
+def test_network_degrees_of_joint_documents(analyses_dir: Path, tmp_path: Path) -> None:
+    net = Corpus(analyses_dir).network()
+    nodes = {n.node: n for n in net.nodes}
+    assert (nodes["凯里市财政局"].documents, nodes["凯里市财政局"].degree, nodes["凯里市财政局"].partners) == (3, 4, 4)
+    assert "雷山县人民政府" not in nodes  # issued alone: no edge
+    assert {(e.source, e.target, e.weight) for e in net.edges} == {
+        ("凯里市人民政府", "凯里市财政局", 1), ("凯里市投资促进局", "凯里市财政局", 1), ("凯里市财政局", "榕江县人民政府", 1),
+        ("凯里市财政局", "榕江县财政局", 1), ("榕江县人民政府", "榕江县财政局", 1)}
+    assert Corpus(analyses_dir).network(min=2).edges == []
+    net.write_graphml(tmp_path / "g.graphml")
+    assert "凯里市财政局" in (tmp_path / "g.graphml").read_text("utf-8")
