@@ -90,7 +90,8 @@ def test_units_tile_the_body(qdn: Any, data_dir: Path) -> None:
 def test_a_clause_query_keeps_exactly_the_units_holding_its_words(data_dir: Path) -> None:
     corpus = Corpus(data_dir)
     every = corpus.clauses(all_copies=True)
-    for query, words in (("承诺 督查", ["承诺", "督查"]), ("承诺兑现", ["承诺", "兑现"]), ('"承诺兑现"', ["承诺兑现"]), ("营商环境 -督查", None)):
+    queries = (("承诺 督查", ["承诺", "督查"]), ("承诺兑现", ["承诺", "兑现"]), ('"承诺兑现"', ["承诺兑现"]), ("营商环境 -督查", None))
+    for query, words in queries:
         found = {r.code for r in corpus.clauses(query, all_copies=True)}
         if words is None:
             expected = {r.code for r in every if "营商" in fold(r.text) and "环境" in fold(r.text) and "督查" not in fold(r.text)}

@@ -36,12 +36,11 @@ def clauses(
 
     Example: qdn clauses 承诺兑现 --region 黔东南 --format csv > 承诺兑现.csv
     """
-    from qdn_corpus.cli.render import COLUMNS, write
-    from qdn_corpus.rows import Clause
+    from qdn_corpus.cli.render_analyses import write_units
 
     fmt = output_format(format)
     found = corpus_of(ctx).clauses(query, within=within, all_copies=all_copies, **filters)
-    write(found.items, Clause, fmt, sys.stdout, COLUMNS["clauses"])
+    write_units(found.items, fmt, sys.stdout)
     note(state_of(ctx), f"{found.total} unit(s) in {found.records} record(s)")
     return bool(found)
 

@@ -288,15 +288,7 @@ class Column(NamedTuple):
     wrap: bool = False  # may wrap (the others keep their natural width)
 
 
-def _short(text: str, width: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "clauses": (
-        Column("code", lambda r: r.code), Column("date", lambda r: r.date), Column("text", lambda r: _short(r.text), True),
-    ),
     "figures": (
         Column("date", lambda r: r.date), Column("indicator", lambda r: r.indicator, True), Column("figure", lambda r: r.figure),
         Column("value", lambda r: f"{r.value:,}{'+' if r.approx else ''} {r.unit}"), Column("id", lambda r: r.id[:8]),

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
-from qdn_corpus.cli.render import Column, _short, safe, stdout_console, write
+from qdn_corpus.cli.render import Column, safe, stdout_console, write
 from qdn_corpus.rows import AdoptionRow, Clause, CodeCount, CodedUnit, CoOccurrence
+from qdn_corpus.text.normalize import strip_controls
 
 _MODELS: dict[str, Any] = {"table": CodeCount, "units": CodedUnit, "uncoded": Clause, "cooccurrence": CoOccurrence}
 _CELL = 7  # a bucket's column: "12 34%" fits
@@ -27,32 +28,55 @@ def write_coding(found: Any, show: str, fmt: Any, out: IO[str]) -> None:
             Column("jaccard", lambda r: f"{r.jaccard:.2f}"),
         ))
     else:
-        _units(found.items)
+        write_units(found.items, fmt, out)
 
 
-def _marked(text: str, words: Sequence[str], width: int = 90) -> Any:
+def _short(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def marked(text: str, words: Sequence[str], width: int = 90) -> Any:
+    """A unit's text in `width` characters, from a little before its first match when that lies
+    further in, with the matched words marked (the words are folded; folding keeps offsets)."""
     from rich.text import Text
 
-    t = Text(_short(text, width))
+    from qdn_corpus.text.normalize import fold
+
+    flat = " ".join(text.split())
+    folded = fold(flat)
+    first = min((i for w in words if (i := folded.find(w)) >= 0), default=0)
+    start = first - 20 if first + max(map(len, words), default=0) > width - 1 else 0
+    start = max(0, start)
+    piece = flat[start:]
+    shown = ("…" if start else "") + _short(piece, width - (1 if start else 0))
+    t = Text(strip_controls(shown))
+    offset = 1 if start else 0
+    low = fold(shown)
     for w in words:
-        t.highlight_words([w], style="bold yellow")
+        i = low.find(w, offset)
+        while i >= 0:
+            t.stylize("bold yellow", i, i + len(w))
+            i = low.find(w, i + len(w))
     return t
 
 
-def _units(rows: Sequence[Clause]) -> None:
+def write_units(rows: Sequence[Clause], fmt: Any, out: IO[str]) -> None:
+    """Clause units (qdn clauses, code --show units/uncoded): for people a table of unit, date
+    or code, and the text from near its first match, the matched words marked."""
+    if fmt != "table":
+        write(rows, type(rows[0]) if rows else Clause, fmt, out)
+        return
     from rich.table import Table
 
     table = Table()
     coded = bool(rows) and isinstance(rows[0], CodedUnit)
     table.add_column("unit", no_wrap=True)
-    if coded:
-        table.add_column("code", overflow="fold")
+    table.add_column("code" if coded else "date", overflow="fold", no_wrap=not coded)
     table.add_column("text", overflow="fold")
     for r in rows:
-        cells = [safe(r.code)]
-        if coded:
-            cells.append(safe(r.label))  # type: ignore[attr-defined]
-        table.add_row(*cells, _marked(r.text, r.matches))
+        second = r.label if isinstance(r, CodedUnit) else str(r.date or "—")
+        table.add_row(safe(r.code), safe(second), marked(r.text, r.matches))
     stdout_console().print(table)
 
 
