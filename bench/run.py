@@ -227,10 +227,10 @@ def main() -> None:
         ("network issuers", lambda: corpus.network(), ["network", "--format", "jsonl"], lambda r: len(r.edges)),
     ]
     for name, func, cli_args, size in runs:
-        found = size(func())
+        count = size(func())
         warm = sorted(timed(func, 3))
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 3))  # noqa: B023
-        analyses.append({"command": name, "found": found, "warm_p50_s": round(warm[len(warm) // 2], 3), "cold_s": round(cold, 3)})
+        analyses.append({"command": name, "count": count, "warm_p50_s": round(warm[len(warm) // 2], 3), "cold_s": round(cold, 3)})
     results["analyses"] = analyses
     reposts = sum(1 for p in (data / "raw").iterdir() if p.name.startswith("repost"))
     grouped = sum(1 for row in corpus.dups(top=0) if row.file.startswith("raw/repost"))
