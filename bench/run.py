@@ -260,9 +260,9 @@ def main() -> None:
     for r in relation_rows:
         print(f"  {r['command']:28} {r['total']:>7} groups/cited documents, warm p50 {r['warm_p50_ms']}ms, cold {r['cold_s']}s")
     print(f"  reposts generated {reposts}, found in a copy group {grouped}")
-    print(f"  {'analysis':28} {'found':>7} {'warm p50':>9} {'cold':>8}")
+    print(f"  {'analysis':28} {'count':>7} {'warm p50':>9} {'cold':>8}")
     for r in analyses:
-        print(f"  {r['command']:28} {r['found']:>7} {r['warm_p50_s']:>8}s {r['cold_s']:>7}s")
+        print(f"  {r['command']:28} {r['count']:>7} {r['warm_p50_s']:>8}s {r['cold_s']:>7}s")
     print(f"written to {out}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
