@@ -226,3 +226,15 @@ def test_network_degrees_of_joint_documents(analyses_dir: Path, tmp_path: Path) 
     assert Corpus(analyses_dir).network(min=2).edges == []
     net.write_graphml(tmp_path / "g.graphml")
     assert "凯里市财政局" in (tmp_path / "g.graphml").read_text("utf-8")
+
+
+def test_a_unit_on_a_terminal_shows_its_first_match_marked() -> None:
+    from qdn_corpus.cli.render_analyses import marked
+
+    text = "甲" * 200 + "承诺兑现" + "乙" * 200
+    shown = marked(text, ["承诺兑现"])
+    assert "承诺兑现" in shown.plain and shown.plain.startswith("…") and len(shown.plain) <= 90
+    start = shown.plain.index("承诺兑现")
+    assert [(s.start, s.end, str(s.style)) for s in shown.spans] == [(start, start + 4, "bold yellow")]
+    # a match near the start: the text from its start
+    assert marked("承诺兑现" + "甲" * 200, ["承诺兑现"]).plain.startswith("承诺兑现")
