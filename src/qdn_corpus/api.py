@@ -253,7 +253,7 @@ class Corpus:
         book = books.load(codebook)
         p = request(None, filters=_filters(filters), all_copies=all_copies)
         found = code(self.open(), book, p, kind, by, show)
-        return Coded(found.rows, len(found.rows), sum(found.totals.values()), len(found.hits), [c.key for c in book.codes])
+        return Coded(found.rows, len(found.rows), found.total, int(found.coded().sum()), [c.key for c in book.codes])
 
     def adoption(
         self, query: str, *, by: str = "county", within: str | None = None, all_copies: bool = False,

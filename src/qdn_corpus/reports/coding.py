@@ -2,10 +2,9 @@
 a codebook; the coded units, the cross-tab of codes by bucket, the units no code matched, and
 the codes that occur together.
 
-Clause units are decided on the folded bodies and outlines the index keeps (search/units.py
-decides a query on one unit); record units exactly as search decides a record, so a code's
-record count is its query's search total. Only the records a code's query could match are
-cut; every unit count of the others comes from the index.
+Clause units are decided all at once over the folded bodies and unit spans the index keeps
+(search/unitscan.py, with search/units.py's meaning); record units exactly as search decides a
+record, so a code's record count is its query's search total.
 """
 
 from __future__ import annotations
@@ -17,13 +16,14 @@ from itertools import combinations
 from typing import Any, Literal
 
 from qdn_corpus.errors import UsageError
-from qdn_corpus.read.units import Unit, cut
+from qdn_corpus.read.units import Unit
 from qdn_corpus.reports.clauses import as_clause, matched, record_units
-from qdn_corpus.reports.codebook import Code, Codebook
+from qdn_corpus.reports.codebook import Codebook
 from qdn_corpus.reports.trend import BY, bucket_of, ordered_buckets
 from qdn_corpus.rows import Clause, CodeCount, CodedUnit, CoOccurrence
 from qdn_corpus.search.plan import Request, plan, request
 from qdn_corpus.search.units import UnitQuery, unit_query
+from qdn_corpus.search.unitscan import scan
 from qdn_corpus.search.view import View
 from qdn_corpus.store.engine import Index
 
@@ -52,67 +52,67 @@ def check_by(by: str | None) -> str | None:
 
 @dataclass
 class Coding:
-    """What qdn code found: per (document, unit index) the keys of the codes that matched."""
+    """What qdn code found: the units (document number and place in the record, in document
+    order; records are one unit each), each unit's bucket, and per code a boolean array of the
+    units it matched."""
 
     codebook: Codebook
     unit: UnitKind
     by: str | None
-    hits: dict[tuple[int, int], list[str]] = field(default_factory=dict)
-    totals: Counter[str | None] = field(default_factory=Counter)  # all units per bucket
-    bucket: dict[int, str | None] = field(default_factory=dict)
+    doc: Any = None  # numpy int64 array
+    k: Any = None
+    masks: list[Any] = field(default_factory=list)
+    bucket: Any = None  # numpy array: each unit's bucket's place in `buckets`
+    buckets: list[str | None] = field(default_factory=list)
     rows: list[Any] = field(default_factory=list)  # what --show asked for
 
+    @property
+    def total(self) -> int:
+        return len(self.doc)
 
-def _units_of_folded(store: Any, local: int) -> tuple[str, list[Unit]]:
-    """A document's folded body and its units, from what the index keeps."""
-    text = store.text(local)
-    facets = store.facets(local)
-    outline = facets.get("outline")
-    if outline:
-        return text, cut(text, outline, numbered=False)
-    return text, [Unit("", s, e, []) for s, e in facets.get("paragraphs") or []]
+    def coded(self) -> Any:
+        """The units any code matched."""
+        import numpy as np
 
+        out = np.zeros(len(self.doc), dtype=bool)
+        for m in self.masks:
+            out |= m
+        return out
 
-def _clause_hits(view: View, docs: set[int], queries: list[tuple[Code, UnitQuery, set[int]]]) -> dict[tuple[int, int], list[str]]:
-    hits: dict[tuple[int, int], list[str]] = {}
-    for d in sorted(docs):
-        wanted = [(c, uq) for c, uq, cand in queries if d in cand]
-        if not wanted:
-            continue
-        store, local = view.locate(d)
-        text, units = _units_of_folded(store, local)
-        for i, u in enumerate(units):
-            piece = text[u.start:u.end]
-            keys = [c.key for c, uq in wanted if uq.test(d, piece)]
-            if keys:
-                hits[(d, i)] = keys
-    return hits
+    def hits(self) -> dict[tuple[int, int], list[str]]:
+        """(document, unit place) -> the keys of the codes that matched it."""
+        docs, places = self.doc.tolist(), self.k.tolist()
+        found: dict[tuple[int, int], list[str]] = {}
+        for c, mask in zip(self.codebook.codes, self.masks, strict=True):
+            for i in mask.nonzero()[0].tolist():
+                found.setdefault((docs[i], places[i]), []).append(c.key)
+        return found
 
 
 def code(ix: Index, book: Codebook, req: Request, unit: UnitKind, by: str | None, show: str) -> Coding:
     """Code every unit of the records a request's filters keep."""
+    import numpy as np
+
     result = Coding(book, unit, by)
     with ix.reader() as reader:
         view = View(reader, ix)
         base = view.matching(plan(req))
-        key_of = bucket_of(view, by) if by else (lambda d: None)
-        result.bucket = {d: key_of(d) for d in base}
         if unit == "record":
+            result.doc = np.array(sorted(base), dtype=np.int64)
+            result.k = np.zeros(len(base), dtype=np.int64)
             for c in book.codes:
-                p = plan(request(c.query, filters=req.filters, all_copies=req.all_copies))
-                for d in view.matching(p) & base:
-                    result.hits.setdefault((d, 0), []).append(c.key)
-            result.totals = Counter(result.bucket.values())
+                matching = view.matching(plan(request(c.query, filters=req.filters, all_copies=req.all_copies))) & base
+                result.masks.append(np.isin(result.doc, np.fromiter(matching, dtype=np.int64, count=len(matching))))
         else:
-            queries = []
-            for c in book.codes:
-                uq = unit_query(c.query, view.docs)
-                cand = base if uq.relaxed is None else base & view.docs(uq.relaxed)
-                queries.append((c, uq, cand))
-            result.hits = _clause_hits(view, base, queries)
-            for d in base:
-                store, local = view.locate(d)
-                result.totals[result.bucket[d]] += store.column("units")[local] or 0
+            found = scan(view, base, [unit_query(c.query, view.docs) for c in book.codes], view.docs)
+            result.doc, result.k, result.masks = found.doc, found.k, found.masks
+        key_of = bucket_of(view, by) if by else (lambda d: None)
+        doc_bucket = {d: key_of(d) for d in base}
+        sizes = Counter(doc_bucket.values())
+        result.buckets = ordered_buckets(set(sizes), sizes, by or "")
+        place = {b: i for i, b in enumerate(result.buckets)}
+        by_doc = {d: place[b] for d, b in doc_bucket.items()}
+        result.bucket = np.array([by_doc[d] for d in result.doc.tolist()], dtype=np.int64)
         result.rows = _rows(view, result, base, show)
     return result
 
@@ -128,40 +128,37 @@ def _rows(view: View, result: Coding, base: set[int], show: str) -> list[Any]:
 
 
 def table(result: Coding) -> list[CodeCount]:
-    """The cross-tab: per code (and per category, label *), units matched in each bucket."""
-    counts: Counter[tuple[str, str | None]] = Counter()
-    for (d, _i), keys in result.hits.items():
-        b = result.bucket[d]
-        for k in keys:
-            counts[(k, b)] += 1
-        for cat in dict.fromkeys(k.split("/", 1)[0] for k in keys):
-            counts[(f"{cat}/*", b)] += 1
-    buckets = ordered_buckets(set(result.totals), result.totals, result.by or "")
+    """The cross-tab: per code (and per category, label *), units matched in each bucket, and
+    their share of all the bucket's units."""
+    import numpy as np
+
+    n = len(result.buckets)
+    totals = np.bincount(result.bucket, minlength=n).tolist()
     rows = []
-    categories = list(dict.fromkeys(c.category for c in result.codebook.codes))
-    for cat in categories:
-        labels = [c.label for c in result.codebook.codes if c.category == cat]
-        for label in [*labels, "*"]:
-            for b in buckets:
-                n, total = counts[(f"{cat}/{label}", b)], result.totals[b]
-                share = round(n / total, 4) if total else 0.0
-                rows.append(CodeCount(category=cat, label=label, bucket=b, units=n, share=share, total=total))
+    codes = result.codebook.codes
+    for cat in dict.fromkeys(c.category for c in codes):
+        members = [(c.label, m) for c, m in zip(codes, result.masks, strict=True) if c.category == cat]
+        anyone = np.zeros(len(result.doc), dtype=bool)
+        for _label, m in members:
+            anyone |= m
+        for label, mask in [*members, ("*", anyone)]:
+            counts = np.bincount(result.bucket[mask], minlength=n).tolist()
+            for b, units, total in zip(result.buckets, counts, totals, strict=True):
+                share = round(units / total, 4) if total else 0.0
+                rows.append(CodeCount(category=cat, label=label, bucket=b, units=units, share=share, total=total))
     return rows
 
 
 def cooccurrence(result: Coding) -> list[CoOccurrence]:
     """Pairs of codes matching one unit, most frequent first."""
-    alone: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    order = {c.key: n for n, c in enumerate(result.codebook.codes)}
-    for keys in result.hits.values():
-        ks = sorted(set(keys), key=order.__getitem__)
-        alone.update(ks)
-        pairs.update(combinations(ks, 2))
-    return [
-        CoOccurrence(a=a, b=b, units=n, jaccard=round(n / (alone[a] + alone[b] - n), 4))
-        for (a, b), n in sorted(pairs.items(), key=lambda kv: (-kv[1], order[kv[0][0]], order[kv[0][1]]))
-    ]
+    codes = result.codebook.codes
+    alone = [int(m.sum()) for m in result.masks]
+    pairs = []
+    for (i, a), (j, b) in combinations(enumerate(codes), 2):
+        both = int((result.masks[i] & result.masks[j]).sum())
+        if both:
+            pairs.append((both, i, j, CoOccurrence(a=a.key, b=b.key, units=both, jaccard=round(both / (alone[i] + alone[j] - both), 4))))
+    return [row for *_, row in sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))]
 
 
 def _coded_units(view: View, result: Coding) -> Iterator[CodedUnit]:
@@ -170,13 +167,14 @@ def _coded_units(view: View, result: Coding) -> Iterator[CodedUnit]:
     queries: dict[str, UnitQuery] = {}
     from qdn_corpus.text.normalize import fold
 
-    with_docs = {d for d, _ in result.hits}
+    hits = result.hits()
+    with_docs = {d for d, _ in hits}
     for d in view.by_date(with_docs, "-date", None):
         record = view.record(d)
         units = record_units(record) if result.unit == "clause" else [Unit("", 0, len(record.body), [])]
         folded = fold(record.body)
         for i, u in enumerate(units):
-            for key in result.hits.get((d, i), []):
+            for key in hits.get((d, i), []):
                 c = codes[key]
                 if key not in queries:
                     queries[key] = unit_query(c.query, view.docs)
@@ -189,10 +187,12 @@ def _coded_units(view: View, result: Coding) -> Iterator[CodedUnit]:
 
 def _uncoded(view: View, result: Coding, base: set[int]) -> Iterator[Clause]:
     """The units no code matched (coverage), newest record first."""
+    coded = result.coded()
+    hit = {(d, k) for d, k, c in zip(result.doc.tolist(), result.k.tolist(), coded.tolist(), strict=True) if c}
     for d in view.by_date(base, "-date", None):
         record = view.record(d)
         units = record_units(record) if result.unit == "clause" else [Unit("", 0, len(record.body), [])]
         for i, u in enumerate(units):
-            if (d, i) not in result.hits:
+            if (d, i) not in hit:
                 clause = as_clause(record, u, [])
                 yield clause if result.unit == "clause" else clause.model_copy(update={"code": record.id[:8]})

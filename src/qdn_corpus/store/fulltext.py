@@ -47,7 +47,7 @@ from qdn_corpus.text.tokens import END  # ends every body too, so each character
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
-GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "units")
+GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "unit_spans")
 RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "cites")
 COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS
 
@@ -293,6 +293,11 @@ class SegmentReader:
 
     def lengths(self) -> array[int]:
         return self._get(".qlen", "I")
+
+    def texts(self) -> tuple[mmap.mmap | bytes, array[int]]:
+        """Every folded body of the segment as one UTF-8 buffer, and each document's byte offset
+        into it (the last entry is the end): what a scan of all bodies at once reads."""
+        return self._map(".qtxt"), self._get(".qtof", "Q")
 
     def text(self, docnum: int) -> str:
         """A document's folded body."""

@@ -44,9 +44,9 @@ def document_fields(record: Record) -> dict[str, Any]:
 def facets(record: Record) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
     region levels, source, issuer, type, site, the outline as [level, offset, folded heading],
-    the number of clause units (read/units.py) and the paragraphs of a body without an outline
+    the clause units (read/units.py) as byte spans of the folded body
     (offsets into the body, which folding keeps); and what relations.py links records by."""
-    from qdn_corpus.read.units import cut, paragraphs
+    from qdn_corpus.read.units import cut
     from qdn_corpus.store import relations
     from qdn_corpus.text.normalize import fold
 
@@ -58,12 +58,24 @@ def facets(record: Record) -> dict[str, Any]:
     ):
         if value:
             out[key] = value
+    folded = fold(record.body)
     if record.outline:
         out["outline"] = [[h.level, h.offset, fold(f"{h.marker}{h.text}")] for h in record.outline]
-        out["units"] = len(cut(record.body, out["outline"], numbered=False))
-    else:  # the paragraphs are the units; the folded body the index keeps has no line breaks
-        spans = paragraphs(record.body)
-        out["units"] = len(spans)
-        out["paragraphs"] = [[u.start, u.end] for u in spans]
+    headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
+    out["unit_spans"] = unit_spans(folded, cut(record.body, headings, numbered=False))
     out.update(relations.identity(record))
+    return out
+
+
+def unit_spans(folded: str, units: list[Any]) -> list[int]:
+    """Clause units as [start, end, start, end …] byte offsets into the folded body's UTF-8 (the
+    full-text file's form), so that qdn code scans every body at once without decoding."""
+    out: list[int] = []
+    char = byte = 0
+    for u in units:
+        byte += len(folded[char:u.start].encode("utf-8"))
+        start = byte
+        byte += len(folded[u.start:u.end].encode("utf-8"))
+        out += (start, byte)
+        char = u.end
     return out
