@@ -238,3 +238,11 @@ def test_a_unit_on_a_terminal_shows_its_first_match_marked() -> None:
     assert [(s.start, s.end, str(s.style)) for s in shown.spans] == [(start, start + 4, "bold yellow")]
     # a match near the start: the text from its start
     assert marked("承诺兑现" + "甲" * 200, ["承诺兑现"]).plain.startswith("承诺兑现")
+
+
+def test_a_municipality_adopts_as_a_prefecture(analyses_dir: Path) -> None:
+    (analyses_dir / "raw" / "beijing.txt").write_text(
+        "北京市朝阳区人民政府关于推行承诺兑现的通知\n\n一、推行承诺兑现。\n\n北京市朝阳区人民政府\n2020年6月1日\n", "utf-8")
+    rows = {r.region: r for r in Corpus(analyses_dir).adoption("承诺兑现", by="prefecture")}
+    assert (rows["北京市"].code, str(rows["北京市"].first_date), rows["北京市"].records) == ("110000", "2020-06-01", 1)
+    assert rows["黔东南州"].records == 4  # three county notices and the regulation

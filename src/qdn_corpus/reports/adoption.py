@@ -6,6 +6,7 @@ first of the region's records in `qdn list --sort date` order.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from qdn_corpus.errors import UsageError
@@ -38,6 +39,14 @@ def check_within(within: str | None, by: Level) -> Place | None:
     return place
 
 
+@lru_cache(maxsize=1)
+def _municipalities() -> frozenset[str]:
+    """Provinces without prefectures (北京市, 天津市, 上海市, 重庆市): prefecture-level themselves."""
+    places = gazetteer().places
+    with_prefectures = {p.province for p in places if p.level == 2}
+    return frozenset(p.name for p in places if p.level == 1 and p.name not in with_prefectures)
+
+
 def _places(by: Level, within: Place | None) -> list[Place]:
     gaz = gazetteer()
     if within is not None:
@@ -57,6 +66,8 @@ def adoption(ix: Index, p: Plan, by: Level, within: Place | None) -> list[Adopti
         for d in view.by_date(docs, "date", None):
             store, local = view.locate(d)
             name = store.column(by)[local]
+            if not name and by == "prefecture" and store.column("province")[local] in _municipalities():
+                name = store.column("province")[local]  # 北京市's districts: the city is their prefecture
             if not name or (outer is not None and store.column(outer)[local] != within.name):  # type: ignore[union-attr]
                 continue
             counts[name] = counts.get(name, 0) + 1
@@ -70,7 +81,7 @@ def adoption(ix: Index, p: Plan, by: Level, within: Place | None) -> list[Adopti
         place = known.get(name) or gaz.resolve(name)
         record = first_records.get(name)
         rows.append(AdoptionRow(
-            region=name, level=by, code=place.code if place and place.level == _RANK[by] else None,
+            region=name, level=by, code=place.code if place and (place.level == _RANK[by] or name in _municipalities()) else None,
             parent=place.parent if place and place.level == _RANK[by] else None,
             first_date=record.date if record else None, first_id=record.id if record else None,
             first_title=record.title if record else None, records=n, adopted=True,
