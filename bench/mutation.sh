@@ -35,6 +35,11 @@ declare -A tests_of=(
     [search/language]="test_querylang test_search test_ranking"
     [store/fulltext]="test_fulltext test_search test_querylang test_ranking test_trend test_index"
     [cli/render]="test_render test_search test_trend test_figures test_relations test_querylang"
+    [read/units]="test_analyses test_search"
+    [search/unitscan]="test_analyses"
+    [reports/codebook]="test_analyses"
+    [reports/coding]="test_analyses"
+    [reports/adoption]="test_analyses"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
 here=$PWD
