@@ -2,7 +2,8 @@
 and the one place exit statuses are decided; commands.py, analyses.py and upkeep.py the commands (imported
 here, so that importing `qdn_corpus.cli` gives the whole app); render.py writes their output."""
 
-from qdn_corpus.cli import analyses, commands, upkeep
+from qdn_corpus.cli import commands  # isort: skip (first: --help lists commands as they register)
+from qdn_corpus.cli import analyses, upkeep
 from qdn_corpus.cli.app import app, main
 
 __all__ = ["analyses", "app", "commands", "main", "upkeep"]

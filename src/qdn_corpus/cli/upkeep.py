@@ -93,7 +93,7 @@ def index(
     """Index DATA_DIR/raw: parse new or changed files, drop deleted ones, print a summary.
 
     Example: qdn --data-dir data index --rebuild
-    Scans too: pip install -e ".[ocr]" && qdn index --ocr
+    Scans too: pip install -e ".\\[ocr]" && qdn index --ocr
     """
     state = state_of(ctx)
     with Progress(state, "indexing") as progress:
@@ -116,7 +116,7 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help="parquet | jsonl | csv.")] = "parquet",
 ) -> bool:
     """Write the corpus as tables: records, citations and copies, one file each, for DuckDB,
-    Polars, pandas, R's arrow or Spark. Parquet needs pip install -e ".[parquet]".
+    Polars, pandas, R's arrow or Spark. Parquet needs pip install -e ".\\[parquet]".
 
     Example: qdn export out/ --format parquet && duckdb -c "select count(*) from 'out/records.parquet'"
     """
