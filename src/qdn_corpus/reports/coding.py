@@ -181,7 +181,7 @@ def _coded_units(view: View, result: Coding) -> Iterator[CodedUnit]:
                 piece = folded[u.start:u.end]
                 base = as_clause(record, u, matched(piece, queries[key].marks(d, piece)))
                 if result.unit == "record":
-                    base = base.model_copy(update={"code": record.id[:8], "text": record.title or record.display_title()})
+                    base = base.model_copy(update={"code": record.id[:8]})  # the unit is the whole body
                 yield CodedUnit(**base.model_dump(), category=c.category, label=c.label)
 
 
