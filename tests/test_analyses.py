@@ -246,3 +246,39 @@ def test_a_municipality_adopts_as_a_prefecture(analyses_dir: Path) -> None:
     rows = {r.region: r for r in Corpus(analyses_dir).adoption("承诺兑现", by="prefecture")}
     assert (rows["北京市"].code, str(rows["北京市"].first_date), rows["北京市"].records) == ("110000", "2020-06-01", 1)
     assert rows["黔东南州"].records == 4  # three county notices and the regulation
+
+
+CODES = {
+    "words": "承诺兑现", "phrase": '"营商环境" 招商', "not": "营商环境 -督查", "body": "body:兑现率", "title": "title:总结 招商",
+    "prefix": "招商*", "nested": "(承诺 OR 督查) 企业", "only-not": "-招商", "or": "容缺受理 OR 首违不罚 OR 税收优惠",
+    "across": '"落实税收优惠。 二、"',  # a text running over a unit's end is in no unit
+}
+
+
+def test_codes_decide_each_unit_as_a_clause_query_does(data_dir: Path, tmp_path: Path) -> None:
+    """qdn code decides all units at once (search/unitscan.py), qdn clauses one by one
+    (search/units.py): the same units for every kind of query, over several index segments."""
+    book = tmp_path / "book.toml"
+    book.write_text('["c"]\n' + "".join(f'"{k}" = \'{q}\'\n' for k, q in CODES.items()), "utf-8")
+    corpus = Corpus(data_dir)
+    corpus.open()
+    for f in sorted(ANALYSES.iterdir()):  # a second segment, written by an update
+        shutil.copy2(f, data_dir / "raw" / f.name)
+    corpus.refresh()
+    units = corpus.code(book, show="units")
+    assert len({u.file for u in units}) > 5
+    for label, query in CODES.items():
+        expected = {c.code for c in corpus.clauses(query)}
+        assert {u.code for u in units if u.label == label} == expected, label
+        assert bool(expected) == (label != "across"), label
+    table = corpus.code(book, show="table")
+    counts = {k: len({c.code for c in corpus.clauses(q)}) for k, q in CODES.items()}
+    assert {r.label: r.units for r in table if r.bucket is None} == {**counts, "*": table.coded}
+
+
+def test_coding_nothing(qdn: Any, tmp_path: Path) -> None:
+    book = tmp_path / "book.toml"
+    book.write_text(BOOK, "utf-8")
+    out = qdn("code", str(book), "--since", "2030", "--format", "json")
+    assert (out.exit_code, out.json()) == (1, [])
+    assert "0 of 0 clause unit(s) coded" in out.stderr
