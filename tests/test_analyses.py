@@ -282,3 +282,16 @@ def test_coding_nothing(qdn: Any, tmp_path: Path) -> None:
     out = qdn("code", str(book), "--since", "2030", "--format", "json")
     assert (out.exit_code, out.json()) == (1, [])
     assert "0 of 0 clause unit(s) coded" in out.stderr
+
+
+def test_unit_codes_number_paragraphs_attachments_and_repeats() -> None:
+    body = "前言一段。\n一、甲\n（一）子项一。\n（二）子项二。\n一、重复编号。\n（一）又一。\n附件\n清单标题\n1.第一项。\n2.第二项。"
+    headings = [(h.level, h.offset, h.marker + h.text) for h in outline(body)]
+    units = cut(body, headings)
+    assert [(u.code, body[u.start:u.end].strip()) for u in units] == [
+        ("0", "前言一段。"), ("1-1", "（一）子项一。"), ("1-2", "（二）子项二。"), ("1", "一、重复编号。"),
+        ("1-1.2", "（一）又一。"), ("a-1", "1.第一项。"), ("a-2", "2.第二项。"),
+    ]
+    assert units[4].path == ["一、重复编号", "（一）又一"]
+    assert [u.code for u in cut(body, headings, numbered=False)] == ["0"] + [""] * 6  # spans only
+    assert [(u.code, u.start, u.end) for u in cut("甲。\n\n乙。\n 丙。", [])] == [("p1", 0, 2), ("p2", 4, 6), ("p3", 7, 10)]
