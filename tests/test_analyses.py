@@ -155,7 +155,14 @@ def test_units_view_marks_the_words_that_matched(data_dir: Path, tmp_path: Path)
         ('["a"]\n"x" = "y"\n["b"]\n"x" = "z"\n', "book.toml:4: duplicate code 'x': [a] already has it (line 2)"),
         ('["a"]\n"x" = "y"\n"z" = "(open"\n', "book.toml:3: code 'z':"),
         ('foo = 1\n', "book.toml:1: unknown key 'foo'"),
-        ('[供给型]\n"x" = "y"\n', "book.toml:1: not valid TOML"),
+        ('[供给型]\n"x" = "y"\n', "book.toml:1: not valid TOML: Invalid initial character for a key part; TOML wants a Chinese"
+         " name in double quotes"),
+        ('name = "n"\n["a"]\n"x" = "y"\n"y" = []\n', "book.toml:4: code 'y' of [a] must be a query in quotes or a list of them"),
+        ('["a"]\n"x" = "y"\n"z" = {w = "v"}\n', "book.toml:3: code 'z' of [a] must be a query"),
+        ('["a"]\n"x" = "y"\nname = 3\n', "book.toml:3: code 'name' of [a] must be a query"),
+        ('name = 3\n["a"]\n"x" = "y"\n', "book.toml:1: name must be a text in quotes"),
+        ('["a"]\n"x" = "y"\n\nfoo = 1\n', "book.toml:4: code 'foo' of [a] must be a query"),
+        ('["a"]\n"x" = "y\n', "book.toml:2: not valid TOML"),
         ('["a"]\n"x" = 3\n', "book.toml:2: code 'x' of [a] must be a query"),
         ('["a"]\n"x" = "date:2022-13"\n', "book.toml:2: code 'x':"),
         ("", "book.toml: no codes"),
@@ -169,8 +176,17 @@ def test_a_bad_codebook_is_one_line_naming_file_and_line(qdn: Any, tmp_path: Pat
     assert out.stderr.startswith(f"qdn: error: {tmp_path}/{message}") and out.stderr.count("\n") == 1
 
 
+def test_a_missing_codebook(qdn: Any, tmp_path: Path) -> None:
+    out = qdn("code", str(tmp_path / "nope.toml"))
+    assert out.exit_code == 2 and out.stderr == f"qdn: error: no codebook {tmp_path}/nope.toml: `qdn code --example > codebook.toml` writes one to start from\n"
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00")
+    assert qdn("code", str(tmp_path / "bin.toml")).stderr.startswith(f"qdn: error: cannot read codebook {tmp_path}/bin.toml:")
+
+
 def test_the_example_codebook_parses_and_codes(qdn: Any, tmp_path: Path) -> None:
     book = parse(example(), "example.toml")
+    assert book.name == "政策工具（营商环境·招商引资）" and book.file == "example.toml"
+    assert [c.query for c in book.codes if c.label == "人才培养"] == ['(人才 OR 引才 OR 育才) OR ("技能培训" OR "职业培训")']
     assert len(book.codes) == 12 and {c.category for c in book.codes} == {"供给型", "环境型", "需求型"}
     out = qdn("code", "--example")
     assert out.exit_code == 0 and out.stdout == example()

@@ -81,11 +81,12 @@ class Clauses(Results[Clause]):
 @dataclass
 class Coded(Results[Any]):
     """qdn code: the rows --show asked for, the units coded (units), those any code matched
-    (coded), and the codebook's codes as category/label."""
+    (coded), the codebook's codes as category/label and its name."""
 
     units: int = 0
     coded: int = 0
     codes: list[str] = field(default_factory=list)
+    name: str | None = None  # the codebook's name
 
 
 class Corpus:
@@ -253,7 +254,7 @@ class Corpus:
         book = books.load(codebook)
         p = request(None, filters=_filters(filters), all_copies=all_copies)
         found = code(self.open(), book, p, kind, by, show)
-        return Coded(found.rows, len(found.rows), found.total, int(found.coded().sum()), [c.key for c in book.codes])
+        return Coded(found.rows, len(found.rows), found.total, int(found.coded().sum()), [c.key for c in book.codes], book.name)
 
     def adoption(
         self, query: str, *, by: str = "county", within: str | None = None, all_copies: bool = False,

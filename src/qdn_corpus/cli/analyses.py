@@ -90,7 +90,8 @@ def code(
     found = corpus_of(ctx).code(codebook, unit=unit, by=by, show=show, all_copies=all_copies, **filters)
     write_coding(found, show, fmt, sys.stdout)
     share = f" ({found.coded / found.units:.0%})" if found.units else ""
-    note(state_of(ctx), f"{found.coded} of {found.units} {unit} unit(s) coded{share} by {len(found.codes)} code(s)")
+    of = f" of {found.name}" if found.name else ""
+    note(state_of(ctx), f"{found.coded} of {found.units} {unit} unit(s) coded{share} by {len(found.codes)} code(s){of}")
     return bool(found.coded)
 
 
