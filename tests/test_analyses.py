@@ -178,7 +178,8 @@ def test_a_bad_codebook_is_one_line_naming_file_and_line(qdn: Any, tmp_path: Pat
 
 def test_a_missing_codebook(qdn: Any, tmp_path: Path) -> None:
     out = qdn("code", str(tmp_path / "nope.toml"))
-    assert out.exit_code == 2 and out.stderr == f"qdn: error: no codebook {tmp_path}/nope.toml: `qdn code --example > codebook.toml` writes one to start from\n"
+    assert out.exit_code == 2
+    assert out.stderr == f"qdn: error: no codebook {tmp_path}/nope.toml: `qdn code --example > codebook.toml` writes one to start from\n"
     (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00")
     assert qdn("code", str(tmp_path / "bin.toml")).stderr.startswith(f"qdn: error: cannot read codebook {tmp_path}/bin.toml:")
 
