@@ -22,11 +22,11 @@ ANALYSES = FIXTURES / "analyses"
 
 @pytest.fixture
 def analyses_dir(tmp_path: Path) -> Path:
-    raw = tmp_path / "data" / "raw"
+    raw = tmp_path / "analyses" / "raw"
     raw.mkdir(parents=True)
     for f in sorted(ANALYSES.iterdir()):
         shutil.copy2(f, raw / f.name)
-    return tmp_path / "data"
+    return tmp_path / "analyses"
 
 
 def test_the_outline_knows_chapters_articles_and_attachments() -> None:
@@ -312,3 +312,16 @@ def test_unit_codes_number_paragraphs_attachments_and_repeats() -> None:
     assert units[4].path == ["一、重复编号", "（一）又一"]
     assert [u.code for u in cut(body, headings, numbered=False)] == ["0"] + [""] * 6  # spans only
     assert [(u.code, u.start, u.end) for u in cut("甲。\n\n乙。\n 丙。", [])] == [("p1", 0, 2), ("p2", 4, 6), ("p3", 7, 10)]
+
+
+def test_the_citation_network(analyses_dir: Path, qdn: Any) -> None:
+    corpus = Corpus(analyses_dir)
+    net = corpus.network(kind="cites")
+    records = {r.file: r for r in corpus.records()}
+    citing, cited = records["raw/leishan_2023.txt"], records["raw/regulation.txt"]
+    assert [(e.source, e.target, e.weight, str(e.first)) for e in net.edges] == [(citing.id, cited.id, 1, "2023-02-01")]
+    nodes = {n.node: n for n in net.nodes}
+    assert nodes[cited.id].label == "黔东南州优化营商环境条例" and nodes[cited.id].degree == 1
+    assert net.graph.is_directed()
+    out = qdn("--data-dir", str(analyses_dir), "network", "--kind", "cites", "--show", "nodes", "--format", "csv")
+    assert out.exit_code == 0 and out.stdout.splitlines()[0] == "\ufeffnode,label,documents,partners,degree,weighted_degree,betweenness"
