@@ -76,7 +76,7 @@ def network(ix: Index, p: Plan, kind: Kind, least: int) -> Network:
                 documents.update(names)
             else:
                 record = view.record(d)
-                targets = sorted({c.target for c in record.citations if c.target})
+                targets = sorted({c.target for c in record.citations if c.target and c.target != record.id})
                 day = record.date.toordinal() if record.date else 0
                 pairs = [(record.id, t) for t in targets]
                 labels[record.id] = record.title
