@@ -269,6 +269,7 @@ CODES = {
     "words": "承诺兑现", "phrase": '"营商环境" 招商', "not": "营商环境 -督查", "body": "body:兑现率", "title": "title:总结 招商",
     "prefix": "招商*", "nested": "(承诺 OR 督查) 企业", "only-not": "-招商", "or": "容缺受理 OR 首违不罚 OR 税收优惠",
     "across": '"落实税收优惠。 二、"',  # a text running over a unit's end is in no unit
+    "unit-start": '"（一）招商引资"', "unit-end": '"营商环境各项指标。"', "prefix-inside": "-(招商* 企业)",
 }
 
 
@@ -288,6 +289,9 @@ def test_codes_decide_each_unit_as_a_clause_query_does(data_dir: Path, tmp_path:
         expected = {c.code for c in corpus.clauses(query)}
         assert {u.code for u in units if u.label == label} == expected, label
         assert bool(expected) == (label != "across"), label
+    fields_only = tmp_path / "fields.toml"  # nothing to scan the bodies for
+    fields_only.write_text('["c"]\n"t" = \'title:总结\'\n', "utf-8")
+    assert {u.code for u in corpus.code(fields_only, show="units")} == {c.code for c in corpus.clauses("title:总结")} != set()
     table = corpus.code(book, show="table")
     counts = {k: len({c.code for c in corpus.clauses(q)}) for k, q in CODES.items()}
     assert {r.label: r.units for r in table if r.bucket is None} == {**counts, "*": table.coded}
