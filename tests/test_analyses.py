@@ -163,6 +163,8 @@ def test_units_view_marks_the_words_that_matched(data_dir: Path, tmp_path: Path)
         ('name = 3\n["a"]\n"x" = "y"\n', "book.toml:1: name must be a text in quotes"),
         ('["a"]\n"x" = "y"\n\nfoo = 1\n', "book.toml:4: code 'foo' of [a] must be a query"),
         ('["a"]\n"x" = "y\n', "book.toml:2: not valid TOML"),
+        ('["a"]\n"x" = ', "book.toml:2: not valid TOML: Invalid value"),  # at the end of the file
+        ('["a"]\n"x" = "y"\n[name]\nz = "1"\n', "book.toml:3: name must be a text in quotes"),
         ('["a"]\n"x" = 3\n', "book.toml:2: code 'x' of [a] must be a query"),
         ('["a"]\n"x" = "date:2022-13"\n', "book.toml:2: code 'x':"),
         ("", "book.toml: no codes"),
