@@ -27,7 +27,6 @@ class UnitQuery:
     node: Node
     relaxed: object | None
     test: Passage
-    highlights: list[str]
     terms: list[tuple[Passage, list[str]]]  # each text term's test and the texts it marks
 
     def marks(self, d: int, text: str) -> list[str]:
@@ -60,22 +59,21 @@ def unit_query(text: str, docs_of: Callable[[object], set[int]]) -> UnitQuery:
         return lambda d, t: d in docs
 
     test = build(node)
-    highlights = list(dict.fromkeys(h for _, hs in terms for h in hs))
-    return UnitQuery(node, _relaxed(node), test, highlights, terms)
+    return UnitQuery(node, _relaxed(node), test, terms)
 
 
-def _text_test(term: Term, highlights: list[str]) -> Passage:
+def _text_test(term: Term, marks: list[str]) -> Passage:
     from qdn_corpus.text.tokens import query_words, words
 
     t = term.folded
     if term.prefix:
-        highlights.append(t)
+        marks.append(t)
         return lambda d, text: t in text and any(w.startswith(t) for w in words(text))
     if term.phrase or term.field == "body":
-        highlights.append(t)
+        marks.append(t)
         return lambda d, text: t in text
     parts = query_words(t) or [t]
-    highlights.extend([t, *parts])
+    marks.extend([t, *parts])
     return lambda d, text: all(p in text for p in parts)
 
 

@@ -140,8 +140,8 @@ def _prefix_words(term: Term, candidates: Any, unit_doc: Any, view: Any) -> Any:
         store, local = view.locate(d)
         spans = store.column("unit_spans")[local]
         k = i - first[d]
-        raw = store.texts()[0]
-        base = store.texts()[1][local]
+        raw, offsets = store.texts()
+        base = offsets[local]
         piece = bytes(raw[base + spans[2 * k] : base + spans[2 * k + 1]]).decode("utf-8")
         out[i] = any(w.startswith(term.folded) for w in words(piece))
     return out

@@ -41,7 +41,7 @@ def document_fields(record: Record) -> dict[str, Any]:
     return fields
 
 
-def facets(record: Record) -> dict[str, Any]:
+def facets(record: Record, folded: str | None = None) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
     region levels, source, issuer, type, site, the outline as [level, offset, folded heading],
     the clause units (read/units.py) as byte spans of the folded body
@@ -58,7 +58,7 @@ def facets(record: Record) -> dict[str, Any]:
     ):
         if value:
             out[key] = value
-    folded = fold(record.body)
+    folded = fold(record.body) if folded is None else folded  # the worker folded it already
     if record.outline:
         out["outline"] = [[h.level, h.offset, fold(f"{h.marker}{h.text}")] for h in record.outline]
     headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]

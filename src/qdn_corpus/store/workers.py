@@ -147,7 +147,7 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
                 day = record.date.toordinal() if record.date else 0
                 body = fold(record.body)
                 texts.add(
-                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record), minhash(body)
+                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record, body), minhash(body)
                 )
                 segment.add(document_fields(record))
             yield FileDone(
