@@ -264,7 +264,8 @@ def test_a_municipality_adopts_as_a_prefecture(analyses_dir: Path) -> None:
         "北京市朝阳区人民政府关于推行承诺兑现的通知\n\n一、推行承诺兑现。\n\n北京市朝阳区人民政府\n2020年6月1日\n", "utf-8")
     rows = {r.region: r for r in Corpus(analyses_dir).adoption("承诺兑现", by="prefecture")}
     assert (rows["北京市"].code, str(rows["北京市"].first_date), rows["北京市"].records) == ("110000", "2020-06-01", 1)
-    assert rows["黔东南州"].records == 4  # three county notices and the regulation
+    assert rows["黔东南州"].records == 4  # three county notices and the regulation (undated)
+    assert str(rows["黔东南州"].first_date) == "2021-03-01"
 
 
 CODES = {
@@ -331,3 +332,8 @@ def test_the_citation_network(analyses_dir: Path, qdn: Any) -> None:
     assert net.graph.is_directed()
     out = qdn("--data-dir", str(analyses_dir), "network", "--kind", "cites", "--show", "nodes", "--format", "csv")
     assert out.exit_code == 0 and out.stdout.splitlines()[0] == "\ufeffnode,label,documents,partners,degree,weighted_degree,betweenness"
+
+
+def test_a_region_with_undated_records_only_adopted_on_no_known_date(analyses_dir: Path) -> None:
+    [row] = Corpus(analyses_dir).adoption("本条例", by="prefecture")  # only the (undated) regulation
+    assert (row.region, row.adopted, row.records, row.first_date, row.first_id) == ("黔东南州", True, 1, None, None)

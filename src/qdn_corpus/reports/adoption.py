@@ -57,7 +57,7 @@ def _places(by: Level, within: Place | None) -> list[Place]:
 def adoption(ix: Index, p: Plan, by: Level, within: Place | None) -> list[AdoptionRow]:
     """Adopters first (earliest first, undated adopters after the dated), then the regions
     under --within (or every province) that never matched."""
-    firsts: dict[str, int | None] = {}  # region -> first dated docnum (None: undated only)
+    firsts: dict[str, int] = {}  # region -> its first dated docnum (by_date puts undated last)
     counts: dict[str, int] = {}
     with ix.reader() as reader:
         view = View(reader, ix)
@@ -71,9 +71,9 @@ def adoption(ix: Index, p: Plan, by: Level, within: Place | None) -> list[Adopti
             if not name or (outer is not None and store.column(outer)[local] != within.name):  # type: ignore[union-attr]
                 continue
             counts[name] = counts.get(name, 0) + 1
-            if name not in firsts or firsts[name] is None:
-                firsts[name] = d if store.days()[local] else firsts.get(name)
-        first_records = {name: view.record(d) for name, d in firsts.items() if d is not None}
+            if store.days()[local] and name not in firsts:
+                firsts[name] = d
+        first_records = {name: view.record(d) for name, d in firsts.items()}
     gaz = gazetteer()
     known = {pl.name: pl for pl in _places(by, within)}
     rows = []

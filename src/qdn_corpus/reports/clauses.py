@@ -31,8 +31,7 @@ def as_clause(record: Record, unit: Unit, matches: list[str]) -> Clause:
 def matched(folded: str, highlights: list[str]) -> list[str]:
     """The query texts found in a folded unit, longest first, each once."""
     found = occurrences(folded, highlights)
-    texts = sorted({folded[s:e] for s, e, _ in found}, key=lambda t: (-len(t), t))
-    return texts
+    return sorted({folded[s:e] for s, e, _ in found}, key=lambda t: (-len(t), t))
 
 
 def units_of(d: int, record: Record, uq: UnitQuery | None, within: str | None) -> Iterator[tuple[Unit, list[str]]]:
