@@ -24,6 +24,7 @@ STAGES = [
     ("search", ("search",)),
     ("reports", ("reports",)),
     ("api", ("api", "__init__")),
+    ("web", ("web",)),
     ("cli", ("cli", "__main__")),
 ]
 MAX_LINES = 400

@@ -28,6 +28,7 @@ else:
 
 from qdn_corpus.errors import UsageError
 from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, Record, RefRow, StatsRow
+from qdn_corpus.reports.facets import FACETS
 from qdn_corpus.results import Results
 from qdn_corpus.rows import AdoptionRow, Clause
 from qdn_corpus.search.plan import Filters, Plan, check_top, plan, request
@@ -35,6 +36,7 @@ from qdn_corpus.search.plan import Filters, Plan, check_top, plan, request
 if TYPE_CHECKING:
     from qdn_corpus.read.files import FileResult
     from qdn_corpus.reports.export import ExportReport
+    from qdn_corpus.reports.facets import Facets
     from qdn_corpus.reports.network import Network
     from qdn_corpus.reports.trend import Trend
     from qdn_corpus.store.engine import Index
@@ -107,6 +109,7 @@ class Corpus:
         self.progress = progress
         self.on_open = on_open
         self._ix: Index | None = None
+        self._stamp: tuple[str, int] | None = None
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.data_dir)!r})"
@@ -116,9 +119,11 @@ class Corpus:
     def open(self) -> Index:
         """The index, opened once (built or refreshed first when raw files changed)."""
         if self._ix is None:
+            from qdn_corpus.store.index import stamp
             from qdn_corpus.store.update import open_fresh
 
             self._ix = open_fresh(self.data_dir, self.notes, self.progress)
+            self._stamp = stamp(self.data_dir)
             if self.on_open is not None:
                 self.on_open()
         return self._ix
@@ -126,6 +131,21 @@ class Corpus:
     def refresh(self) -> None:
         """Look at the raw files again at the next call (a notebook kept open while files change)."""
         self._ix = None
+
+    def sync(self) -> bool:
+        """Reopen the index if `qdn index` has published a new one since it was opened; never
+        builds or refreshes it (a long-running reader: qdn serve asks before each request).
+        True when it was reopened."""
+        from qdn_corpus.store.index import live, open_generation, stamp
+
+        now = stamp(self.data_dir)
+        if self._ix is None or now == self._stamp or now is None:
+            return False
+        fresh = open_generation(live(self.data_dir))
+        if fresh is None:  # mid-write or foreign: keep reading the one we have
+            return False
+        self._ix, self._stamp = fresh, now
+        return True
 
     def index(self, *, rebuild: bool = False, ocr: bool = False) -> IndexReport:
         """Parse new or changed raw files, drop deleted ones; the summary `qdn index` prints."""
@@ -199,6 +219,30 @@ class Corpus:
 
         check_id(record_id)
         return get(self.open(), record_id)
+
+    def facets(
+        self, query: str | None = None, *, by: Sequence[str] = FACETS, top: int = 10, within: str | None = None,
+        all_copies: bool = False, **filters: Unpack[FilterOptions],
+    ) -> Facets:
+        """How the records `search` (or `list`, without a query) finds spread over years,
+        regions, issuers, types, sites and formats, and how many copies were folded."""
+        from qdn_corpus.reports.facets import check_facets, facets
+
+        names = check_facets(list(by))
+        check_top(top)
+        p = request(query, filters=_filters(filters), within=within, all_copies=all_copies)
+        ix = self.open()
+        return facets(ix, plan(p), names, top)
+
+    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Where a query's texts occur in a text, as (start, end) offsets: what search marks in
+        a snippet (the whole query's text where it occurs, else its words)."""
+        from qdn_corpus.search.snippets import occurrences
+        from qdn_corpus.text.normalize import fold
+
+        p = request(query)
+        self.open()  # the query's words are cut with the index's dictionary
+        return sorted((s, e) for s, e, _ in occurrences(fold(text), plan(p).highlights))
 
     # ---- reports ---------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ set of columns per model, so a notebook sees what a spreadsheet sees.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -62,6 +63,22 @@ class Results(Generic[T]):
             raise UsageError("to_pandas() needs pandas: pip install pandas") from exc
         model = type(self.items[0]) if self.items else None
         return pandas.DataFrame(flat_rows(self.items), columns=columns(model) if model else None)
+
+
+def json_rows(rows: Sequence[BaseModel], exclude: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Rows as every JSON output holds them (the CLI's --format json and jsonl, qdn serve's
+    /api): one object per row, with the model's field names."""
+    return [r.model_dump(mode="json", exclude=set(exclude) or None) for r in rows]
+
+
+def write_csv(rows: Sequence[BaseModel], model: type[BaseModel], out: IO[str], exclude: Sequence[str] = ()) -> None:
+    """Rows as the CSV of every output (the CLI's --format csv, qdn serve's format=csv): a BOM so
+    that spreadsheet programs read UTF-8 (pandas skips it), the header from the model, so that
+    no rows is still a table pandas can read."""
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=columns(model, exclude), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat_rows(rows, exclude))
 
 
 def as_json(item: BaseModel) -> dict[str, Any]:

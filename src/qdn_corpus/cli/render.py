@@ -6,7 +6,6 @@ rich Text (never parsed as markup) with control characters made visible.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -62,15 +61,12 @@ def write(
     comes from the model, so no rows is still a table pandas can read), or for people a table:
     records and hits as _table draws them, other rows in the named columns given."""
     if fmt == "json":
-        out.write(dumps([r.model_dump(mode="json", exclude=set(exclude) or None) for r in rows], indent=2) + "\n")
+        out.write(dumps(results.json_rows(rows, exclude), indent=2) + "\n")
     elif fmt == "jsonl":
-        for r in rows:
-            out.write(dumps(r.model_dump(mode="json", exclude=set(exclude) or None)) + "\n")
+        for r in results.json_rows(rows, exclude):
+            out.write(dumps(r) + "\n")
     elif fmt == "csv":
-        out.write("\ufeff")  # a BOM so that spreadsheet programs read the file as UTF-8 (pandas skips it)
-        writer = csv.DictWriter(out, fieldnames=results.columns(model, exclude), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(results.flat_rows(rows, exclude))
+        results.write_csv(rows, model, out, exclude)
     elif issubclass(model, Record):
         stdout_console().print(_table(rows))  # type: ignore[arg-type]
     else:
@@ -183,7 +179,7 @@ def write_trend(trend: Trend, fmt: Format, out: IO[str]) -> None:
     if fmt != "table":
         from qdn_corpus.models import TrendRow
 
-        write(trend.rows, TrendRow, fmt, out, exclude=() if trend.per else ("per",))
+        write(trend.rows, TrendRow, fmt, out, exclude=trend.hidden())
     elif len(trend.queries) == 1:
         stdout_console().print(_bar_chart(trend))
     else:

@@ -48,6 +48,10 @@ class Trend:
     per: int | None
     totals: dict[str, int]  # matching records of each query (search's total)
 
+    def hidden(self) -> tuple[str, ...]:
+        """The row fields no output shows: per, unless --per asked for it."""
+        return () if self.per else ("per",)
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def _date_key(day: int, by: str) -> str | None:

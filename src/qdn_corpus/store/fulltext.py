@@ -47,7 +47,9 @@ from qdn_corpus.text.tokens import END  # ends every body too, so each character
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
-GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "unit_spans")
+GROUP_COLUMNS = (
+    "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format", "unit_spans",
+)
 RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "cites")
 COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS
 

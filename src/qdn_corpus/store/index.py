@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: nothing heavy loads
 # before a command needs it.
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw file holding it
 OCR_CACHE = "ocr"  # OCR results by content hash (formats/ocr.py); kept across generations
@@ -71,6 +71,18 @@ def live(data_dir: Path) -> Live | None:
     if toc_generation_of(gen) != manifest.get("toc"):
         return None  # killed between Whoosh's commit and the manifest, or not Whoosh's: rebuild
     return Live(gen, manifest)
+
+
+def stamp(data_dir: Path) -> tuple[str, int] | None:
+    """What changes whenever `qdn index` publishes: the live generation's name and its manifest's
+    mtime (rewritten by every update), or None when there is no index. Two small reads, for a
+    long-running reader (qdn serve) that asks before each request."""
+    root = index_dir(data_dir)
+    try:
+        name = (root / "CURRENT").read_text("utf-8").strip()
+        return name, (root / name / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def toc_generation_of(gen: Path) -> int:

@@ -43,7 +43,7 @@ def document_fields(record: Record) -> dict[str, Any]:
 
 def facets(record: Record, folded: str | None = None) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
-    region levels, source, issuer, type, site, the outline as [level, offset, folded heading],
+    region levels, source, issuer, type, site, format (qdn serve's facets), the outline as [level, offset, folded heading],
     the clause units (read/units.py) as byte spans of the folded body
     (offsets into the body, which folding keeps); and what relations.py links records by."""
     from qdn_corpus.read.units import cut
@@ -54,7 +54,7 @@ def facets(record: Record, folded: str | None = None) -> dict[str, Any]:
     for key, value in (
         ("province", record.region.province), ("prefecture", record.region.prefecture), ("county", record.region.county),
         ("source", record.source), ("issuer", record.issuer), ("doc_type", record.doc_type),
-        ("site", record.site or url_host(record.url)), ("category", record.category),
+        ("site", record.site or url_host(record.url)), ("category", record.category), ("format", record.format),
     ):
         if value:
             out[key] = value
