@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve
 from generate import generate
 
 QUERIES = [
@@ -232,6 +233,8 @@ def main() -> None:
         cold = statistics.median(timed(lambda: qdn(data, *cli_args), 3))  # noqa: B023
         analyses.append({"command": name, "count": count, "warm_p50_s": round(warm[len(warm) // 2], 3), "cold_s": round(cold, 3)})
     results["analyses"] = analyses
+    # qdn serve's pages (issue: p95 server time under 100 ms search, 50 ms document, 500 ms trend)
+    results["serve"] = serve_pages = serve.measure(corpus, [(name, q.split(" --sort ")[0]) for name, q, _ in QUERIES])
     reposts = sum(1 for p in (data / "raw").iterdir() if p.name.startswith("repost"))
     grouped = sum(1 for row in corpus.dups(top=0) if row.file.startswith("raw/repost"))
     results["reposts"], results["reposts_grouped"] = reposts, grouped
@@ -263,6 +266,10 @@ def main() -> None:
     print(f"  {'analysis':28} {'count':>7} {'warm p50':>9} {'cold':>8}")
     for r in analyses:
         print(f"  {r['command']:28} {r['count']:>7} {r['warm_p50_s']:>8}s {r['cold_s']:>7}s")
+    if serve_pages:
+        print(f"  {'serve page':10} {'asked':28} {'status':>6} {'p50':>8} {'p95':>8}  (server time)")
+    for r in serve_pages:
+        print(f"  {r['page']:10} {r['asked']:28} {r['status']:>6} {r['p50_ms']:>6}ms {r['p95_ms']:>6}ms")
     print(f"written to {out}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
