@@ -23,11 +23,11 @@ import pytest
 from typer.testing import CliRunner
 
 pytest.importorskip("fastapi", reason="qdn serve needs the serve extra")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from qdn_corpus import Corpus  # noqa: E402
-from qdn_corpus.web.app import create_app  # noqa: E402
-from qdn_corpus.web.views import body_lines, safe_url  # noqa: E402
+from qdn_corpus import Corpus
+from qdn_corpus.web.app import create_app
+from qdn_corpus.web.views import body_lines, safe_url
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -343,7 +343,7 @@ def test_the_trend_chart_draws_the_counts_of_qdn_trend(server: str, page: Any, d
     drawn = [(b.get_attribute("data-bucket"), b.get_attribute("data-query"), int(b.get_attribute("data-records")))
              for b in bars.all()]
     assert drawn == [(r["bucket"] or "undated", r["query"], r["records"]) for r in rows]
-    heights = {(q, n): float(b.get_attribute("height")) for b, (_, q, n) in zip(bars.all(), drawn)}
+    heights = {(q, n): float(b.get_attribute("height")) for b, (_, q, n) in zip(bars.all(), drawn, strict=False)}
     assert all(h == 0 for (_, n), h in heights.items() if n == 0) and all(h > 0 for (_, n), h in heights.items() if n > 0)
     assert page.locator("table.rows tbody tr").count() == len(rows)
     _shot(page, "trend")

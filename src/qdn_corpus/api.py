@@ -15,6 +15,7 @@ the command does, at the first call that needs it; `refresh()` looks again.
 
 from __future__ import annotations
 
+import builtins
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -234,7 +235,7 @@ class Corpus:
         ix = self.open()
         return facets(ix, plan(p), names, top)
 
-    def marks(self, query: str, text: str) -> list[tuple[int, int]]:
+    def marks(self, query: str, text: str) -> builtins.list[tuple[int, int]]:
         """Where a query's texts occur in a text, as (start, end) offsets: what search marks in
         a snippet (the whole query's text where it occurs, else its words)."""
         from qdn_corpus.search.snippets import occurrences

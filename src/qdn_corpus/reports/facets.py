@@ -44,7 +44,7 @@ def facets(ix: Index, p: Plan, names: list[str], top: int) -> Facets:
         view = View(reader, ix)
         every = view.matching(replace(p, request=replace(p.request, all_copies=True)))
         docs = every if p.all_copies else view.collapse(every)
-        counts = {}
+        counts: dict[str, list[tuple[str | None, int]]] = {}
         for name in names:
             key_of = bucket_of(view, name)
             counted = Counter(key_of(d) for d in docs)

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 import qdn_corpus
 from qdn_corpus.api import Corpus
 from qdn_corpus.errors import NotFoundError, QdnError
-from qdn_corpus.web.context import NAV, Shared
+from qdn_corpus.web.context import NAV, Shared, template
 
 HERE = Path(__file__).resolve().parent
 # Pages load only what the server ships: no inline script, no other origin, no frames.
@@ -74,8 +74,7 @@ def error_response(request: Request, message: str, status: int) -> Response:
     """An error as the client asked: JSON {"error": message} under /api, else a page."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=status)
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"message": message, "status": status, "nav": NAV}, status_code=status)
+    return template(request, "error.html", {"message": message, "status": status, "nav": NAV}, status)
 
 
 async def _qdn_error(request: Request, exc: Exception) -> Response:

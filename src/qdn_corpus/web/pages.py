@@ -4,14 +4,15 @@ it), makes library calls and hands plain data (views.py) to a template, which es
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from qdn_corpus import results
-from qdn_corpus.api import FILTERS
+from qdn_corpus.api import FILTERS, FilterOptions
 from qdn_corpus.errors import NotFoundError, UsageError
+from qdn_corpus.results import Results
 from qdn_corpus.web import views
 from qdn_corpus.web.context import NAV, shared, template
 
@@ -42,8 +43,8 @@ class Form:
     def flag(self, name: str) -> bool:
         return self.params.get(name) in ("1", "on", "true")
 
-    def filters(self) -> dict[str, str]:
-        return {k: v for k in FILTERS if (v := self.params.get(k)) is not None}
+    def filters(self) -> FilterOptions:
+        return cast(FilterOptions, {k: v for k in FILTERS if (v := self.params.get(k)) is not None})
 
     def state(self) -> dict[str, Any]:
         """What the page's links carry on: every parameter, the queries as a list."""
@@ -60,15 +61,15 @@ def search_page(request: Request) -> Response:
     form = Form(request)
     q, number = form.text("q"), form.number("page", 1)
     assert number is not None
-    options = {"within": form.text("within"), "all_copies": form.flag("all_copies"), **form.filters()}
+    within, copies, filters = form.text("within"), form.flag("all_copies"), form.filters()
+    found: Results[Any]
     with shared(request) as corpus:
         limit = number * PAGE
         if q is not None:
-            found = corpus.search(q, limit=limit, sort=form.text("sort") or "relevance", **options)
+            found = corpus.search(q, within=within, all_copies=copies, limit=limit, sort=form.text("sort") or "relevance", **filters)
         else:
-            options.pop("within")
-            found = corpus.list(limit=limit, sort=form.text("sort") or "-date", **options)
-        facets = corpus.facets(q, within=form.text("within") if q else None, all_copies=form.flag("all_copies"), **form.filters())
+            found = corpus.list(all_copies=copies, limit=limit, sort=form.text("sort") or "-date", **filters)
+        facets = corpus.facets(q, within=within if q else None, all_copies=copies, **filters)
     items = found.items[(number - 1) * PAGE:]
     pages = max(1, -(-found.total // PAGE))
     return page(request, "search.html", form, items=items, total=found.total, number=number, pages=pages, facets=facets,

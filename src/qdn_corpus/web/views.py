@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -87,13 +87,19 @@ class Chart:
     top: int = 0
 
 
-def chart(rows: Sequence[Any], queries: Sequence[str], label: Any, per: bool = False, width: int = 960, height: int = 280) -> Chart:
+def chart(
+    rows: Sequence[Any], queries: Sequence[str], label: Callable[[str | None], str], per: bool = False, width: int = 960,
+    height: int = 280,
+) -> Chart:
     """One bar per bucket and query (grouped by bucket), heights in proportion to records (or
     records per N with --per); labels thinned to fit, ticks at round values."""
     buckets = list(dict.fromkeys(r.bucket for r in rows))
     left, bottom, top_pad = 48.0, 40.0, 10.0
     plot_w, plot_h = width - left - 8, height - bottom - top_pad
-    value = (lambda r: r.per or 0.0) if per else (lambda r: r.records)
+
+    def value(r: Any) -> float:
+        return float(r.per or 0.0) if per else float(r.records)
+
     most = max((value(r) for r in rows), default=0) or 1
     step = plot_w / max(len(buckets), 1)
     bar_w = max(step * 0.8 / max(len(queries), 1), 1.0)
