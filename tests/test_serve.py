@@ -112,12 +112,29 @@ def test_show_and_cites_by_id_and_csv_equal_the_cli(data: Path, client: TestClie
     assert csv_text == cli(data, "search", "承诺兑现", "--format", "csv").stdout
 
 
+def test_code_reads_only_named_codebooks_and_equals_the_cli(data: Path, client: TestClient) -> None:
+    books = data / "codebooks"
+    books.mkdir(exist_ok=True)
+    (books / "mine.toml").write_text('name = "mine"\n["工具"]\n"兑现" = \'承诺兑现\'\n"首违" = \'首违不罚\'\n', "utf-8")
+    example = data.parent / "example.toml"
+    example.write_text(cli(data, "code", "--example").stdout, "utf-8")
+    for path, args in (("/api/code?by=year", [str(example), "--by", "year"]),
+                       ("/api/code?book=mine&show=units", [str(books / "mine.toml"), "--show", "units"]),
+                       ("/api/code?book=mine&unit=record&by=region", [str(books / "mine.toml"), "--unit", "record", "--by", "region"])):
+        assert client.get(path).json() == cli_json(data, "code", *args), path
+    page = client.get("/code?book=mine&by=year").text
+    assert "承诺兑现" not in page and ">兑现<" in page and ">首违<" in page
+    for name in ("../example", "/etc/passwd", "codebooks/mine", "mine.toml"):
+        response = client.get("/api/code", params={"book": name})
+        assert response.status_code == 400 and "unknown codebook" in response.json()["error"]
+
+
 def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     paths = set(spec["paths"])
     for route in ("/api/search", "/api/list", "/api/show/{record_id}", "/api/trend", "/api/figures", "/api/refs",
                   "/api/cites/{record_id}", "/api/cited-by", "/api/dups", "/api/clauses", "/api/adoption", "/api/network",
-                  "/api/stats", "/api/facets"):
+                  "/api/stats", "/api/facets", "/api/code"):
         assert route in paths
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "since", "until", "region", "doc_type", "issuer", "within", "all_copies", "limit", "sort"} <= params

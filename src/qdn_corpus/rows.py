@@ -90,3 +90,7 @@ class NetworkEdge(_Model):
     weight: int = Field(description="documents issued together (co-issuing), or times cited (cites)")
     first: dt.date | None = None
     last: dt.date | None = None
+
+
+# The rows of each `qdn code --show` (table, units, uncoded, cooccurrence), for every output.
+CODING_ROWS: dict[str, type[_Model]] = {"table": CodeCount, "units": CodedUnit, "uncoded": Clause, "cooccurrence": CoOccurrence}

@@ -8,16 +8,15 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from qdn_corpus.cli.render import Column, safe, stdout_console, write
-from qdn_corpus.rows import AdoptionRow, Clause, CodeCount, CodedUnit, CoOccurrence
+from qdn_corpus.rows import CODING_ROWS, AdoptionRow, Clause, CodeCount, CodedUnit
 from qdn_corpus.text.normalize import strip_controls
 
-_MODELS: dict[str, Any] = {"table": CodeCount, "units": CodedUnit, "uncoded": Clause, "cooccurrence": CoOccurrence}
 _CELL = 7  # a bucket's column: "12 34%" fits
 
 
 def write_coding(found: Any, show: str, fmt: Any, out: IO[str]) -> None:
     """qdn code's rows: tidy rows for programs; for people the cross-tab, or the units."""
-    model = _MODELS[show]
+    model = CODING_ROWS[show]
     if fmt != "table":
         write(found.items, model, fmt, out)
     elif show == "table":

@@ -14,8 +14,8 @@ from fastapi.responses import Response
 
 from qdn_corpus import results
 from qdn_corpus.models import Citation, CitedByRow, DupRow, FigureRow, Hit, Record, RefRow, StatsRow, TrendRow
-from qdn_corpus.rows import AdoptionRow, Clause, NetworkEdge, NetworkNode
-from qdn_corpus.web.context import shared
+from qdn_corpus.rows import CODING_ROWS, AdoptionRow, Clause, CodeCount, CodedUnit, CoOccurrence, NetworkEdge, NetworkNode
+from qdn_corpus.web.context import codebook, shared
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -134,6 +134,19 @@ def clauses(
     with shared(request) as corpus:
         found = corpus.clauses(q, within=within, all_copies=all_copies, **filters.given())
     return rows_response(found.items, Clause, format)
+
+
+@router.get("/code", response_model=list[CodeCount] | list[CodedUnit] | list[Clause] | list[CoOccurrence])
+def code(
+    request: Request, filters: FiltersDep,
+    book: Annotated[str, Query(description="example (the bundled one) or the name of a file in DATA/codebooks")] = "example",
+    unit: str = "clause", by: str | None = None, show: str = "table", all_copies: bool = False, format: Format = "json",
+) -> Response:
+    """qdn code DATA/codebooks/BOOK.toml (book=example: qdn code --example's codebook)."""
+    path = codebook(request.app.state.data_dir, book)
+    with shared(request) as corpus:
+        found = corpus.code(path, unit=unit, by=by, show=show, all_copies=all_copies, **filters.given())
+    return rows_response(found.items, CODING_ROWS[show], format)
 
 
 @router.get("/adoption", response_model=list[AdoptionRow])

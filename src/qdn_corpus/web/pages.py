@@ -14,7 +14,7 @@ from qdn_corpus.api import FILTERS, FilterOptions
 from qdn_corpus.errors import NotFoundError, UsageError
 from qdn_corpus.results import Results
 from qdn_corpus.web import views
-from qdn_corpus.web.context import NAV, shared, template
+from qdn_corpus.web.context import NAV, codebook, codebooks, shared, template
 
 router = APIRouter(include_in_schema=False)
 PAGE = 20
@@ -153,6 +153,20 @@ def clauses_page(request: Request) -> Response:
             rows = corpus.clauses(q, within=form.text("within"), all_copies=form.flag("all_copies"), **form.filters()).items
     return _table(request, form, "条款 clauses", rows, ["code", "date", "path", "text", "title"], {"code": "id"}, "/api/clauses",
                   needs_query=True)
+
+
+@router.get("/code")
+def code_page(request: Request) -> Response:
+    """The cross-tab of a codebook's codes by bucket: units (and share of the bucket's units)."""
+    form = Form(request)
+    book = form.text("book") or "example"
+    path = codebook(request.app.state.data_dir, book)
+    with shared(request) as corpus:
+        found = corpus.code(path, unit=form.text("unit") or "clause", by=form.text("by"), all_copies=form.flag("all_copies"),
+                            **form.filters())
+    buckets, lines = views.crosstab(found.items)
+    return page(request, "code.html", form, book=book, books=list(codebooks(request.app.state.data_dir)), found=found,
+                buckets=buckets, lines=lines, with_within=False)
 
 
 @router.get("/adoption")

@@ -136,3 +136,13 @@ def sorted_rows(rows: Sequence[dict[str, Any]], column: str | None, descending: 
     filled = [r for r in rows if r[column] not in (None, "")]
     empty = [r for r in rows if r[column] in (None, "")]
     return sorted(filled, key=lambda r: (isinstance(r[column], str), r[column]), reverse=descending) + empty
+
+
+def crosstab(rows: Sequence[Any]) -> tuple[list[str | None], list[tuple[str, str, list[Any]]]]:
+    """qdn code's cells (CodeCount) as a table: buckets in their order, then one line per code
+    (its category's own line, label "*", first) with the cell of each bucket."""
+    buckets = list(dict.fromkeys(r.bucket for r in rows))
+    cells: dict[tuple[str, str], dict[str | None, Any]] = {}
+    for r in rows:
+        cells.setdefault((r.category, r.label), {})[r.bucket] = r
+    return buckets, [(category, label, [row.get(b) for b in buckets]) for (category, label), row in cells.items()]
