@@ -5,7 +5,6 @@ nothing heavy until counting: api.py takes FACETS from here."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,7 @@ def check_facets(names: list[str]) -> list[str]:
 
 def facets(ix: Index, p: Plan, names: list[str], top: int) -> Facets:
     """Count the records `search` would find (every one, not a page of them) by each facet."""
-    from qdn_corpus.reports.trend import bucket_of
+    from qdn_corpus.reports.trend import bucket_counts
     from qdn_corpus.search.view import View
 
     with ix.reader() as reader:
@@ -46,8 +45,7 @@ def facets(ix: Index, p: Plan, names: list[str], top: int) -> Facets:
         docs = every if p.all_copies else view.collapse(every)
         counts: dict[str, list[tuple[str | None, int]]] = {}
         for name in names:
-            key_of = bucket_of(view, name)
-            counted = Counter(key_of(d) for d in docs)
+            counted = bucket_counts(view, docs, name)
             known = sorted((k for k in counted if k is not None), key=lambda k: (-counted[k], k))[:top]
             if name == "year":
                 known.sort(reverse=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -102,6 +103,29 @@ def bucket_of(view: View, by: str) -> Callable[[int], str | None]:
     return key_of
 
 
+def bucket_counts(view: View, docs: Iterable[int], by: str) -> Counter[str | None]:
+    """Documents per bucket (--by), counted segment by segment: each segment's column is read
+    once and no document's segment is looked up on its own (what the search page's facets and
+    trend's totals count, over every live document at times)."""
+    counts: Counter[str | None] = Counter()
+    ordered = sorted(docs)
+    for leaf, store in view.leaves:
+        lo, hi = bisect_left(ordered, leaf.offset), bisect_left(ordered, leaf.offset + leaf.size)
+        if lo == hi:
+            continue
+        local = [d - leaf.offset for d in ordered[lo:hi]]
+        if by in DATE_BUCKETS:
+            days = store.days()
+            counts.update(_date_key(days[i], by) for i in local)
+        elif by == "region":
+            levels = [store.column(level) for level in Region.LEVELS]
+            counts.update(narrowest(dict(zip(Region.LEVELS, (c[i] for c in levels), strict=True))) for i in local)
+        else:
+            column = store.column(by)
+            counts.update(v if isinstance(v, str) else None for v in map(column.__getitem__, local))
+    return counts
+
+
 def ordered_buckets(seen: set[str | None], sizes: Counter[str | None], by: str) -> list[str | None]:
     """Buckets in the order a table shows them: every period from the first to the last (a
     quiet one shows as zero), other buckets largest first; unknown (None) last."""
@@ -141,7 +165,7 @@ def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | N
         base = view.docs(plans[0].filter) if plans[0].filter is not None else set(view.live())
         if not plans[0].all_copies:
             base = view.collapse(base)
-        everything = Counter(key_of(d) for d in base)
+        everything = bucket_counts(view, base, by)
     seen = {k for records, _ in series for k in records}
     buckets = ordered_buckets(seen, Counter({k: sum(r[k] for r, _ in series) for k in seen}), by)
     rows = []
