@@ -114,15 +114,18 @@ def bucket_counts(view: View, docs: Iterable[int], by: str) -> Counter[str | Non
         if lo == hi:
             continue
         local = [d - leaf.offset for d in ordered[lo:hi]]
+        # Count the raw values first (in C: a few hundred distinct ones), then name their buckets.
         if by in DATE_BUCKETS:
-            days = store.days()
-            counts.update(_date_key(days[i], by) for i in local)
+            for day, n in Counter(map(store.days().__getitem__, local)).items():
+                counts[_date_key(day, by)] += n
         elif by == "region":
             levels = [store.column(level) for level in Region.LEVELS]
-            counts.update(narrowest(dict(zip(Region.LEVELS, (c[i] for c in levels), strict=True))) for i in local)
+            combos = Counter(zip(*(map(c.__getitem__, local) for c in levels), strict=True))
+            for combo, n in combos.items():
+                counts[narrowest(dict(zip(Region.LEVELS, combo, strict=True)))] += n
         else:
-            column = store.column(by)
-            counts.update(v if isinstance(v, str) else None for v in map(column.__getitem__, local))
+            for value, n in Counter(map(store.column(by).__getitem__, local)).items():
+                counts[value if isinstance(value, str) else None] += n
     return counts
 
 

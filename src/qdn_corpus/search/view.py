@@ -55,16 +55,31 @@ class View:
         self.links = links_of(ix)  # attachment URL or path -> file (index.links_of)
         self.relations = relations.load(ix.folder)
         self._groups: dict[int, int] | None = None
+        self._heads: dict[int, int] = {}
         self._segment_offsets: dict[str, int] | None = None
 
     def group_of(self) -> dict[int, int]:
         """Document number -> copy group, for the documents that have copies."""
+        return self._copies()[0]
+
+    def _copies(self) -> tuple[dict[int, int], dict[int, int]]:
+        """Document number -> copy group, and group -> its canonical's document number: made
+        once per relations file and segment layout (Relations.derived), not per request of a
+        long-running reader."""
         if self._groups is None:
-            self._groups = {}
-            for ref, g in self.relations.group_of_ref.items():
-                if (d := self.docnum(ref)) is not None:
-                    self._groups[d] = g
-        return self._groups
+            key = tuple((leaf.segment_id, leaf.offset) for leaf, _ in self.leaves)
+            cache = self.relations.derived
+            if key not in cache:
+                groups: dict[int, int] = {}
+                for ref, g in self.relations.group_of_ref.items():
+                    if (d := self.docnum(ref)) is not None:
+                        groups[d] = g
+                heads = {g: d for g, members in enumerate(self.relations.raw_groups)
+                         if members and (d := self.docnum(members[0][0])) is not None}
+                cache.clear()  # one layout at a time: the index's current one
+                cache[key] = (groups, heads)
+            self._groups, self._heads = cache[key]
+        return self._groups, self._heads
 
     def ref(self, docnum: int) -> str:
         """The name relations.py gives a document: segment:local."""
@@ -82,22 +97,16 @@ class View:
     def collapse(self, docs: set[int]) -> set[int]:
         """One document per copy group: the group's canonical when it is among them, else the
         first of them."""
-        groups = self.group_of()
+        groups, heads = self._copies()
         if not groups:
             return docs
-        kept: set[int] = set()
+        kept = docs - groups.keys()
         found: dict[int, list[int]] = {}
-        for d in docs:
-            g = groups.get(d)
-            if g is None:
-                kept.add(d)
-            else:
-                found.setdefault(g, []).append(d)
-        if found:
-            heads = {g: self.relations.group(g)[0].ref for g in found}
-            for g, members in found.items():
-                head = next((d for d in members if self.ref(d) == heads[g]), None)
-                kept.add(head if head is not None else min(members))
+        for d in docs & groups.keys():
+            found.setdefault(groups[d], []).append(d)
+        for g, members in found.items():
+            head = heads.get(g)
+            kept.add(head if head is not None and head in docs else min(members))
         return kept
 
     def live(self) -> set[int]:

@@ -249,6 +249,10 @@ class Relations:
     raw_refs: list[dict[str, Any]] = field(default_factory=list)  # each "citing" holds Citing's fields
     group_of_id: dict[str, int] = field(default_factory=dict)
     group_of_ref: dict[str, int] = field(default_factory=dict)
+    # What a reader derives for one segment layout (search/view.py: copy groups by document
+    # number), kept here because this object is cached per relations file: a long-running
+    # reader (qdn serve) derives it once, not per request.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def group(self, g: int) -> list[Member]:
         """One copy group, canonical first."""
