@@ -44,8 +44,11 @@ def facets(ix: Index, p: Plan, names: list[str], top: int) -> Facets:
         every = view.matching(replace(p, request=replace(p.request, all_copies=True)))
         docs = every if p.all_copies else view.collapse(every)
         counts: dict[str, list[tuple[str | None, int]]] = {}
+        import numpy as np
+
+        numbers = np.fromiter(docs, dtype=np.int64, count=len(docs))  # once for every facet
         for name in names:
-            counted = bucket_counts(view, docs, name)
+            counted = bucket_counts(view, numbers, name)
             known = sorted((k for k in counted if k is not None), key=lambda k: (-counted[k], k))[:top]
             if name == "year":
                 known.sort(reverse=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -104,29 +103,35 @@ def bucket_of(view: View, by: str) -> Callable[[int], str | None]:
 
 
 def bucket_counts(view: View, docs: Iterable[int], by: str) -> Counter[str | None]:
-    """Documents per bucket (--by), counted segment by segment: each segment's column is read
-    once and no document's segment is looked up on its own (what the search page's facets and
-    trend's totals count, over every live document at times)."""
+    """Documents per bucket (--by), counted segment by segment with numpy: each segment's
+    buckets are coded once (fulltext.SegmentReader.codes), then one bincount per segment
+    counts them (what the search page's facets and trend's totals count, at times over every
+    live document)."""
+    import numpy as np
+
     counts: Counter[str | None] = Counter()
-    ordered = sorted(docs)
+    wanted = docs if isinstance(docs, np.ndarray) else np.fromiter(docs, dtype=np.int64)
+    wanted = np.sort(wanted)
     for leaf, store in view.leaves:
-        lo, hi = bisect_left(ordered, leaf.offset), bisect_left(ordered, leaf.offset + leaf.size)
+        lo, hi = np.searchsorted(wanted, (leaf.offset, leaf.offset + leaf.size))
         if lo == hi:
             continue
-        local = [d - leaf.offset for d in ordered[lo:hi]]
-        # Count the raw values first (in C: a few hundred distinct ones), then name their buckets.
-        if by in DATE_BUCKETS:
-            for day, n in Counter(map(store.days().__getitem__, local)).items():
-                counts[_date_key(day, by)] += n
-        elif by == "region":
-            levels = [store.column(level) for level in Region.LEVELS]
-            combos = Counter(zip(*(map(c.__getitem__, local) for c in levels), strict=True))
-            for combo, n in combos.items():
-                counts[narrowest(dict(zip(Region.LEVELS, combo, strict=True)))] += n
-        else:
-            for value, n in Counter(map(store.column(by).__getitem__, local)).items():
-                counts[value if isinstance(value, str) else None] += n
+        codes, values = store.codes(by, lambda store=store: _bucket_values(store, by))
+        counted = np.bincount(codes[wanted[lo:hi] - leaf.offset], minlength=len(values))
+        for value, n in zip(values, counted.tolist(), strict=True):
+            if n:
+                counts[value] += n
     return counts
+
+
+def _bucket_values(store: Any, by: str) -> list[str | None]:
+    """The bucket of every document of a segment, in document order."""
+    if by in DATE_BUCKETS:
+        return [_date_key(day, by) for day in store.days()]
+    if by == "region":
+        levels = [store.column(level) for level in Region.LEVELS]
+        return [narrowest(dict(zip(Region.LEVELS, values, strict=True))) for values in zip(*levels, strict=True)]
+    return [v if isinstance(v, str) else None for v in store.column(by)]
 
 
 def ordered_buckets(seen: set[str | None], sizes: Counter[str | None], by: str) -> list[str | None]:

@@ -36,7 +36,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import accumulate
 from operator import sub
@@ -319,6 +319,20 @@ class SegmentReader:
             with open(self.base + ext, encoding="utf-8") as f:
                 columns = self._cache[ext] = json.load(f)
         return columns[key]  # type: ignore[index,no-any-return]
+
+    def codes(self, name: str, values: Callable[[], Sequence[Any]]) -> tuple[Any, list[Any]]:
+        """A per-document value (a facet, a bucket) as a numpy array of small integers and the
+        distinct values they stand for, made once per segment from values(): np.bincount then
+        counts any set of the segment's documents in one call."""
+        key = "codes:" + name
+        found = self._cache.get(key)
+        if found is None:
+            import numpy as np
+
+            index: dict[Any, int] = {}
+            codes = np.fromiter((index.setdefault(v, len(index)) for v in values()), dtype=np.int32)
+            found = self._cache[key] = (codes, list(index))
+        return found  # type: ignore[return-value]
 
     def minhash(self, docnum: int) -> bytes:
         """A document's MinHash as written (b"" when its body was too short)."""
