@@ -40,6 +40,10 @@ declare -A tests_of=(
     [reports/codebook]="test_analyses"
     [reports/coding]="test_analyses"
     [reports/adoption]="test_analyses"
+    [web]="test_serve"
+    [web/views]="test_serve"
+    [reports/facets]="test_serve"
+    [reports/trend]="test_trend test_serve"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
 here=$PWD
