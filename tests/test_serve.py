@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 
 from qdn_corpus import Corpus
 from qdn_corpus.web.app import create_app
+from qdn_corpus.web import views
 from qdn_corpus.web.views import body_lines, safe_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,6 +233,72 @@ def test_facets_add_up_to_the_search_total(data: Path, client: TestClient) -> No
             assert sum(n for _, n in values) == total, name
     every = len(cli_json(data, "search", "营商环境", "--limit", "1000", "--all-copies"))
     assert facets["folded"] == every - total
+
+
+def test_facets_are_cut_at_top_largest_first_and_count_folded_copies(client: TestClient) -> None:
+    facets = client.get("/api/facets?q=营商环境&top=2").json()["counts"]
+    for name, values in facets.items():
+        known = [(v, n) for v, n in values if v is not None]
+        assert len(known) <= 2 and all(v is not None for v, _ in values[:-1]), name
+        if name == "year":
+            assert [v for v, _ in known] == sorted((v for v, _ in known), reverse=True)
+        else:
+            assert [n for _, n in known] == sorted((n for _, n in known), reverse=True), name
+    assert [v for v, _ in facets["year"]] == ["2023", "2022", None]
+    assert client.get("/api/facets?q=营商环境").json()["counts"]["region"][0] == ["黔东南州", 10]
+    copies = client.get("/api/facets?q=深山藏宝").json()
+    assert (copies["total"], copies["folded"]) == (1, 1)  # the repost is folded into its original
+    every = client.get("/api/facets?q=深山藏宝&all_copies=true").json()
+    assert (every["total"], every["folded"]) == (2, 0)
+    assert sum(n for _, n in every["counts"]["year"]) == 2
+    bad = client.get("/api/facets?by=colour")
+    assert bad.status_code == 400 and bad.json()["error"].startswith("unknown facet 'colour': use year, region")
+
+
+def test_the_chart_puts_one_bar_per_bucket_and_query_in_proportion() -> None:
+    from qdn_corpus.models import TrendRow
+
+    rows = [TrendRow(bucket=b, query=q, records=n, mentions=n, total_records=10, per=n / 10)
+            for b, counts in (("2021", (0, 4)), ("2022", (8, 2)), (None, (1, 0))) for q, n in zip(("甲", "乙"), counts)]
+    chart = views.chart(rows, ["甲", "乙"], lambda b: b or "undated")
+    assert [(b.bucket, b.query, b.records, b.series) for b in chart.bars] == [
+        ("2021", "甲", 0, 0), ("2021", "乙", 4, 1), ("2022", "甲", 8, 0), ("2022", "乙", 2, 1), ("undated", "甲", 1, 0),
+        ("undated", "乙", 0, 1)]
+    tallest = max(b.height for b in chart.bars)
+    assert all(abs(b.height - tallest * b.records / 8) < 0.01 for b in chart.bars)
+    assert all(abs(b.y + b.height - chart.bars[0].y) < 0.01 for b in chart.bars)  # one baseline
+    xs = [b.x for b in chart.bars]
+    assert xs == sorted(xs) and abs(chart.bars[1].x - chart.bars[0].x - chart.bars[0].width) < 0.02  # side by side
+    assert all(b.x + b.width <= chart.width for b in chart.bars)
+    assert [t for _, t in chart.ticks] == [0, 2, 4, 6, 8] and [label for _, label in chart.labels] == ["2021", "2022", "undated"]
+    per = views.chart(rows, ["甲", "乙"], lambda b: b or "undated", per=True)
+    assert [b.height for b in per.bars] == [b.height for b in chart.bars] and per.ticks == []
+    months = [TrendRow(bucket=f"{2015 + i // 12}-{i % 12 + 1:02d}", query="甲", records=i, mentions=i, total_records=i)
+              for i in range(132)]
+    thinned = views.chart(months, ["甲"], str)
+    assert len(thinned.bars) == 132 and 8 <= len(thinned.labels) <= 20  # labels that fit 960 px
+
+
+def test_tables_sort_by_a_column_with_empty_cells_last() -> None:
+    rows = [{"t": "乙", "n": 2}, {"t": None, "n": 9}, {"t": "甲", "n": 10}, {"t": "", "n": 1}]
+    assert [r["n"] for r in views.sorted_rows(rows, "n", False)] == [1, 2, 9, 10]
+    assert [r["n"] for r in views.sorted_rows(rows, "n", True)] == [10, 9, 2, 1]
+    assert [r["t"] for r in views.sorted_rows(rows, "t", False)][:2] == ["乙", "甲"]  # code point order (U+4E59, U+7532)
+    assert [r["t"] for r in views.sorted_rows(rows, "t", True)][2:] == [None, ""]
+    assert views.sorted_rows(rows, "nope", True) == rows and views.sorted_rows(rows, None, False) == rows
+    assert views.query_string({"q": ["承诺兑现", "营商环境"], "by": "year", "page": "2", "x": ""}, page=None, per=10) == (
+        "?q=%E6%89%BF%E8%AF%BA%E5%85%91%E7%8E%B0&q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83&by=year&per=10")
+    assert views.query_string({}) == "?"
+
+
+def test_a_codebook_cross_tab_has_a_line_per_code_and_a_cell_per_bucket() -> None:
+    from qdn_corpus.rows import CodeCount
+
+    cells = [CodeCount(category="供给型", label=label, bucket=b, units=n, share=n / 10, total=10)
+             for label in ("人才", "*") for b, n in (("2021", 1), (None, 2))]
+    buckets, lines = views.crosstab(cells)
+    assert buckets == ["2021", None]
+    assert [(c, lab, [x.units for x in row]) for c, lab, row in lines] == [("供给型", "人才", [1, 2]), ("供给型", "*", [1, 2])]
 
 
 def test_a_search_page_links_to_the_first_match_and_pages_through(data: Path, client: TestClient) -> None:
