@@ -26,8 +26,8 @@ pytest.importorskip("fastapi", reason="qdn serve needs the serve extra")
 from fastapi.testclient import TestClient
 
 from qdn_corpus import Corpus
-from qdn_corpus.web.app import create_app
 from qdn_corpus.web import views
+from qdn_corpus.web.app import create_app
 from qdn_corpus.web.views import body_lines, safe_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,7 +259,7 @@ def test_the_chart_puts_one_bar_per_bucket_and_query_in_proportion() -> None:
     from qdn_corpus.models import TrendRow
 
     rows = [TrendRow(bucket=b, query=q, records=n, mentions=n, total_records=10, per=n / 10)
-            for b, counts in (("2021", (0, 4)), ("2022", (8, 2)), (None, (1, 0))) for q, n in zip(("甲", "乙"), counts)]
+            for b, counts in (("2021", (0, 4)), ("2022", (8, 2)), (None, (1, 0))) for q, n in zip(("甲", "乙"), counts, strict=True)]
     chart = views.chart(rows, ["甲", "乙"], lambda b: b or "undated")
     assert [(b.bucket, b.query, b.records, b.series) for b in chart.bars] == [
         ("2021", "甲", 0, 0), ("2021", "乙", 4, 1), ("2022", "甲", 8, 0), ("2022", "乙", 2, 1), ("undated", "甲", 1, 0),
