@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 pytest.importorskip("fastapi", reason="qdn serve needs the serve extra")
@@ -320,6 +322,38 @@ def test_the_body_keeps_every_character_and_numbers_its_marks() -> None:
     marked = [(p.text, p.mark, p.anchors) for line in lines for p in line if p.mark]
     assert marked == [("承诺兑现", 1, ["m1"]), ("承诺兑现", 2, ["m2"])]
     assert [a for line in lines for p in line for a in p.anchors if a.startswith("h")] == ["h0", "h1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="承诺兑现\n一、A", max_size=40), st.data())
+def test_the_body_as_pieces_loses_nothing_and_marks_exactly(body: str, data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(body)), max_size=8)))
+    marks = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+    headings = sorted(data.draw(st.sets(st.integers(0, len(body)), max_size=4)))
+    lines = body_lines(body, marks, headings)
+    assert "\n".join("".join(p.text for p in line) for line in lines) == body
+    assert all("\n" not in p.text for line in lines for p in line)
+    for n, (a, b) in enumerate(marks, 1):
+        assert "".join(p.text for line in lines for p in line if p.mark == n) == body[a:b].replace("\n", "")
+    ids = [i for line in lines for p in line for i in p.anchors]
+    assert sorted(ids) == sorted([f"m{n}" for n in range(1, len(marks) + 1)] + [f"h{i}" for i in range(len(headings))])
+
+
+def test_ticks_are_round_and_cover_the_tallest_bar() -> None:
+    assert views._ticks(1) == [0, 1]
+    assert views._ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert views._ticks(6) == [0, 2, 4, 6]
+    assert views._ticks(25) == [0, 5, 10, 15, 20, 25]
+    assert views._ticks(100) == [0, 20, 40, 60, 80, 100]
+    assert views._ticks(1234) == [0, 500, 1000]
+    assert views._ticks(9999) == [0, 2000, 4000, 6000, 8000]
+
+
+def test_links_keep_http_and_drop_empty_parameters() -> None:
+    assert safe_url("http://qdn.gov.cn/") == "http://qdn.gov.cn/" and safe_url("HTTPS://QDN.GOV.CN") == "HTTPS://QDN.GOV.CN"
+    assert views.query_string({"all_copies": False, "q": None, "by": "year"}) == "?by=year"
+    assert views.query_string({"all_copies": False}) == "?"
+    assert views.sorted_rows([], "n", True) == []
 
 
 def test_a_new_index_is_read_without_restarting(tmp_path: Path) -> None:

@@ -37,12 +37,12 @@ def body_lines(body: str, marks: Sequence[tuple[int, int]], headings: Sequence[i
     edges = sorted(c for c in cuts if 0 <= c <= len(body))
     for a, b in itertools.pairwise(edges):
         text = body[a:b]
-        if text == "\n":
-            lines.append([])
-            continue
         i = bisect_right(starts, a) - 1
         n = i + 1 if i >= 0 and a < spans[i][1] else 0
         ids = ([anchors[a]] if a in anchors else []) + ([f"m{n}"] if n and a == starts[i] else [])
+        if text == "\n":  # a new line; an anchor placed on the newline itself starts it
+            lines.append([Piece("", 0, ids)] if ids else [])
+            continue
         lines[-1].append(Piece(text, n, ids))
     if len(body) in anchors:  # a heading at the very end of the body
         lines[-1].append(Piece("", 0, [anchors[len(body)]]))
