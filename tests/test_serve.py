@@ -309,8 +309,14 @@ def test_a_search_page_links_to_the_first_match_and_pages_through(data: Path, cl
     assert f"/doc/{hits[0]['id']}?q=" in html and "#m1" in html
     assert html.count('class="hit"') == len(hits)
     assert "<mark>" in html
-    listing = client.get("/").text
-    assert listing.count('class="hit"') == min(20, len(cli_json(data, "list")))
+    records = cli_json(data, "list")
+    assert len(records) > 20, "the fixture corpus fills two pages"
+    first, second = client.get("/").text, client.get("/?page=2").text
+    assert first.count('class="hit"') == 20 and second.count('class="hit"') == len(records) - 20
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev" href="?page=1"' in second and 'start="21"' in second
+    shown = re.findall(r'href="/doc/([0-9a-f]{16})"', first + second)
+    assert shown == [r["id"] for r in records]  # newest first, as qdn list
+    assert client.get("/?page=0").status_code == 400
 
 
 def test_the_body_keeps_every_character_and_numbers_its_marks() -> None:
