@@ -281,6 +281,24 @@ def test_the_chart_puts_one_bar_per_bucket_and_query_in_proportion() -> None:
     assert len(thinned.bars) == 132 and 8 <= len(thinned.labels) <= 20  # labels that fit 960 px
 
 
+@pytest.mark.parametrize(("path", "args", "column"), [
+    ("/figures?q=承诺兑现", ["figures", "承诺兑现"], "figure"),
+    ("/refs", ["refs", "--top", "50"], "citing_records"),
+    ("/clauses?q=承诺兑现", ["clauses", "承诺兑现"], "code"),
+    ("/adoption?q=营商环境&by=county&within=黔东南州", ["adoption", "营商环境", "--by", "county", "--within", "黔东南州"], "region"),
+])
+def test_table_pages_show_the_rows_of_their_command(data: Path, client: TestClient, path: str, args: list[str], column: str) -> None:
+    rows = cli_json(data, *args)
+    assert rows, "the fixture corpus gives each table rows"
+    html = client.get(path).text
+    assert html.count("<tr>") - 1 == len(rows)  # the header's row, then one per row
+    cells = re.findall(r"<tbody>(.*)</tbody>", html, re.S)[0]
+    first = str(rows[0][column])
+    assert first in cells
+    sorted_desc = client.get(f"{path}{'&' if '?' in path else '?'}sort={column}&desc=1").text
+    assert 'aria-sort="descending"' in sorted_desc and sorted_desc.count("<tr>") - 1 == len(rows)
+
+
 def test_tables_sort_by_a_column_with_empty_cells_last() -> None:
     rows = [{"t": "乙", "n": 2}, {"t": None, "n": 9}, {"t": "甲", "n": 10}, {"t": "", "n": 1}]
     assert [r["n"] for r in views.sorted_rows(rows, "n", False)] == [1, 2, 9, 10]

@@ -4,13 +4,14 @@ it), makes library calls and hands plain data (views.py) to a template, which es
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from qdn_corpus import results
-from qdn_corpus.api import FILTERS, FilterOptions
+from qdn_corpus.api import FILTERS, Corpus, FilterOptions
 from qdn_corpus.errors import NotFoundError, UsageError
 from qdn_corpus.results import Results
 from qdn_corpus.web import views
@@ -122,14 +123,19 @@ def _table(request: Request, form: Form, title: str, rows: list[Any], columns: l
                 sort=column, desc=form.flag("desc"), **context)
 
 
-@router.get("/figures")
-def figures_page(request: Request) -> Response:
+def _asked(request: Request, fetch: Callable[[Corpus, Form, str], Any]) -> tuple[Form, list[Any]]:
+    """A query page's form and rows: fetch(corpus, form, query) once a query is given, else none."""
     form = Form(request)
     q = form.text("q")
-    rows: list[Any] = []
-    if q:
-        with shared(request) as corpus:
-            rows = corpus.figures(q, within=form.text("within"), **form.filters()).items
+    if q is None:
+        return form, []
+    with shared(request) as corpus:
+        return form, list(fetch(corpus, form, q).items)
+
+
+@router.get("/figures")
+def figures_page(request: Request) -> Response:
+    form, rows = _asked(request, lambda corpus, form, q: corpus.figures(q, within=form.text("within"), **form.filters()))
     return _table(request, form, "数据 figures", rows, ["date", "region", "indicator", "figure", "value", "unit", "title"],
                   {"title": "id"}, "/api/figures", needs_query=True)
 
@@ -145,14 +151,18 @@ def refs_page(request: Request) -> Response:
 
 @router.get("/clauses")
 def clauses_page(request: Request) -> Response:
-    form = Form(request)
-    q = form.text("q")
-    rows: list[Any] = []
-    if q:
-        with shared(request) as corpus:
-            rows = corpus.clauses(q, within=form.text("within"), all_copies=form.flag("all_copies"), **form.filters()).items
+    form, rows = _asked(request, lambda corpus, form, q: corpus.clauses(
+        q, within=form.text("within"), all_copies=form.flag("all_copies"), **form.filters()))
     return _table(request, form, "条款 clauses", rows, ["code", "date", "path", "text", "title"], {"code": "id"}, "/api/clauses",
                   needs_query=True)
+
+
+@router.get("/adoption")
+def adoption_page(request: Request) -> Response:
+    form, rows = _asked(request, lambda corpus, form, q: corpus.adoption(
+        q, by=form.text("by") or "county", within=form.text("within"), all_copies=form.flag("all_copies"), **form.filters()))
+    return _table(request, form, "采纳 adoption", rows, ["region", "code", "parent", "first_date", "records", "first_title"],
+                  {"first_title": "first_id"}, "/api/adoption", needs_query=True, levels=("county", "prefecture", "province"))
 
 
 @router.get("/code")
@@ -167,16 +177,3 @@ def code_page(request: Request) -> Response:
     buckets, lines = views.crosstab(found.items)
     return page(request, "code.html", form, book=book, books=list(codebooks(request.app.state.data_dir)), found=found,
                 buckets=buckets, lines=lines, with_within=False)
-
-
-@router.get("/adoption")
-def adoption_page(request: Request) -> Response:
-    form = Form(request)
-    q = form.text("q")
-    rows: list[Any] = []
-    if q:
-        with shared(request) as corpus:
-            rows = corpus.adoption(q, by=form.text("by") or "county", within=form.text("within"),
-                                   all_copies=form.flag("all_copies"), **form.filters()).items
-    return _table(request, form, "采纳 adoption", rows, ["region", "code", "parent", "first_date", "records", "first_title"],
-                  {"first_title": "first_id"}, "/api/adoption", needs_query=True, levels=("county", "prefecture", "province"))
