@@ -28,9 +28,16 @@ PREFECTURES = ["黔东南", "黔南", "黔西南", "遵义", "毕节", "铜仁",
 KINDS = ["通知", "报告", "总结", "意见", "方案", "办法"]
 
 
-def sentences() -> list[str]:
+def sentences(corpus: str = "sparse") -> list[str]:
+    """The sentence pool: sparse (the seeds and the 72 State Council reports, so topic words are
+    rare, as in a province's whole output) or dense (the seeds alone: a topical corpus, where
+    承诺兑现 and 营商环境 fill a large share of documents, as in a researcher's own folder)."""
+    if corpus not in ("sparse", "dense"):
+        raise ValueError(f"unknown corpus {corpus!r}: sparse or dense")
     texts = [p.read_text("utf-8") for p in sorted((ROOT / "data" / "raw").iterdir())]
-    if REPORTS.exists():
+    if corpus == "sparse":
+        if not REPORTS.exists():
+            raise SystemExit(f"the sparse corpus needs {REPORTS} (../shared beside the project); use --corpus dense")
         for line in REPORTS.read_text("utf-8").splitlines():
             texts.append(json.loads(line)["content"])
     pool = []
@@ -107,13 +114,13 @@ def edited(paras: list[str], rng: random.Random, pool: list[str]) -> list[str]:
 
 def generate(
     out: Path, n: int, seed: int = 42, per_stream: int = 50, stream_share: float = 0.2, html_share: float = 0.2,
-    repost_share: float = 0.1,
+    repost_share: float = 0.1, corpus: str = "sparse",
 ) -> int:
     """Write n documents under out/raw; returns the number of files. A share of the single
     documents (repost_share) are reposts of an earlier one: another county's header and date,
     the same title and text with small edits."""
     rng = random.Random(seed)
-    pool = sentences()
+    pool = sentences(corpus)
     raw = out / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     start = dt.date(2015, 1, 1)
@@ -167,5 +174,6 @@ if __name__ == "__main__":
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--html-share", type=float, default=0.2, help="share of single documents saved as web pages")
+    parser.add_argument("--corpus", choices=("sparse", "dense"), default="sparse", help="sentence pool (see sentences())")
     args = parser.parse_args()
-    print(generate(args.out, args.docs, args.seed, html_share=args.html_share), "files")
+    print(generate(args.out, args.docs, args.seed, html_share=args.html_share, corpus=args.corpus), "files")

@@ -86,6 +86,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/out"))
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument("--html-share", type=float, default=0.2, help="share of single documents generated as web pages")
+    parser.add_argument("--corpus", choices=("sparse", "dense"), default="sparse",
+                        help="sparse: sentences of the seeds and ../shared's 72 reports (topic words rare); dense: the "
+                        "seeds alone (a topical corpus, as researchers build); a --keep corpus keeps what it was made as")
     args = parser.parse_args()
     # Byte-compile qdn as pip does for an installed package: with PYTHONDONTWRITEBYTECODE set
     # (as on these machines) an editable install would recompile its modules on every start.
@@ -93,13 +96,13 @@ def main() -> None:
                    env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, capture_output=True)
     work = args.keep or Path(tempfile.mkdtemp(prefix="qdn-bench-"))
     data = work / "data"
-    results: dict[str, object] = {"docs": args.docs, "baseline": "rg" if shutil.which("rg") else "grep"}
+    results: dict[str, object] = {"docs": args.docs, "corpus": args.corpus, "baseline": "rg" if shutil.which("rg") else "grep"}
 
     t = time.perf_counter()
     if (data / "raw").exists():  # a kept corpus: its documents, not the crawler's sidecars
         files = sum(1 for p in (data / "raw").iterdir() if not p.name.endswith(".metadata.json"))
     else:
-        files = generate(data, args.docs, html_share=args.html_share)
+        files = generate(data, args.docs, html_share=args.html_share, corpus=args.corpus)
     results["generate_s"] = round(time.perf_counter() - t, 1)
     raw_bytes = sum(p.stat().st_size for p in (data / "raw").iterdir())
     results["files"], results["raw_mb"] = files, round(raw_bytes / 1e6, 1)
@@ -245,7 +248,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"bench-{args.docs}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
-    print(f"docs {args.docs} ({files} files, {results['html_pages']} of them web pages, {results['raw_mb']} MB, "
+    print(f"docs {args.docs}, {args.corpus} corpus ({files} files, {results['html_pages']} of them web pages, {results['raw_mb']} MB, "
           f"{n_records} records); baseline {results['baseline']}")
     for key in ("parse_mb_s", "build_s", "build_docs_s", "build_mb_s", "peak_rss_mb", "peak_rss_all_processes_mb", "index_mb",
                 "noop_reindex_s",

@@ -22,7 +22,9 @@ BLOCK = {"p", "div", "td", "th", "li", "dd", "dt", "pre", "blockquote", "h1", "h
 CELL = {"td", "th"}
 SHORT_CELL = 200
 _PUNCT = set("，。；、！？,;")
-_SENTENCE_RE = regex.compile(r"\p{Han}[，。；！？]")
+# A clause of Chinese prose: a character, perhaps a closing quote or bracket, then a comma, stop,
+# semicolon or mark, full-width or half-width (text pasted from Word often has "," and ";").
+_SENTENCE_RE = regex.compile(r"\p{Han}[”’」』）)]?[，。；！？,;!?]")
 
 
 @dataclass
