@@ -192,7 +192,7 @@ def test_an_article_written_with_half_width_punctuation_is_kept() -> None:
         "<div class='nav'><ul><li><a href='/'>首页</a></li><li><a href='/2/'>信息公开</a></li></ul></div>"
         "<div class='detail'><h2>某县关于安全生产的方案</h2><p class='meta'>发布时间：2025-01-20 来源：某县人民政府</p>"
         f"{sections}</div><div class='footer'><p>主办：某县人民政府办公室 版权所有</p></div></body></html>"
-    ).encode("utf-8")
+    ).encode()
     body = record(page).body
     for p in paragraphs:
         assert p in body
