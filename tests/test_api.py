@@ -239,3 +239,13 @@ def test_export_errors_are_one_line(qdn, tmp_path: Path) -> None:  # type: ignor
     assert run.exit_code == 2 and run.stderr.startswith("qdn: error: cannot write") and len(run.stderr.splitlines()) == 1
     run = qdn("export", str(tmp_path / "o"), "--format", "xlsx")
     assert run.exit_code == 2 and "parquet, jsonl, csv" in run.stderr
+
+
+def test_help_paragraphs_are_one_line_each_so_the_terminal_wraps_them() -> None:
+    """typer keeps a docstring's own line breaks: at 80 columns they broke sentences midway."""
+    for name, command in _commands().items():
+        paragraphs = (command.help or "").split("\n\n")
+        assert all("\n" not in p for p in paragraphs), name
+        assert paragraphs[-1].startswith("Example: ") or any(p.startswith("Example: ") for p in paragraphs), name
+    index = _commands()["index"].help.split("\n\n")
+    assert index[-2:] == ["Example: qdn --data-dir data index --rebuild", 'Scans too: pip install -e ".\\[ocr]" && qdn index --ocr']

@@ -4,6 +4,8 @@ here, so that importing `qdn_corpus.cli` gives the whole app); render.py writes 
 
 from qdn_corpus.cli import commands  # isort: skip (first: --help lists commands as they register)
 from qdn_corpus.cli import analyses, serve, upkeep
-from qdn_corpus.cli.app import app, main
+from qdn_corpus.cli.app import app, main, reflow_help
+
+reflow_help()
 
 __all__ = ["analyses", "app", "commands", "main", "serve", "upkeep"]

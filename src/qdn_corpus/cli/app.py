@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -239,6 +240,24 @@ def describe(result: Any) -> None:
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="A record id or a unique prefix of one.", show_default=False)]
 TopOpt = Annotated[int | None, typer.Option("--top", "-n", help="At most this many (default 20; 0 for all).")]
+
+
+_LABEL_LINE_RE = re.compile(r"\n(?=[A-Z][A-Za-z ]{0,24}: )")
+
+
+def reflow_help() -> None:
+    """Each command's docstring as typer shows it: paragraphs (blank-line separated) joined into
+    one line each, so that the terminal wraps them (typer 0.29 keeps a docstring's own line
+    breaks, which at 80 columns break sentences in the middle)."""
+    import inspect as _inspect
+
+    for command in app.registered_commands:
+        func = command.callback
+        if func is not None and func.__doc__:
+            # A line that opens with a label ("Example:", "Scans too:") starts a paragraph of its own.
+            text = _LABEL_LINE_RE.sub("\n\n", _inspect.cleandoc(func.__doc__))
+            joined = (" ".join(line.strip() for line in p.splitlines() if line.strip()) for p in text.split("\n\n"))
+            func.__doc__ = "\n\n".join(p for p in joined if p)
 
 
 def main() -> None:
