@@ -19,7 +19,7 @@ from qdn_corpus.web.context import NAV, codebook, codebooks, shared, template
 
 router = APIRouter(include_in_schema=False)
 PAGE = 20
-FACET_FILTER = {"region": "region", "issuer": "issuer", "doc_type": "doc_type", "site": "site"}
+LINKED = ("region", "issuer", "doc_type", "site")  # facets that are also a filter of the same name
 
 
 class Form:
@@ -54,7 +54,7 @@ class Form:
 
 def page(request: Request, name: str, form: Form, **context: Any) -> Response:
     return template(request, name, {"form": form.params, "queries": form.queries, "nav": NAV,
-                                    "link": lambda **c: views.query_string(form.state(), **c), "filters": FILTERS, **context})
+                                    "link": lambda **c: views.query_string(form.state(), **c), **context})
 
 
 @router.get("/")
@@ -74,7 +74,7 @@ def search_page(request: Request) -> Response:
     items = found.items[(number - 1) * PAGE:]
     pages = max(1, -(-found.total // PAGE))
     return page(request, "search.html", form, items=items, total=found.total, number=number, pages=pages, facets=facets,
-                facet_filter=FACET_FILTER, api="/api/search" if q else "/api/list")
+                linked=LINKED, api="/api/search" if q else "/api/list")
 
 
 @router.get("/doc/{record_id}")
