@@ -322,13 +322,13 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
     qdn("index")
     before = ids(qdn)
 
-    def broken(gen: Path, todo: list[object]) -> None:
+    def broken(gen: Path, todo: object) -> None:
         raise RuntimeError("simulated crash")
 
     with monkeypatch.context() as patch:
         patch.setattr(workers, "PARALLEL_BYTES", 0)
         patch.setattr(workers, "WORKERS", 2)
-        patch.setattr(workers, "_write_segment", broken)
+        patch.setattr(workers, "write_segment", broken)
         run = qdn("index", "--rebuild")
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr

@@ -148,22 +148,25 @@ class Corpus:
         self._ix, self._stamp = fresh, now
         return True
 
-    def index(self, *, rebuild: bool = False, ocr: bool = False) -> IndexReport:
-        """Parse new or changed raw files, drop deleted ones; the summary `qdn index` prints."""
+    def index(self, *, rebuild: bool = False, ocr: bool = False, cluster: str | None = None) -> IndexReport:
+        """Parse new or changed raw files, drop deleted ones; the summary `qdn index` prints.
+
+        `cluster` is a Dask scheduler's address (`tcp://host:8786`; the `dask` extra): the files
+        are parsed, read by OCR and tokenised on its workers, and the index is written here."""
         from qdn_corpus.store.update import build
 
-        self._ocr(ocr)
-        report = build(self.data_dir, rebuild=rebuild, progress=self.progress, ocr=ocr)
+        self._ocr(ocr, here=cluster is None)
+        report = build(self.data_dir, rebuild=rebuild, progress=self.progress, ocr=ocr, cluster=cluster or None)
         self._ix = None
         return report
 
-    def _ocr(self, wanted: bool) -> None:
+    def _ocr(self, wanted: bool, here: bool = True) -> None:
         """OCR for this process and the workers it forks, cached in the index folder; refused
-        at once when the extra is missing."""
+        at once when the extra is missing (on a cluster, the workers need it instead)."""
         from qdn_corpus.read.formats import ocr
         from qdn_corpus.store.index import OCR_CACHE, index_dir
 
-        if wanted and not ocr.available():
+        if wanted and here and not ocr.available():
             raise UsageError(f"--ocr needs the OCR extra: {ocr.INSTALL}")
         cache = index_dir(self.data_dir) / OCR_CACHE
         ocr.configure(wanted, cache if cache.parent.is_dir() else None)

@@ -32,3 +32,7 @@ class NoSuchRecordError(NotFoundError):
     """No record has the id asked for: like a search that found nothing, exit status 1."""
 
     exit_code = 1
+
+
+class ClusterError(QdnError):
+    """The Dask cluster cannot be reached, runs another qdn, or failed mid-build."""

@@ -89,15 +89,20 @@ def index(
     ctx: typer.Context,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over instead of updating.")] = False,
     ocr: OcrOpt = False,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", envvar="QDN_CLUSTER", show_default=False,
+        help="Parse on the workers of the Dask scheduler at this address (tcp://HOST:8786); needs the dask extra.",
+    )] = None,
 ) -> None:
     """Index DATA_DIR/raw: parse new or changed files, drop deleted ones, print a summary.
 
     Example: qdn --data-dir data index --rebuild
     Scans too: pip install -e ".\\[ocr]" && qdn index --ocr
+    On a Dask cluster: pip install -e ".\\[dask]" && qdn index --ocr --cluster tcp://10.0.0.5:8786
     """
     state = state_of(ctx)
     with Progress(state, "indexing") as progress:
-        report = corpus_of(ctx, progress).index(rebuild=rebuild, ocr=ocr)
+        report = corpus_of(ctx, progress).index(rebuild=rebuild, ocr=ocr, cluster=cluster)
     warnings = [p for p in report.problems if p.kind == "warning"]  # notes (decisions) are for -v
     for problem in warnings:
         if problem.file not in progress.described:  # -v told them file by file

@@ -177,20 +177,30 @@ def _sidecar_owner(name: str, names: set[str]) -> str | None:
 
 def read(entry: FileEntry) -> FileResult:
     """Decode and parse one file; every failure becomes a skip reason or a problem, never raises."""
-    result = FileResult(entry)
+    data = load(entry)
+    if isinstance(data, str):
+        return FileResult(entry, skipped=data)
+    return parse_data(FileResult(entry), data, entry.sidecar_url)
+
+
+def load(entry: FileEntry) -> bytes | str:
+    """The file's bytes, or why it cannot be read."""
     if entry.problem:
-        result.skipped = entry.problem
-        return result
+        return entry.problem
     try:
         with open(entry.path, "rb") as f:
-            data = f.read()
+            return f.read()
     except IsADirectoryError:
-        result.skipped = "is a folder"
-        return result
+        return "is a folder"
     except OSError as exc:
-        result.skipped = _os_reason(exc)
-        return result
-    extracted = extract(entry.name, data, entry.sidecar_url)
+        return _os_reason(exc)
+
+
+def parse_data(result: FileResult, data: bytes, url: str | None) -> FileResult:
+    """Fill `result` from the file's bytes (named by result.entry.name; `url` is its sidecar's):
+    the part of read() that needs no file system, so a cluster's worker can run it."""
+    entry = result.entry
+    extracted = extract(entry.name, data, url)
     result.format = extracted.format
     if extracted.text is None:
         result.skipped = extracted.skip_reason or "no text"

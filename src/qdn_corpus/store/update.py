@@ -9,7 +9,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +44,7 @@ from qdn_corpus.store.index import (
     write_json,
     write_lock,
 )
-from qdn_corpus.store.workers import FileDone, checkpoint, index_files
+from qdn_corpus.store.workers import FileDone, Item, checkpoint, index_files
 
 
 @dataclass
@@ -102,11 +102,14 @@ Progress = Callable[[int, int, "FileDone"], None]  # done, total, the file just 
 # ---- on-disk state -------------------------------------------------------------------------
 
 
-def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = None, ocr: bool = False) -> IndexReport:
+def build(
+    data_dir: Path, rebuild: bool = False, progress: Progress | None = None, ocr: bool = False, cluster: str | None = None
+) -> IndexReport:
     """Bring the index up to date with `<data-dir>/raw`: parse only new or changed files.
 
     With `ocr`, scans are read by OCR (the `ocr` extra); without it, OCR results cached by an
-    earlier run are still used (index/ocr/, by content hash)."""
+    earlier run are still used (index/ocr/, by content hash). With `cluster` (a Dask scheduler's
+    address), the files are parsed on its workers (cluster.py)."""
     raw = data_dir / "raw"
     if not raw.is_dir():
         raise NotFoundError(f"no folder {raw}: put documents there or point --data-dir at your data")
@@ -123,16 +126,35 @@ def build(data_dir: Path, rebuild: bool = False, progress: Progress | None = Non
         folders = folder_mtimes(raw)  # before the walk: a file added during it is seen next time
         entries = list(discover([raw], base=data_dir))
         try:
-            report = _update(data_dir, current, entries, folders, progress)
+            report = _update(data_dir, current, entries, folders, progress, _parser(cluster, ocr, index_dir(data_dir) / OCR_CACHE))
         except OSError as exc:
             raise write_error(exc, index_dir(data_dir)) from None
     report.seconds = time.monotonic() - started
     return report
 
 
+Parser = Callable[[Path, "list[FileEntry]"], Iterator[Item]]  # a generation's folder, the files: what index_files yields
+
+
+def _parser(cluster: str | None, ocr: bool, cache: Path) -> Parser:
+    """Local worker processes, or a Dask cluster's workers (imported only then)."""
+    if cluster is None:
+        return index_files
+
+    def on_cluster(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
+        if not todo:  # only deletions: nothing to send
+            return index_files(gen, todo)
+        from qdn_corpus.store import cluster as dask_cluster
+
+        return dask_cluster.index_files(gen, todo, cluster, ocr, cache)
+
+    return on_cluster
+
+
 # long: one write transaction (lock, generation, segments, manifest, switch) whose rollback must see all of it
 def _update(
-    data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None
+    data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None,
+    parse: Parser = index_files,
 ) -> IndexReport:
     from qdn_corpus.store import engine
 
@@ -176,7 +198,7 @@ def _update(
             if entry.name in old_files and current is not None:
                 writer.delete_file(entry.name)
         segments = []
-        for done, item in enumerate(index_files(gen, todo), 1):
+        for done, item in enumerate(parse(gen, todo), 1):
             if isinstance(item, FileDone):
                 _account(report, old_files.get(item.entry.name, {}).get("ids", []), item)
                 files[item.entry.name] = {

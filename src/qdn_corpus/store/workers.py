@@ -5,19 +5,20 @@ a queue. update.py decides what to write and commits what they wrote.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from qdn_corpus.errors import IndexWriteError
 from qdn_corpus.store.index import write_error
 
 if TYPE_CHECKING:
     from qdn_corpus.models import Problem
-    from qdn_corpus.read.files import FileEntry
+    from qdn_corpus.read.files import FileEntry, FileResult
 
 
 @dataclass
@@ -47,7 +48,7 @@ def index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     enough work to repay starting them, else here."""
     procs = WORKERS if sum(e.size for e in todo) > PARALLEL_BYTES else 1
     if procs == 1:
-        yield from _write_segment(gen, todo)
+        yield from write_segment(gen, _read_here(todo))
         return
     import multiprocessing as mp
     from queue import Empty
@@ -98,7 +99,7 @@ def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
 def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
     _die_with_parent()
     try:
-        for item in _write_segment(gen, todo):
+        for item in write_segment(gen, _read_here(todo)):
             queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
     except OSError as exc:
         queue.put(("error", str(write_error(exc, gen.parent))))
@@ -110,8 +111,9 @@ def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
 def checkpoint(point: str) -> None:
     """Where the tests kill `qdn index` (QDN_TEST_KILL_POINT = parse, segment or commit): the
     process announces that it got there (QDN_TEST_KILL_FILE) and waits to be killed. Nothing
-    happens unless both are set."""
-    if os.environ.get("QDN_TEST_KILL_POINT") == point and (marker := os.environ.get("QDN_TEST_KILL_FILE")):
+    happens unless both are set, and only once per marker (a restarted cluster worker goes on)."""
+    marker = os.environ.get("QDN_TEST_KILL_FILE")
+    if os.environ.get("QDN_TEST_KILL_POINT") == point and marker and not os.path.exists(marker):
         Path(marker).write_text(f"{os.getpid()}\n", "utf-8")
         time.sleep(120)
 
@@ -127,34 +129,72 @@ def _die_with_parent() -> None:
         pass
 
 
-def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
-    """Write one Whoosh segment and its companion files; yield a FileDone per file, then the
-    segment (none when no file had a record)."""
-    from qdn_corpus.read.files import read
-    from qdn_corpus.store import engine, fulltext
+class Row(NamedTuple):
+    """One record as the index stores it: Whoosh's fields and qdn's full-text parts."""
+
+    fields: dict[str, Any]
+    body: str
+    day: int
+    words: list[str]
+    title_words: list[str]
+    facets: dict[str, Any]
+    minhash: bytes
+
+
+@dataclass
+class Prepared:
+    """A file read and its records made ready to write: all the per-document work (parsing,
+    OCR, tokens, MinHash, citations), which a cluster's worker can do and send back."""
+
+    done: FileDone
+    rows: list[Row]
+
+
+def prepare(result: FileResult) -> Prepared:
+    """Turn a file's records into rows the segment writers take."""
     from qdn_corpus.store.relations import minhash
     from qdn_corpus.store.schema import document_fields, facets
     from qdn_corpus.text.normalize import fold
     from qdn_corpus.text.tokens import words
 
+    rows = []
+    for record in result.records:
+        body = fold(record.body)
+        rows.append(Row(
+            document_fields(record), body, record.date.toordinal() if record.date else 0, words(body),
+            words(fold(record.title or "")), facets(record, body), minhash(body),
+        ))
+    entry = result.entry
+    urls = sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u})
+    done = FileDone(entry, [r.id for r in result.records], result.problems, result.skipped, result.layout, result.encoding,
+                    None, urls, result.format)
+    return Prepared(done, rows)
+
+
+def _read_here(todo: list[FileEntry]) -> Iterator[Prepared]:
+    from qdn_corpus.read.files import read
+
+    for entry in todo:
+        result = read(entry)
+        checkpoint("parse")
+        yield prepare(result)
+
+
+def write_segment(gen: Path, prepared: Iterable[Prepared]) -> Iterator[Item]:
+    """Write one Whoosh segment and its companion files from files made ready (here or on a
+    cluster); yield each file's FileDone, then the segment (none when no file had a record)."""
+    from qdn_corpus.store import engine, fulltext
+
     segment = engine.SegmentBuilder(gen)
     texts = fulltext.SegmentWriter(gen, segment.id)
     try:
-        for entry in todo:
-            result = read(entry)
-            checkpoint("parse")
-            for record in result.records:
-                day = record.date.toordinal() if record.date else 0
-                body = fold(record.body)
-                texts.add(
-                    segment.next_docnum, body, day, words(body), words(fold(record.title or "")), facets(record, body), minhash(body)
-                )
-                segment.add(document_fields(record))
-            yield FileDone(
-                entry, [r.id for r in result.records], result.problems, result.skipped, result.layout,
-                result.encoding, segment.id if result.records else None,
-                sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u}), result.format,
-            )
+        for ready in prepared:
+            for row in ready.rows:
+                texts.add(segment.next_docnum, row.body, row.day, row.words, row.title_words, row.facets, row.minhash)
+                segment.add(row.fields)
+            if ready.rows:
+                ready.done.segment = segment.id
+            yield ready.done
         finished = segment.finish()
         if finished is None:
             texts.close()
@@ -166,3 +206,48 @@ def _write_segment(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
         texts.close()
         segment.close()
 
+
+# ---- on a cluster's worker (store/cluster.py sends the tasks) ---------------------------------
+
+Sent = tuple[str, bytes, "str | None", dict[str, list[str]]]  # name, bytes, sidecar URL, cached OCR
+
+
+def prepare_batch(files: list[Sent], ocr: bool) -> tuple[str, list[Prepared], dict[str, list[str]]]:
+    """A cluster task: make files ready from their bytes alone (a worker needs no shared file
+    system). Returns this worker's qdn fingerprint, the files, and what OCR read meanwhile."""
+    from qdn_corpus.read.files import FileEntry, FileResult, parse_data
+    from qdn_corpus.read.formats import ocr as ocr_module
+
+    checkpoint("task")
+    known = {key: pages for *_, cached in files for key, pages in cached.items()}
+    out = []
+    with ocr_module.session(ocr, known) as seen:
+        for name, data, url, _ in files:
+            entry = FileEntry(name, name)
+            entry.__dict__["sidecar_url"] = url  # the client read the sidecar (a cached_property)
+            out.append(prepare(parse_data(FileResult(entry), data, url)))
+        produced = {key: pages for key, pages in seen.items() if key not in known}
+    return fingerprint(), out, produced
+
+
+@functools.cache
+def fingerprint() -> str:
+    """qdn's version and a hash of its code and data: a worker must parse exactly as the client
+    would, so any difference (another release, an edited checkout) is refused."""
+    import hashlib
+
+    import qdn_corpus
+
+    root = Path(qdn_corpus.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".txt", ".toml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{qdn_corpus.__version__} ({digest.hexdigest()[:12]})"
+
+
+def about() -> dict[str, Any]:
+    """What the client asks each worker before sending work."""
+    from qdn_corpus.read.formats import ocr
+
+    return {"qdn": fingerprint(), "ocr": ocr.available()}

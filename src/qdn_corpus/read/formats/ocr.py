@@ -14,7 +14,9 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,15 +31,58 @@ SCALE = 2.0  # PDF points to pixels: 144 dpi, where RapidOCR reads 五号 text r
 class Settings:
     enabled: bool = False  # run the engine on pages no cache holds (qdn index --ocr)
     cache: Path | None = None  # the index folder's ocr/, when there is an index
+    known: dict[str, list[str]] | None = None  # results by key held in memory (a cluster's task)
 
 
 _settings = Settings()
+_local = threading.local()  # a cluster worker's task: its own settings, in its own thread
 _engine: Any = None
 
 
 def configure(enabled: bool, cache: Path | None) -> None:
     """Set for this process and the workers it forks: whether to run OCR, where results live."""
     _settings.enabled, _settings.cache = enabled, cache
+
+
+def key_of(data: bytes) -> str:
+    """What the cache knows a file by: its content hash."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def cached(key: str) -> list[str] | None:
+    """The cached result for a file's key in this process's cache, or None."""
+    path = _settings.cache / f"{key}.json" if _settings.cache else None
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("engine") == ENGINE:
+            return [str(t) for t in data["pages"]]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    return None
+
+
+def store(key: str, texts: list[str]) -> None:
+    """Keep a result in this process's cache (written atomically)."""
+    if _settings.cache is None:
+        return
+    path = _settings.cache / f"{key}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps({"engine": ENGINE, "pages": texts}, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
+
+
+@contextmanager
+def session(enabled: bool, known: dict[str, list[str]]) -> Iterator[dict[str, list[str]]]:
+    """For a cluster's task, in this thread only: no cache on disk, results given in `known`;
+    yields the results read by OCR meanwhile, for the client to cache."""
+    _local.settings = Settings(enabled, None, dict(known))
+    try:
+        yield _local.settings.known
+    finally:
+        del _local.settings
 
 
 def available() -> bool:
@@ -48,16 +93,14 @@ def available() -> bool:
 def read(data: bytes, name: str, pages: Callable[[], Iterable[Any]], count: int) -> list[str] | None:
     """The text of each page (from the cache, else by OCR when enabled), or None when neither
     can give it. `pages` yields the page images (numpy arrays or image bytes) on demand."""
-    key = hashlib.sha256(data).hexdigest()
-    path = _settings.cache / f"{key}.json" if _settings.cache else None
-    if path is not None:
-        try:
-            cached = json.loads(path.read_text("utf-8"))
-            if cached.get("engine") == ENGINE:
-                return [str(t) for t in cached["pages"]]
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
-    if not _settings.enabled:
+    key = key_of(data)
+    settings: Settings = getattr(_local, "settings", _settings)
+    if settings.known is not None:
+        if key in settings.known:
+            return settings.known[key]
+    elif (hit := cached(key)) is not None:
+        return hit
+    if not settings.enabled:
         return None
     engine = _load()
     texts: list[str] = []
@@ -69,11 +112,10 @@ def read(data: bytes, name: str, pages: Callable[[], Iterable[Any]], count: int)
         texts.append("\n".join(result.txts or ()))
     if show:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"engine": ENGINE, "pages": texts}, ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
+    if settings.known is not None:
+        settings.known[key] = texts
+    else:
+        store(key, texts)
     return texts
 
 
