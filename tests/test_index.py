@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -333,6 +334,28 @@ def test_a_failing_worker_leaves_the_previous_index(qdn, data_dir: Path, monkeyp
     assert run.exit_code == 2 and run.stdout == ""
     assert run.stderr.strip().count("\n") == 0 and "simulated crash" in run.stderr
     assert ids(qdn) == before
+
+
+def test_a_failed_update_leaves_no_file_behind(qdn, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """An update that fails mid-segment: the index folder holds exactly the files it held."""
+    import qdn_corpus.store.workers as workers
+
+    qdn("index")
+    root = data_dir / "index"
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    for i in range(3):
+        (data_dir / "raw" / f"new{i}.txt").write_text(NEW_DOC.replace("青蛙跳水", f"青蛙跳水{i}"), "utf-8")
+    real = workers.prepare
+
+    def broken(result: Any) -> Any:
+        if result.entry.name.endswith("new2.txt"):
+            raise OSError(28, "No space left on device")
+        return real(result)
+
+    monkeypatch.setattr(workers, "prepare", broken)
+    run = qdn("index")
+    assert run.exit_code == 2 and "the disk is full" in run.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
 def test_many_updates_keep_few_segments(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -175,7 +175,12 @@ class Writer:
         self.w._finish()
 
     def cancel(self) -> None:
+        """Give up: the TOC stays as it was, and the files of every segment it does not name
+        (this writer's, those the workers wrote) are removed, as Whoosh does after a commit."""
+        from whoosh.index import clean_files
+
         self.w.cancel()
+        clean_files(self.w.storage, self.w.indexname, self.w.generation - 1, self.w.segments)
 
 
 class SegmentBuilder:
