@@ -109,7 +109,7 @@ def main() -> None:
                     p.wait()
             rows.append((f"{n} workers", seconds, summary))
         base = rows[0][1]
-        print(f"| build | files | scans (pages) | seconds | vs here |\n|---|---:|---:|---:|---:|")
+        print("| build | files | scans (pages) | seconds | vs here |\n|---|---:|---:|---:|---:|")
         for name, seconds, _ in rows:
             print(f"| {name} | {files} | {scans} ({pages}) | {seconds:.1f} | {base / seconds:.2f}× |")
         for name, _, summary in rows:
