@@ -79,7 +79,7 @@ def with_cluster(folder: Path, workers: int) -> tuple[list[subprocess.Popen[byte
                                    "--host", "127.0.0.1", "--no-dashboard"], **quiet))  # type: ignore[call-overload]
     import distributed
 
-    with distributed.Client(address, timeout=30, set_as_default=False) as client:
+    with distributed.Client(address, timeout=30, set_as_default=False) as client:  # type: ignore[no-untyped-call]
         client.wait_for_workers(workers, timeout=120)
     return procs, address
 
