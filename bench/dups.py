@@ -7,7 +7,7 @@ small edits: a sentence added, a sentence dropped, a few characters changed). Ne
 documents on one topic that share a share of their sentences (a policy and its 解读, two
 counties' plans): 0-60% of the second's sentences are taken from the first. Both go through
 what `qdn index` does (relations.minhash, then the LSH and the similarity check of
-relations._groups); prints the false-negative and false-positive rates at the threshold, and
+relations.pairs); prints the false-negative and false-positive rates at the threshold, and
 the rates of a plain similarity cut at other thresholds.
 """
 
@@ -26,17 +26,15 @@ from qdn_corpus.text.normalize import fold
 
 
 def _pair_groups(a: list[str], b: list[str]) -> tuple[bool, float]:
-    import pickle
+    import numpy as np
 
-    import rensa
-
-    docs = []
-    for n, paras in enumerate((a, b)):
-        d = relations._Doc(f"s:{n}", {"id": str(n), "file": str(n)}, 0)
-        d.sig = pickle.loads(relations.minhash(fold("\n".join(paras))))
-        docs.append(d)
-    grouped = bool(relations._groups(docs, rensa))
-    return grouped, docs[0].sig.jaccard(docs[1].sig)
+    rows = []
+    for paras in (a, b):
+        digest = relations.minhash(fold("\n".join(paras)))
+        rows.append(np.frombuffer(digest, dtype="<u4") if digest else np.zeros(relations.NUM_PERM, dtype=np.uint32))
+    sig = np.stack(rows)
+    grouped = bool(relations.pairs(sig, np.ones(2, dtype=bool)))
+    return grouped, float((sig[0] == sig[1]).mean())
 
 
 def main() -> None:

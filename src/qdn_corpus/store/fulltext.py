@@ -23,7 +23,7 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qcol .qrel  the facets that trends group by (.qcol) and that relations.py reads (.qrel)
                for every document, each one JSON object of columns (a list per key, null where
                a document has none), so that a whole segment costs one parse
-  .qmhs .qmho  each document's MinHash (relations.py; rensa's pickled form, empty for a body
+  .qmhs .qmho  each document's MinHash (relations.py; 128 uint32 digests, empty for a body
                too short to compare) and offsets (u64)
 """
 
@@ -47,6 +47,7 @@ from qdn_corpus.text.tokens import END  # ends every body too, so each character
 
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
+PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = (
     "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format", "unit_spans",
 )
@@ -132,7 +133,7 @@ class SegmentWriter:
         _write(f"{base}.qmho", self.minhash_offsets)
         for ext, keys in ((".qcol", GROUP_COLUMNS), (".qrel", RELATION_COLUMNS)):
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
-                json.dump({k: self.columns[k] for k in keys}, f, ensure_ascii=False, separators=(",", ":"))
+                f.write(json.dumps({k: self.columns[k] for k in keys}, ensure_ascii=False, separators=(",", ":")))
 
     def close(self) -> None:
         self.text.close()
@@ -337,6 +338,19 @@ class SegmentReader:
     def minhash(self, docnum: int) -> bytes:
         """A document's MinHash as written (b"" when its body was too short)."""
         return bytes(self._part(".qmhs", ".qmho", docnum))
+
+    def digests(self) -> Any:
+        """Every document's MinHash as one numpy row of uint32 (relations.NUM_PERM of them),
+        zeros where the body was too short: read at once, without a Python object per document."""
+        import numpy as np
+
+        offsets = np.frombuffer(self._get(".qmho", "Q"), dtype=np.uint64)
+        has = np.diff(offsets) > 0
+        data = self._map(".qmhs")
+        rows = np.frombuffer(data, dtype="<u4").reshape(-1, PERMUTATIONS) if len(data) else np.zeros((0, PERMUTATIONS), np.uint32)
+        out = np.zeros((len(has), PERMUTATIONS), dtype=np.uint32)
+        out[has] = rows
+        return out
 
 
 @lru_cache(maxsize=64)

@@ -21,17 +21,17 @@ from __future__ import annotations
 
 import functools
 import json
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from qdn_corpus.models import Record, narrowest
+from qdn_corpus.models import Record, Region, narrowest
+from qdn_corpus.store.fulltext import PERMUTATIONS
 
 RELATIONS = "relations.json"
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
-NUM_PERM, BANDS, SHINGLE = 128, 16, 5
+NUM_PERM, BANDS, SHINGLE = PERMUTATIONS, 16, 5  # the digests a segment stores per document
 MIN_BODY = 40  # characters: shorter bodies are never grouped (a heading, a one-line notice)
 _SEED = 20221205
 
@@ -40,16 +40,17 @@ _SEED = 20221205
 
 
 def minhash(folded_body: str) -> bytes:
-    """The MinHash of a folded body's character 5-grams (spaces dropped), pickled; b"" when the
-    body is too short to compare."""
+    """The MinHash of a folded body's character 5-grams (spaces dropped): NUM_PERM little-endian
+    uint32 (rensa's digest), or b"" when the body is too short to compare."""
     text = "".join(folded_body.split())
     if len(text) < MIN_BODY:
         return b""
+    import numpy as np
     import rensa
 
     m = rensa.RMinHash(num_perm=NUM_PERM, seed=_SEED)
     m.update([text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)])
-    return pickle.dumps(m)
+    return np.asarray(m.digest(), dtype="<u4").tobytes()
 
 
 def identity(record: Record) -> dict[str, Any]:
@@ -79,97 +80,173 @@ def identity(record: Record) -> dict[str, Any]:
 
 # ---- after each change ------------------------------------------------------------------------
 
+_KEYS = ("id", "file", "number", "title", "short", "rich", "cites", "site", *Region.LEVELS)
+
 
 @dataclass
-class _Doc:
-    ref: str
-    facets: dict[str, Any]
-    day: int
-    sig: Any = None
+class _Table:
+    """What relations need of every live record, as columns (index i: the i-th live record)."""
+
+    refs: list[str] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    cols: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _KEYS})
+    sigs: list[Any] = field(default_factory=list)  # per segment: its live rows of digests
+    new: list[bool] = field(default_factory=list)  # in a segment the previous relations did not see
+
+    def add(self, segment: str, store: Any, alive: list[int] | None, size: int, new: bool) -> None:
+        """A segment's live documents (`alive`, or all of them when None)."""
+
+        def keep(col: Any) -> list[Any]:
+            return list(col) if alive is None else [col[i] for i in alive]
+
+        self.refs += [f"{segment}:{i}" for i in (range(size) if alive is None else alive)]
+        self.days += keep(store.days())
+        for key, col in self.cols.items():
+            col += keep(store.column(key))
+        digests = store.digests()
+        self.sigs.append(digests if alive is None else digests[alive])
+        self.new += [new] * (size if alive is None else len(alive))
+
+    def rank(self, i: int) -> tuple[Any, ...]:
+        """Canonical order: earliest dated, then the richest metadata, then the first file."""
+        return (self.days[i] or 1 << 31, -int(self.cols["rich"][i] or 0), self.cols["file"][i] or "", self.refs[i])
 
 
 def build(gen: Path) -> tuple[int, int, int]:
     """Group copies and resolve citations over every live record of the index; write RELATIONS.
-    Returns the number of copy groups, of citations, and of citations resolved."""
-    import rensa
+    Returns the number of copy groups, of citations, and of citations resolved.
+
+    Incremental where it costs: the pairs of copies among records that were there before are
+    kept from the previous relations (a pair depends on its two records only), and only the
+    records of new segments are compared with all; groups and citations are then derived
+    again from the columns, which is quick."""
+    import numpy as np
 
     from qdn_corpus.store import engine, fulltext
 
+    before = _previous(gen)
+    seen = set(before.get("segments") or [])
+    table = _Table()
+    segments: list[str] = []
     ix = engine.open_index(gen)
-    docs: list[_Doc] = []
     if ix is not None:
         with ix.reader() as reader:
-            live = set(reader.live_docs())
             for leaf in reader.leaves():
                 store = fulltext.reader(leaf.folder, leaf.segment_id)
-                days = store.days()
-                columns = [(key, store.column(key)) for key in fulltext.COLUMNS]
-                for local in range(leaf.size):
-                    if leaf.offset + local in live:
-                        data = store.minhash(local)
-                        facets = {key: column[local] for key, column in columns if column[local] is not None}
-                        doc = _Doc(f"{leaf.segment_id}:{local}", facets, days[local])
-                        doc.sig = pickle.loads(data) if data else None
-                        docs.append(doc)
-    groups = _groups(docs, rensa)
-    out = {"version": 1, "threshold": THRESHOLD, **_group_data(docs, groups), **_citation_data(docs, groups)}
+                alive = [i for i in range(leaf.size) if i not in leaf.deleted] if leaf.deleted else None
+                table.add(leaf.segment_id, store, alive, leaf.size, leaf.segment_id not in seen)
+                segments.append(leaf.segment_id)
+    sig = np.concatenate(table.sigs) if table.sigs else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    where = {ref: i for i, ref in enumerate(table.refs)}
+    kept = [(where[a], where[b]) for a, b in before.get("edges") or [] if a in where and b in where]
+    edges = kept + pairs(sig, np.asarray(table.new, dtype=bool))
+    groups = _groups(table, edges)
+    out = {
+        "version": 2, "threshold": THRESHOLD, "segments": segments,
+        "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
+        **_group_data(table, sig, groups), **_citation_data(table, groups),
+    }
     tmp = gen / f"{RELATIONS}.tmp"
     tmp.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(gen / RELATIONS)
     targets = out["targets"].values()
-    cited = sum(len(d.facets.get("cites") or []) for d in docs)
+    cited = sum(len(c or []) for c in table.cols["cites"])
     return len(groups), cited, sum(1 for t in targets for x in t if x)
 
 
-def _groups(docs: list[_Doc], rensa: Any) -> list[list[int]]:
-    """Groups of two or more copies (indices into docs), canonical first, largest first."""
-    lsh = rensa.RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=BANDS)
-    with_sig = [i for i, d in enumerate(docs) if d.sig is not None]
-    for i in with_sig:
-        lsh.insert(i, docs[i].sig)
-    parent = list(range(len(docs)))
+def _previous(gen: Path) -> dict[str, Any]:
+    """The relations this generation had before the change (for their pairs), or {}."""
+    try:
+        data = json.loads((gen / RELATIONS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and data.get("version") == 2 and data.get("threshold") == THRESHOLD
+    return data if ok else {}
+
+
+_ROWS = NUM_PERM // BANDS
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
+
+
+def pairs(sig: Any, new: Any) -> list[tuple[int, int]]:
+    """The pairs of copies (i < j) with at least one `new` row: rows sharing a band of _ROWS
+    digests exactly (LSH, BANDS bands) whose estimated Jaccard similarity reaches THRESHOLD.
+    A row of zeros has no MinHash (a body too short) and pairs with nothing."""
+    import numpy as np
+
+    has = sig.any(axis=1)
+    idx = np.flatnonzero(has)
+    if len(idx) < 2 or not new[idx].any():
+        return []
+    rows = np.ascontiguousarray(sig[idx]).view(np.uint64)  # two digests per 64-bit word: a band is 4 words
+    fresh = new[idx]
+    mix = np.array(_MIX, dtype=np.uint64)
+    found: set[tuple[int, int]] = set()
+    words = _ROWS // 2
+    for b in range(BANDS):
+        keys = (rows[:, b * words : (b + 1) * words] * mix[:words]).sum(axis=1)  # wraps: a hash, checked below
+        chosen = np.arange(len(keys)) if fresh.all() else np.flatnonzero(np.isin(keys, keys[fresh]))
+        if len(chosen) < 2:
+            continue
+        order = chosen[np.argsort(keys[chosen], kind="stable")]
+        ordered = keys[order]
+        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        for run in np.split(order, cuts):
+            if len(run) > 1:
+                members = run.tolist()
+                found.update((a, c) for n, a in enumerate(members) for c in members[n + 1 :] if fresh[a] or fresh[c])
+    if not found:
+        return []
+    a, c = np.array(sorted(found)).T
+    equal = sig[idx[a]] == sig[idx[c]]
+    banded = equal.reshape(len(a), BANDS, _ROWS).all(axis=2).any(axis=1)  # a true band, not a hash collision
+    close = equal.sum(axis=1) >= THRESHOLD * NUM_PERM
+    keep = np.flatnonzero(banded & close)
+    return [(int(min(idx[a[k]], idx[c[k]])), int(max(idx[a[k]], idx[c[k]]))) for k in keep]
+
+
+def _groups(table: _Table, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Groups of two or more copies (single linkage over the pairs), canonical first, largest first."""
+    parent: dict[int, int] = {}
 
     def root(i: int) -> int:
+        parent.setdefault(i, i)
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    for i in with_sig:
-        for j in lsh.query(docs[i].sig):
-            if j > i and docs[i].sig.jaccard(docs[j].sig) >= THRESHOLD:
-                parent[root(j)] = root(i)
+    for i, j in edges:
+        parent[root(j)] = root(i)
     members: defaultdict[int, list[int]] = defaultdict(list)
-    for i in with_sig:
+    for i in parent:
         members[root(i)].append(i)
-    groups = [sorted(g, key=lambda i: _rank(docs[i])) for g in members.values() if len(g) > 1]
-    return sorted(groups, key=lambda g: (-len(g), _rank(docs[g[0]])))
+    groups = [sorted(g, key=table.rank) for g in members.values() if len(g) > 1]
+    return sorted(groups, key=lambda g: (-len(g), table.rank(g[0])))
 
 
-def _rank(d: _Doc) -> tuple[Any, ...]:
-    """Canonical order: earliest dated, then the richest metadata, then the first file."""
-    return (d.day or 1 << 31, -int(d.facets.get("rich", 0)), d.facets.get("file", ""), d.ref)
-
-
-def _group_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
+def _group_data(table: _Table, sig: Any, groups: list[list[int]]) -> dict[str, Any]:
+    cols = table.cols
     out = []
     for g in groups:
-        head = docs[g[0]].sig
-        out.append([[docs[i].ref, docs[i].facets.get("id"), docs[i].facets.get("file"), docs[i].facets.get("site"),
-                     round(head.jaccard(docs[i].sig), 3)] for i in g])
+        head = sig[g[0]]
+        out.append([[table.refs[i], cols["id"][i], cols["file"][i], cols["site"][i],
+                     round(float((sig[i] == head).sum()) / NUM_PERM, 3)] for i in g])
     return {"groups": out}
 
 
-def _citation_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
+# long: one pass that resolves each citation and files it under its cited document at once
+def _citation_data(table: _Table, groups: list[list[int]]) -> dict[str, Any]:
     """Each citing record's targets, and the cited documents with who cites them."""
+    cols = table.cols
     canonical = {i: g[0] for g in groups for i in g}
     by_key: dict[str, defaultdict[str, set[int]]] = {k: defaultdict(set) for k in ("number", "title", "short")}
-    for i, d in enumerate(docs):
-        for k in by_key:
-            if key := d.facets.get(k):
-                by_key[k][key].add(i)
-        title = d.facets.get("title")
-        if title and "short" not in d.facets and title.startswith("关于"):  # 关于… is its own short key
+    for k, index in by_key.items():
+        for i, key in enumerate(cols[k]):
+            if key:
+                index[key].add(i)
+    for i, (title, short) in enumerate(zip(cols["title"], cols["short"], strict=True)):
+        if title and not short and title.startswith("关于"):  # 关于… is its own short key
             by_key["short"][title].add(i)
 
     def resolve(number: str | None, title: str | None, short: str | None) -> int | None:
@@ -184,16 +261,17 @@ def _citation_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
 
     targets: dict[str, list[str | None]] = {}
     cited: dict[str, dict[str, Any]] = {}
-    for i, d in enumerate(docs):
-        cites = d.facets.get("cites") or []
+    for i, cites in enumerate(cols["cites"]):
         if not cites:
             continue
+        ref, rid = table.refs[i], cols["id"][i]
+        region = narrowest({level: cols[level][i] for level in Region.LEVELS})
         mine: list[str | None] = []
         for n, (number, title, short, shown_title, shown_number, text) in enumerate(cites):
             target = resolve(number, title, short)
             if target is not None and canonical.get(target, target) == canonical.get(i, i):
                 target = None  # itself, or a copy of itself
-            target_id = docs[target].facets.get("id") if target is not None else None
+            target_id = cols["id"][target] if target is not None else None
             mine.append(target_id)
             key = f"id:{target_id}" if target_id else (f"number:{number}" if number else (f"title:{title}" if title else f"text:{text}"))
             entry = cited.setdefault(key, {"title": None, "doc_number": None, "target": target_id, "citing": {}})
@@ -203,16 +281,12 @@ def _citation_data(docs: list[_Doc], groups: list[list[int]]) -> dict[str, Any]:
                 entry["doc_number"] = shown_number
             if not entry["title"] and not entry["doc_number"]:
                 entry["text"] = text
-            entry["citing"].setdefault(d.ref, [d.facets.get("id"), d.day, _region(d.facets), n])
+            entry["citing"].setdefault(ref, [rid, table.days[i], region, n])
         if any(m is not None for m in mine):
-            targets[str(d.facets.get("id"))] = mine
+            targets[str(rid)] = mine
     refs = sorted(({**e, "key": k, "citing": [[ref, *v] for ref, v in e["citing"].items()]} for k, e in cited.items()),
                   key=lambda e: (-len(e["citing"]), e["key"]))
     return {"targets": targets, "refs": refs}
-
-
-def _region(facets: dict[str, Any]) -> str | None:
-    return narrowest(facets)
 
 
 # ---- reading -----------------------------------------------------------------------------------
