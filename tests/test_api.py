@@ -248,4 +248,5 @@ def test_help_paragraphs_are_one_line_each_so_the_terminal_wraps_them() -> None:
         assert all("\n" not in p for p in paragraphs), name
         assert paragraphs[-1].startswith("Example: ") or any(p.startswith("Example: ") for p in paragraphs), name
     index = _commands()["index"].help.split("\n\n")
-    assert index[-2:] == ["Example: qdn --data-dir data index --rebuild", 'Scans too: pip install -e ".\\[ocr]" && qdn index --ocr']
+    assert index[-3:] == ["Example: qdn --data-dir data index --rebuild", 'Scans too: pip install -e ".\\[ocr]" && qdn index --ocr',
+                          'On a Dask cluster: pip install -e ".\\[dask]" && qdn index --ocr --cluster tcp://10.0.0.5:8786']

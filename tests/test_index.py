@@ -475,3 +475,28 @@ def test_indexes_keep_the_schema_path_written_before_the_stage_layout(qdn, data_
     assert b"qdn_corpus.engine" in written and type(pickle.loads(written)) is engine.Tokens
     run = qdn("search", "承诺兑现")
     assert run.exit_code == 0 and "building" not in run.stderr
+
+
+def test_a_noop_reads_only_the_stat_file(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """An up-to-date `qdn index` answers from stat.json (sizes, mtimes, the summary) without
+    files.json, and says what a full read says; a damaged stat.json costs only speed."""
+    import re
+
+    from qdn_corpus.store.index import FILES, STAT, live
+
+    (data_dir / "raw" / "empty.txt").write_text("", "utf-8")
+    qdn("index")
+    up_to_date = re.sub(r" in [\d.]+ s$", "", qdn("index").stderr.strip())
+    assert up_to_date.endswith("; 1 file(s) skipped") and "6 files" in up_to_date
+    gen = live(data_dir).path  # type: ignore[union-attr]
+    files = (gen / FILES).read_bytes()
+    (gen / FILES).unlink()
+    run = qdn("index")
+    assert re.sub(r" in [\d.]+ s$", "", run.stderr.strip()) == up_to_date
+    (gen / FILES).write_bytes(files)
+    (gen / STAT).write_text("{", "utf-8")
+    run = qdn("index")
+    assert re.sub(r" in [\d.]+ s$", "", run.stderr.strip()).endswith(up_to_date.split("qdn: ", 1)[1])
+    (data_dir / "raw" / "empty.txt").unlink()  # an update writes stat.json again
+    assert qdn("index").exit_code == 0
+    assert len(json.loads((gen / STAT).read_text("utf-8"))["names"]) == 5

@@ -30,6 +30,7 @@ from qdn_corpus.store.index import (
     OCR_CACHE,
     SCHEMA_VERSION,
     STALE,
+    STAT,
     Live,
     files_of,
     folder_mtimes,
@@ -38,6 +39,7 @@ from qdn_corpus.store.index import (
     live,
     open_generation,
     stale_files,
+    stat_of,
     switch_to,
     toc_generation_of,
     write_error,
@@ -159,24 +161,25 @@ def _update(
     from qdn_corpus.store import engine
 
     report = IndexReport(files=len(entries))
-    old_files = files_of(current) if current else {}
-    todo = [
-        e for e in entries
-        if (o := old_files.get(e.name)) is None or (o["size"], o["mtime_ns"]) != (e.size, e.mtime_ns)
-    ]
+    seen = stat_of(current) if current else None  # what a no-op needs, without files.json
+    old_files = files_of(current) if current and seen is None else {}
+    known = dict(zip(seen["names"], zip(seen["sizes"], seen["mtimes"], strict=True), strict=True)) if seen else {
+        n: (v["size"], v["mtime_ns"]) for n, v in old_files.items()}
+    todo = [e for e in entries if known.get(e.name) != (e.size, e.mtime_ns)]
     names = {e.name for e in entries}
-    gone = [n for n in old_files if n not in names]
-    files = {n: v for n, v in old_files.items() if n in names}
-    if current is not None and not todo and not gone:
-        report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
-        report.records = sum(len(v["ids"]) for v in files.values())
-        report.formats = _formats(files)
+    gone = [n for n in known if n not in names]
+    if current is not None and not todo and not gone and seen is not None:
+        report.records, report.formats = seen["records"], seen["formats"]
+        report.skipped = [(n, r) for n, r in seen["skipped"]]
         if current.manifest.get("folders") != folders:  # e.g. a hidden file came: note the new mtimes
             write_json(current.path / MANIFEST, {**current.manifest, "folders": folders})
         with contextlib.suppress(OSError):
             (current.path / STALE).unlink()
         return report
 
+    if current is not None and seen is not None:
+        old_files = files_of(current)
+    files = {n: v for n, v in old_files.items() if n in names}
     if current is None:
         report.rebuilt = True
         gen = index_dir(data_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
@@ -220,16 +223,20 @@ def _update(
     from qdn_corpus.store import relations
 
     report.copy_groups, report.citations, report.resolved = relations.build(gen)  # over the whole index
+    report.records = sum(len(v["ids"]) for v in files.values())
+    report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
+    report.formats = _formats(files)
     write_json(gen / FILES, files)
     write_json(gen / LINKS, _links(files))
+    write_json(gen / STAT, {
+        "names": list(files), "sizes": [v["size"] for v in files.values()], "mtimes": [v["mtime_ns"] for v in files.values()],
+        "records": report.records, "formats": report.formats, "skipped": report.skipped,
+    })
     write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": toc_generation_of(gen), "folders": folders})
     with contextlib.suppress(OSError):
         (gen / STALE).unlink()
     if current is None:
         switch_to(data_dir, gen)
-    report.records = sum(len(v["ids"]) for v in files.values())
-    report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
-    report.formats = _formats(files)
     return report
 
 
