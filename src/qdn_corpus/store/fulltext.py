@@ -20,8 +20,8 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qfac .qfof  each document's facets that are not columns (schema.facets: the outline), one
                JSON object, and offsets (u64): sections are cut by these, never by the stored
                records
-  .qcol .qrel  the facets that trends group by (.qcol) and that relations.py reads (.qrel)
-               for every document, each one JSON object of columns (a list per key, null where
+  .qcol .qrel .qspn  the facets that trends group by (.qcol), that relations.py reads (.qrel),
+               and the clause units' spans (.qspn) for every document, each one JSON object of columns (a list per key, null where
                a document has none), so that a whole segment costs one parse
   .qmhs .qmho  each document's MinHash (relations.py; 128 uint32 digests, empty for a body
                too short to compare) and offsets (u64)
@@ -48,11 +48,12 @@ from qdn_corpus.text.tokens import END  # ends every body too, so each character
 _SHIFT = 21  # code points fit in 21 bits
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
-GROUP_COLUMNS = (
-    "province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format", "unit_spans",
-)
+GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
 RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "cites")
-COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS
+UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
+COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS}
+_FILE_OF = {key: ext for ext, keys in COLUMN_FILES.items() for key in keys}
+COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS + UNIT_COLUMNS
 
 
 def _code(gram: str) -> int:
@@ -131,7 +132,7 @@ class SegmentWriter:
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
         _write(f"{base}.qmho", self.minhash_offsets)
-        for ext, keys in ((".qcol", GROUP_COLUMNS), (".qrel", RELATION_COLUMNS)):
+        for ext, keys in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
                 f.write(json.dumps({k: self.columns[k] for k in keys}, ensure_ascii=False, separators=(",", ":")))
 
@@ -314,7 +315,7 @@ class SegmentReader:
 
     def column(self, key: str) -> list[Any]:
         """One facet of every document of the segment (fulltext.COLUMNS), in document order."""
-        ext = ".qcol" if key in GROUP_COLUMNS else ".qrel"
+        ext = _FILE_OF[key]
         columns = self._cache.get(ext)
         if columns is None:
             with open(self.base + ext, encoding="utf-8") as f:
