@@ -280,12 +280,18 @@ def test_the_qdn_command_answers_as_the_library_does(qdn, data_dir: Path, query:
 
 
 def test_posting_lists_survive_compression() -> None:
-    from array import array
+    import numpy as np
 
-    from qdn_corpus.store.fulltext import _decode, _encode
+    from qdn_corpus.store.fulltext import _decode, _encode, _gram_postings
 
     for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
-        assert list(_decode(_encode(array("I", docs)))) == docs
+        assert list(_decode(_encode(np.array(docs, dtype=np.uint32)))) == docs
+    # bigram postings: each code's documents, ascending, whatever order the pairs came in
+    grams = [np.array([(7 << 22) | 0, (9 << 22) | 0], dtype=np.uint64), np.array([(7 << 22) | 1], dtype=np.uint64),
+             np.array([(2 << 22) | 2, (7 << 22) | 2, (9 << 22) | 2], dtype=np.uint64)]
+    assert list(_gram_postings([])[0]) == [] and list(_gram_postings([np.zeros(0, dtype=np.uint64)])[1]) == []
+    keys, parts = _gram_postings(grams)
+    assert list(keys) == [2, 7, 9] and [list(_decode(p)) for p in parts] == [[2], [0, 1, 2], [0, 2]]
 
 
 def test_every_command_maps_errors_in_the_one_place() -> None:

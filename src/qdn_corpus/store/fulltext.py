@@ -32,20 +32,21 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import sys
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from itertools import accumulate
-from operator import sub
 from pathlib import Path
 from typing import Any
 
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 _SHIFT = 21  # code points fit in 21 bits
+_DOC_BITS = 22  # a bigram's code takes 42 bits of a 64-bit word, the document number the rest
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
@@ -68,7 +69,7 @@ class SegmentWriter:
 
     def __init__(self, folder: Path, segment_id: str) -> None:
         self.base = f"{folder / segment_id}"
-        self.grams: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
+        self.grams: list[Any] = []  # per document, numpy uint64: each distinct bigram's code << _DOC_BITS | docnum
         self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
         self.text = open(f"{self.base}.qtxt", "wb")  # noqa: SIM115 - closed by write() or close()
         self.text_offsets = array("Q", [0])
@@ -90,10 +91,12 @@ class SegmentWriter:
     ) -> None:
         if docnum != self.count:
             raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
-        t = folded_body + END
-        grams = self.grams
-        for gram in {t[i : i + 2] for i in range(len(t) - 1)}:
-            grams[gram].append(docnum)
+        if docnum >> _DOC_BITS:
+            raise ValueError(f"a segment holds at most {1 << _DOC_BITS} documents")
+        import numpy as np
+
+        points = np.frombuffer((folded_body + END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        self.grams.append((np.unique((points[:-1] << _SHIFT) | points[1:]) << _DOC_BITS) | docnum)
         counts = Counter(body_words)
         for w in title_words:
             counts[w] += TITLE_WEIGHT
@@ -119,14 +122,18 @@ class SegmentWriter:
     def write(self) -> None:
         base = self.base
         self.close()
-        items = sorted((_code(g), docs) for g, docs in self.grams.items())
-        _write(f"{base}.qkey", array("Q", (k for k, _ in items)))
-        _write_parts(base, ".qoff", ".qpst", (_encode(docs) for _, docs in items))
+        keys, parts = _gram_postings(self.grams)
+        self.grams = []
+        _write(f"{base}.qkey", keys)
+        _write_parts(base, ".qoff", ".qpst", parts)
         words = sorted(self.words)
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
-        _write_parts(base, ".qwof", ".qwdc", (_encode(self.words[w][0::2]) for w in words))
-        _write_parts(base, ".qwwo", ".qwtf", (_deflate(array("H", (min(n, 65535) for n in self.words[w][1::2]))) for w in words))
+        import numpy as np
+
+        postings = [np.frombuffer(self.words[w], dtype=np.uint32).reshape(-1, 2) for w in words]  # doc, weight rows
+        _write_parts(base, ".qwof", ".qwdc", (_encode(p[:, 0]) for p in postings))
+        _write_parts(base, ".qwwo", ".qwtf", (_deflate_bytes(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
         _write(f"{base}.qtof", self.text_offsets)
         _write(f"{base}.qday", self.days)
         _write(f"{base}.qlen", self.lengths)
@@ -142,16 +149,41 @@ class SegmentWriter:
         self.minhashes.close()
 
 
-def _deflate(arr: array[int]) -> bytes:
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate: no header per list
-    return packer.compress(arr.tobytes()) + packer.flush()
+def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
+    """The bigram codes in order and, for each, its documents as _encode writes them: one sort
+    of (code, document) pairs packed in 64-bit words, gaps taken at once by numpy."""
+    import numpy as np
+
+    packed = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
+    if not len(packed):
+        return array("Q"), iter(())
+    packed.sort()
+    codes = packed >> _DOC_BITS
+    docs = (packed & ((1 << _DOC_BITS) - 1)).astype(np.uint32)
+    del packed
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]  # wraps at the first document of a code: set right below
+    gaps[starts] = docs[starts]
+    ends = [*starts[1:].tolist(), len(docs)]
+    return codes[starts], (_deflate_bytes(gaps[s:e].tobytes()) for s, e in zip(starts.tolist(), ends, strict=True))
 
 
-def _encode(docs: array[int]) -> bytes:
-    """Sorted document numbers as deflated gaps: about a quarter of the raw size."""
-    gaps = array("I", docs[:1])
-    gaps.extend(map(sub, docs[1:], docs))
-    return _deflate(gaps)
+def _deflate_bytes(data: bytes) -> bytes:
+    """Raw deflate at level 1 (no header per list): zlib.compress takes wbits from 3.11, half
+    the calls of a compressor object; both write the same bytes."""
+    if sys.version_info >= (3, 11):
+        return zlib.compress(data, 1, -15)
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def _encode(docs: Any) -> bytes:
+    """Sorted document numbers (a numpy uint32 array) as deflated gaps: about a quarter of the
+    raw size."""
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]
+    return _deflate_bytes(gaps.tobytes())
 
 
 def _decode(data: bytes) -> array[int]:
@@ -160,7 +192,8 @@ def _decode(data: bytes) -> array[int]:
     return array("I", accumulate(gaps))
 
 
-def _write(path: str, arr: array[int]) -> None:
+def _write(path: str, arr: Any) -> None:
+    """An array (or numpy array) as its raw bytes."""
     with open(path, "wb") as f:
         f.write(arr.tobytes())
 
