@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -292,6 +293,33 @@ def test_posting_lists_survive_compression() -> None:
     assert list(_gram_postings([])[0]) == [] and list(_gram_postings([np.zeros(0, dtype=np.uint64)])[1]) == []
     keys, parts = _gram_postings(grams)
     assert list(keys) == [2, 7, 9] and [list(_decode(p)) for p in parts] == [[2], [0, 1, 2], [0, 2]]
+
+
+def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Postings made in ranges and joined in slices of 5 (as a big segment's are, in slices of
+    a million) equal each bigram's documents counted one by one."""
+    import random
+
+    from qdn_corpus.store import fulltext
+
+    monkeypatch.setattr(fulltext, "_JOIN", 5)
+    rng = random.Random(3)
+    alphabet = "aZ一丁中乐人们国家发展我"  # first characters in several of fulltext._FIRST's ranges
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(60)]
+    grams = fulltext._Grams()
+    for doc, text in enumerate(texts):
+        import numpy as np
+
+        points = np.frombuffer((text + fulltext.END).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        grams.add((np.unique((points[:-1] << 21) | points[1:]) << 22) | doc)
+    codes: list[Any] = []
+    got = [list(fulltext._decode(p)) for p in grams.postings(codes)]
+    want: dict[int, list[int]] = {}
+    for doc, text in enumerate(texts):
+        t = text + fulltext.END
+        for gram in sorted({t[i : i + 2] for i in range(len(t) - 1)}):
+            want.setdefault(fulltext._code(gram), []).append(doc)
+    assert [int(c) for cs in codes for c in cs] == sorted(want) and got == [want[c] for c in sorted(want)]
 
 
 def test_every_command_maps_errors_in_the_one_place() -> None:

@@ -69,7 +69,7 @@ class SegmentWriter:
 
     def __init__(self, folder: Path, segment_id: str) -> None:
         self.base = f"{folder / segment_id}"
-        self.grams: list[Any] = []  # per document, numpy uint64: each distinct bigram's code << _DOC_BITS | docnum
+        self.grams = _Grams()
         self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
         self.text = open(f"{self.base}.qtxt", "wb")  # noqa: SIM115 - closed by write() or close()
         self.text_offsets = array("Q", [0])
@@ -96,7 +96,7 @@ class SegmentWriter:
         import numpy as np
 
         points = np.frombuffer((folded_body + END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        self.grams.append((np.unique((points[:-1] << _SHIFT) | points[1:]) << _DOC_BITS) | docnum)
+        self.grams.add((np.unique((points[:-1] << _SHIFT) | points[1:]) << _DOC_BITS) | docnum)
         counts = Counter(body_words)
         for w in title_words:
             counts[w] += TITLE_WEIGHT
@@ -120,17 +120,16 @@ class SegmentWriter:
         self.minhash_offsets.append(self.minhash_offsets[-1] + len(minhash))
 
     def write(self) -> None:
+        import numpy as np
+
         base = self.base
         self.close()
-        keys, parts = _gram_postings(self.grams)
-        self.grams = []
-        _write(f"{base}.qkey", keys)
-        _write_parts(base, ".qoff", ".qpst", parts)
+        codes: list[Any] = []
+        _write_parts(base, ".qoff", ".qpst", self.grams.postings(codes))
+        _write(f"{base}.qkey", np.concatenate(codes))
         words = sorted(self.words)
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
-        import numpy as np
-
         postings = [np.frombuffer(self.words[w], dtype=np.uint32).reshape(-1, 2) for w in words]  # doc, weight rows
         _write_parts(base, ".qwof", ".qwdc", (_encode(p[:, 0]) for p in postings))
         _write_parts(base, ".qwwo", ".qwtf", (_deflate_bytes(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
@@ -139,9 +138,9 @@ class SegmentWriter:
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
         _write(f"{base}.qmho", self.minhash_offsets)
-        for ext, keys in COLUMN_FILES.items():
+        for ext, names in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
-                f.write(json.dumps({k: self.columns[k] for k in keys}, ensure_ascii=False, separators=(",", ":")))
+                f.write(json.dumps({k: self.columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
 
     def close(self) -> None:
         self.text.close()
@@ -149,24 +148,78 @@ class SegmentWriter:
         self.minhashes.close()
 
 
+class _Grams:
+    """A segment's (bigram, document) pairs, each packed in a 64-bit word (code << _DOC_BITS |
+    document), kept apart by the bigram's first character (_FIRST) so that writing sorts one
+    range at a time: a ninth of the pairs in memory twice, not all of them."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.bounds = np.array([c << (_SHIFT + _DOC_BITS) for c in _FIRST], dtype=np.uint64)
+        self.chunks: list[list[Any]] = [[] for _ in range(len(_FIRST) + 1)]  # joined pending pieces
+        self.pending: list[list[Any]] = [[] for _ in range(len(_FIRST) + 1)]
+        self.pending_size = [0] * (len(_FIRST) + 1)
+
+    def add(self, packed: Any) -> None:
+        """One document's pairs, sorted."""
+        import numpy as np
+
+        cuts = [0, *np.searchsorted(packed, self.bounds).tolist(), len(packed)]
+        for r in range(len(cuts) - 1):
+            if cuts[r] < cuts[r + 1]:
+                self.pending[r].append(packed[cuts[r] : cuts[r + 1]])
+                self.pending_size[r] += cuts[r + 1] - cuts[r]
+                if self.pending_size[r] > _JOIN:  # many small arrays cost more than their data
+                    self.chunks[r].append(np.concatenate(self.pending[r]))
+                    self.pending[r], self.pending_size[r] = [], 0
+
+    def postings(self, keys: list[Any]) -> Iterator[bytes]:
+        """Each bigram's documents as _encode writes them, in code order; the codes are appended
+        to `keys`, one array per range, as their postings are made."""
+        for r in range(len(self.chunks)):
+            pieces, self.chunks[r], self.pending[r] = self.chunks[r] + self.pending[r], [], []
+            codes, parts = _gram_postings(pieces)
+            keys.append(codes)
+            yield from parts
+
+
+_FIRST = (0x3000, 0x5000, 0x5800, 0x6000, 0x6800, 0x7000, 0x8000, 0x9000)  # ranges of a bigram's first character
+_JOIN = 1 << 20
+
+
 def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
     """The bigram codes in order and, for each, its documents as _encode writes them: one sort
-    of (code, document) pairs packed in 64-bit words, gaps taken at once by numpy."""
+    of (code, document) pairs packed in 64-bit words, gaps taken at once by numpy. `grams` is
+    emptied as it is read."""
     import numpy as np
 
-    packed = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
+    packed = np.empty(sum(len(g) for g in grams), dtype=np.uint64)
+    at = 0
+    while grams:  # each piece is freed once copied
+        piece = grams.pop(0)
+        packed[at : at + len(piece)] = piece
+        at += len(piece)
+        del piece
     if not len(packed):
-        return array("Q"), iter(())
+        return np.zeros(0, dtype=np.uint64), iter(())
     packed.sort()
-    codes = packed >> _DOC_BITS
     docs = (packed & ((1 << _DOC_BITS) - 1)).astype(np.uint32)
+    packed >>= np.uint64(_DOC_BITS)  # the codes, in place
+    first = np.empty(len(packed), dtype=bool)
+    first[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    codes = packed[starts]
     del packed
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
-    gaps = docs.copy()
-    gaps[1:] -= docs[:-1]  # wraps at the first document of a code: set right below
-    gaps[starts] = docs[starts]
+    heads = docs[starts]
+    for end in range(len(docs), 1, -_JOIN):  # gaps in place, from the end (what a slice subtracts is still unchanged)
+        begin = max(end - _JOIN, 1)
+        np.subtract(docs[begin:end], docs[begin - 1 : end - 1], out=docs[begin:end])
+    docs[starts] = heads
     ends = [*starts[1:].tolist(), len(docs)]
-    return codes[starts], (_deflate_bytes(gaps[s:e].tobytes()) for s, e in zip(starts.tolist(), ends, strict=True))
+    return codes, (_deflate_bytes(docs[s:e].tobytes()) for s, e in zip(starts.tolist(), ends, strict=True))
 
 
 def _deflate_bytes(data: bytes) -> bytes:
