@@ -121,10 +121,12 @@ def _same(local: dict[str, Any], remote: dict[str, Any]) -> None:
 
 @pytest.fixture
 def few_per_task(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three files a task: the small folder becomes a dozen tasks spread over both workers."""
-    from qdn_corpus.store import cluster
+    """Three files a task: the small folder becomes a dozen tasks spread over both workers; and
+    a segment every 60 kB, so that both builds cut several segments, at the same files."""
+    from qdn_corpus.store import cluster, workers
 
     monkeypatch.setattr(cluster, "BATCH_FILES", 3)
+    monkeypatch.setattr(workers, "SEGMENT_BYTES", 60_000)
 
 
 def test_a_cluster_build_answers_exactly_as_a_local_build(cluster: Cluster, tmp_path: Path, few_per_task: None) -> None:
@@ -132,6 +134,8 @@ def test_a_cluster_build_answers_exactly_as_a_local_build(cluster: Cluster, tmp_
     Corpus(local).index()
     report = Corpus(remote).index(cluster=cluster.address)
     assert report.rebuilt and report.records == Corpus(local).index(rebuild=True).records > 30
+    segments = [{p.name.split(".")[0] for p in (d / "index").glob("gen-*/*.qtxt")} for d in (local, remote)]
+    assert len(segments[0]) == len(segments[1]) >= 3
     want, got = _answers(local), _answers(remote)
     assert len(want["dups"]) >= 1 and sum(len(v) for v in want["cites"].values()) >= 10  # copies and citations to compare
     assert any(want[f"search {q} False"] for q in QUERIES)

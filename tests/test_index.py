@@ -500,3 +500,24 @@ def test_a_noop_reads_only_the_stat_file(qdn, data_dir: Path) -> None:  # type: 
     (data_dir / "raw" / "empty.txt").unlink()  # an update writes stat.json again
     assert qdn("index").exit_code == 0
     assert len(json.loads((gen / STAT).read_text("utf-8"))["names"]) == 5
+
+
+def test_segments_cut_by_size_answer_as_one(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build cuts a new segment every SEGMENT_BYTES of raw files (memory stays bounded): the
+    records, hits and scores are those of a build in one segment."""
+    import shutil
+
+    import qdn_corpus.store.workers as workers
+    from qdn_corpus import Corpus
+
+    def answers(data: Path) -> list[Any]:
+        c = Corpus(data)
+        return [c.list(all_copies=True).to_dicts(), *(c.search(q, limit=None).to_dicts() for q in ("承诺兑现", "营商环境", '"招商引资"'))]
+
+    other = tmp_path / "other"
+    shutil.copytree(data_dir / "raw", other / "raw")
+    Corpus(data_dir).index()
+    monkeypatch.setattr(workers, "SEGMENT_BYTES", 20_000)
+    Corpus(other).index()
+    assert len(list((other / "index").glob("gen-*/*.qtxt"))) >= 3 > len(list((data_dir / "index").glob("gen-*/*.qtxt")))
+    assert answers(other) == answers(data_dir)

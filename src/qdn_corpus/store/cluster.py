@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qdn_corpus.errors import ClusterError, UsageError
-from qdn_corpus.store.workers import Item, Prepared, Sent, about, fingerprint, prepare, prepare_batch, write_segment
+from qdn_corpus.store.workers import Item, Prepared, Sent, about, fingerprint, prepare, prepare_batch, write_segments
 
 if TYPE_CHECKING:
     from qdn_corpus.read.files import FileEntry
@@ -44,7 +44,7 @@ def index_files(gen: Path, todo: list[FileEntry], address: str, ocr: bool, cache
     segment), with the files made ready on the cluster at `address`."""
     with _quiet(), _client(address) as client:
         _check_workers(client, address, ocr)
-        yield from write_segment(gen, _results(client, address, todo, ocr, cache))
+        yield from write_segments(gen, _results(client, address, todo, ocr, cache))
 
 
 @contextlib.contextmanager

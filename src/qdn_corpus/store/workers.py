@@ -48,7 +48,7 @@ def index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
     enough work to repay starting them, else here."""
     procs = WORKERS if sum(e.size for e in todo) > PARALLEL_BYTES else 1
     if procs == 1:
-        yield from write_segment(gen, _read_here(todo))
+        yield from write_segments(gen, _read_here(todo))
         return
     import multiprocessing as mp
     from queue import Empty
@@ -82,6 +82,7 @@ def index_files(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
 
 
 PARALLEL_BYTES = 4_000_000  # below this, starting workers costs more than it saves
+SEGMENT_BYTES = 128_000_000  # raw bytes per segment: its postings stay in memory until it is written
 WORKERS = min(os.cpu_count() or 1, 2)  # the machines have two cores
 
 
@@ -99,7 +100,7 @@ def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
 def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
     _die_with_parent()
     try:
-        for item in write_segment(gen, _read_here(todo)):
+        for item in write_segments(gen, _read_here(todo)):
             queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
     except OSError as exc:
         queue.put(("error", str(write_error(exc, gen.parent))))
@@ -178,6 +179,24 @@ def _read_here(todo: list[FileEntry]) -> Iterator[Prepared]:
         result = read(entry)
         checkpoint("parse")
         yield prepare(result)
+
+
+def write_segments(gen: Path, prepared: Iterable[Prepared]) -> Iterator[Item]:
+    """write_segment, starting a new segment after each SEGMENT_BYTES of raw files: a build's
+    memory stays bounded whatever the corpus's size, and a local and a cluster build of the
+    same files cut their segments at the same places."""
+    files = iter(prepared)
+    while (first := next(files, None)) is not None:
+        yield from write_segment(gen, _run(first, files))
+
+
+def _run(first: Prepared, files: Iterator[Prepared]) -> Iterator[Prepared]:
+    """`first`, then files from `files` until SEGMENT_BYTES of raw files have been given."""
+    used = first.done.entry.size
+    yield first
+    while used < SEGMENT_BYTES and (ready := next(files, None)) is not None:
+        used += ready.done.entry.size
+        yield ready
 
 
 def write_segment(gen: Path, prepared: Iterable[Prepared]) -> Iterator[Item]:
