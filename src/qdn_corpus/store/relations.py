@@ -30,6 +30,7 @@ from qdn_corpus.models import Record, Region, narrowest
 from qdn_corpus.store.fulltext import PERMUTATIONS
 
 RELATIONS = "relations.json"
+PAIRS = "pairs.json"  # the pairs of copies behind the groups, by segment:local, for the next update
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
 NUM_PERM, BANDS, SHINGLE = PERMUTATIONS, 16, 5  # the digests a segment stores per document
 MIN_BODY = 40  # characters: shorter bodies are never grouped (a heading, a one-line notice)
@@ -141,23 +142,27 @@ def build(gen: Path) -> tuple[int, int, int]:
     kept = [(where[a], where[b]) for a, b in before.get("edges") or [] if a in where and b in where]
     edges = kept + pairs(sig, np.asarray(table.new, dtype=bool))
     groups = _groups(table, edges)
-    out = {
-        "version": 2, "threshold": THRESHOLD, "segments": segments,
-        "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
-        **_group_data(table, sig, groups), **_citation_data(table, groups),
-    }
-    tmp = gen / f"{RELATIONS}.tmp"
-    tmp.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    tmp.replace(gen / RELATIONS)
+    _write(gen / PAIRS, {
+        "version": 2, "threshold": THRESHOLD, "segments": segments, "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
+    })
+    out = {"version": 2, "threshold": THRESHOLD, **_group_data(table, sig, groups), **_citation_data(table, groups)}
+    _write(gen / RELATIONS, out)
     targets = out["targets"].values()
     cited = sum(len(c or []) for c in table.cols["cites"])
     return len(groups), cited, sum(1 for t in targets for x in t if x)
 
 
+def _write(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.replace(path)
+
+
 def _previous(gen: Path) -> dict[str, Any]:
-    """The relations this generation had before the change (for their pairs), or {}."""
+    """The pairs of copies this generation had before the change, and the segments they
+    cover, or {} (a pair depends on its two records only: it holds while both do)."""
     try:
-        data = json.loads((gen / RELATIONS).read_text("utf-8"))
+        data = json.loads((gen / PAIRS).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     ok = isinstance(data, dict) and data.get("version") == 2 and data.get("threshold") == THRESHOLD
