@@ -283,10 +283,11 @@ def test_the_qdn_command_answers_as_the_library_does(qdn, data_dir: Path, query:
 def test_posting_lists_survive_compression() -> None:
     import numpy as np
 
-    from qdn_corpus.store.fulltext import _decode, _encode, _gram_postings
+    from qdn_corpus.store.fulltext import _decode
+    from qdn_corpus.store.postings import _gram_postings, encode
 
     for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
-        assert list(_decode(_encode(np.array(docs, dtype=np.uint32)))) == docs
+        assert list(_decode(encode(np.array(docs, dtype=np.uint32)))) == docs
     # bigram postings: each code's documents, ascending, whatever order the pairs came in
     grams = [np.array([(7 << 22) | 0, (9 << 22) | 0], dtype=np.uint64), np.array([(7 << 22) | 1], dtype=np.uint64),
              np.array([(2 << 22) | 2, (7 << 22) | 2, (9 << 22) | 2], dtype=np.uint64)]
@@ -300,13 +301,13 @@ def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) ->
     a million) equal each bigram's documents counted one by one."""
     import random
 
-    from qdn_corpus.store import fulltext
+    from qdn_corpus.store import fulltext, postings
 
-    monkeypatch.setattr(fulltext, "_JOIN", 5)
+    monkeypatch.setattr(postings, "_JOIN", 5)
     rng = random.Random(3)
-    alphabet = "aZ一丁中乐人们国家发展我"  # first characters in several of fulltext._FIRST's ranges
+    alphabet = "aZ一丁中乐人们国家发展我"  # first characters in several of postings._FIRST's ranges
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(60)]
-    grams = fulltext._Grams()
+    grams = postings.Grams()
     for doc, text in enumerate(texts):
         import numpy as np
 

@@ -15,6 +15,7 @@ throws the unfinished segment away: the previous index is intact.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -74,7 +75,7 @@ def _client(address: str) -> Iterator[Any]:
         raise UsageError(f"--cluster {address!r} is not a scheduler address: give HOST:PORT or tcp://HOST:PORT")
     try:
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError, asyncio.TimeoutError, ValueError) as exc:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {address} ({_reason(exc)}): start one with `dask scheduler`, "
             "or check --cluster / QDN_CLUSTER"
@@ -95,7 +96,7 @@ def _check_workers(client: Any, address: str, ocr: bool) -> None:
     """Every worker runs this qdn (and has OCR when --ocr asks for it); there is at least one."""
     try:
         client.wait_for_workers(1, timeout=NO_WORKER_SECONDS)
-    except (TimeoutError, OSError):
+    except (TimeoutError, OSError, asyncio.TimeoutError):  # distinct classes before Python 3.11
         raise ClusterError(
             f"the Dask scheduler at {address} has no workers: start some with `dask worker {address}`"
         ) from None
@@ -193,7 +194,7 @@ def _wait(client: Any, address: str, futures: list[Any]) -> set[Any]:
             with client.as_current():  # wait() asks for the current client
                 done, _ = distributed.wait(futures, timeout=1.0, return_when="FIRST_COMPLETED")
             return set(done)
-        except (TimeoutError, distributed.TimeoutError):
+        except (TimeoutError, asyncio.TimeoutError, distributed.TimeoutError):
             pass
         if client.status not in ("running", "connecting"):
             raise ClusterError(f"lost the Dask scheduler at {address}; the previous index is intact")

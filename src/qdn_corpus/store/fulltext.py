@@ -32,21 +32,19 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import sys
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, deflate, encode
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
-_SHIFT = 21  # code points fit in 21 bits
-_DOC_BITS = 22  # a bigram's code takes 42 bits of a 64-bit word, the document number the rest
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
@@ -58,7 +56,7 @@ COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS + UNIT_COLUMNS
 
 
 def _code(gram: str) -> int:
-    return (ord(gram[0]) << _SHIFT) | ord(gram[1])
+    return (ord(gram[0]) << SHIFT) | ord(gram[1])
 
 
 class SegmentWriter:
@@ -69,7 +67,7 @@ class SegmentWriter:
 
     def __init__(self, folder: Path, segment_id: str) -> None:
         self.base = f"{folder / segment_id}"
-        self.grams = _Grams()
+        self.grams = Grams()
         self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
         self.text = open(f"{self.base}.qtxt", "wb")  # noqa: SIM115 - closed by write() or close()
         self.text_offsets = array("Q", [0])
@@ -91,12 +89,12 @@ class SegmentWriter:
     ) -> None:
         if docnum != self.count:
             raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
-        if docnum >> _DOC_BITS:
-            raise ValueError(f"a segment holds at most {1 << _DOC_BITS} documents")
+        if docnum >> DOC_BITS:
+            raise ValueError(f"a segment holds at most {1 << DOC_BITS} documents")
         import numpy as np
 
         points = np.frombuffer((folded_body + END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        self.grams.add((np.unique((points[:-1] << _SHIFT) | points[1:]) << _DOC_BITS) | docnum)
+        self.grams.add((np.unique((points[:-1] << SHIFT) | points[1:]) << DOC_BITS) | docnum)
         counts = Counter(body_words)
         for w in title_words:
             counts[w] += TITLE_WEIGHT
@@ -131,8 +129,8 @@ class SegmentWriter:
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
         postings = [np.frombuffer(self.words[w], dtype=np.uint32).reshape(-1, 2) for w in words]  # doc, weight rows
-        _write_parts(base, ".qwof", ".qwdc", (_encode(p[:, 0]) for p in postings))
-        _write_parts(base, ".qwwo", ".qwtf", (_deflate_bytes(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
+        _write_parts(base, ".qwof", ".qwdc", (encode(p[:, 0]) for p in postings))
+        _write_parts(base, ".qwwo", ".qwtf", (deflate(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
         _write(f"{base}.qtof", self.text_offsets)
         _write(f"{base}.qday", self.days)
         _write(f"{base}.qlen", self.lengths)
@@ -146,97 +144,6 @@ class SegmentWriter:
         self.text.close()
         self.facets.close()
         self.minhashes.close()
-
-
-class _Grams:
-    """A segment's (bigram, document) pairs, each packed in a 64-bit word (code << _DOC_BITS |
-    document), kept apart by the bigram's first character (_FIRST) so that writing sorts one
-    range at a time: a ninth of the pairs in memory twice, not all of them."""
-
-    def __init__(self) -> None:
-        import numpy as np
-
-        self.bounds = np.array([c << (_SHIFT + _DOC_BITS) for c in _FIRST], dtype=np.uint64)
-        self.chunks: list[list[Any]] = [[] for _ in range(len(_FIRST) + 1)]  # joined pending pieces
-        self.pending: list[list[Any]] = [[] for _ in range(len(_FIRST) + 1)]
-        self.pending_size = [0] * (len(_FIRST) + 1)
-
-    def add(self, packed: Any) -> None:
-        """One document's pairs, sorted."""
-        import numpy as np
-
-        cuts = [0, *np.searchsorted(packed, self.bounds).tolist(), len(packed)]
-        for r in range(len(cuts) - 1):
-            if cuts[r] < cuts[r + 1]:
-                self.pending[r].append(packed[cuts[r] : cuts[r + 1]])
-                self.pending_size[r] += cuts[r + 1] - cuts[r]
-                if self.pending_size[r] > _JOIN:  # many small arrays cost more than their data
-                    self.chunks[r].append(np.concatenate(self.pending[r]))
-                    self.pending[r], self.pending_size[r] = [], 0
-
-    def postings(self, keys: list[Any]) -> Iterator[bytes]:
-        """Each bigram's documents as _encode writes them, in code order; the codes are appended
-        to `keys`, one array per range, as their postings are made."""
-        for r in range(len(self.chunks)):
-            pieces, self.chunks[r], self.pending[r] = self.chunks[r] + self.pending[r], [], []
-            codes, parts = _gram_postings(pieces)
-            keys.append(codes)
-            yield from parts
-
-
-_FIRST = (0x3000, 0x5000, 0x5800, 0x6000, 0x6800, 0x7000, 0x8000, 0x9000)  # ranges of a bigram's first character
-_JOIN = 1 << 20
-
-
-def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
-    """The bigram codes in order and, for each, its documents as _encode writes them: one sort
-    of (code, document) pairs packed in 64-bit words, gaps taken at once by numpy. `grams` is
-    emptied as it is read."""
-    import numpy as np
-
-    packed = np.empty(sum(len(g) for g in grams), dtype=np.uint64)
-    at = 0
-    while grams:  # each piece is freed once copied
-        piece = grams.pop(0)
-        packed[at : at + len(piece)] = piece
-        at += len(piece)
-        del piece
-    if not len(packed):
-        return np.zeros(0, dtype=np.uint64), iter(())
-    packed.sort()
-    docs = (packed & ((1 << _DOC_BITS) - 1)).astype(np.uint32)
-    packed >>= np.uint64(_DOC_BITS)  # the codes, in place
-    first = np.empty(len(packed), dtype=bool)
-    first[0] = True
-    np.not_equal(packed[1:], packed[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    del first
-    codes = packed[starts]
-    del packed
-    heads = docs[starts]
-    for end in range(len(docs), 1, -_JOIN):  # gaps in place, from the end (what a slice subtracts is still unchanged)
-        begin = max(end - _JOIN, 1)
-        np.subtract(docs[begin:end], docs[begin - 1 : end - 1], out=docs[begin:end])
-    docs[starts] = heads
-    ends = [*starts[1:].tolist(), len(docs)]
-    return codes, (_deflate_bytes(docs[s:e].tobytes()) for s, e in zip(starts.tolist(), ends, strict=True))
-
-
-def _deflate_bytes(data: bytes) -> bytes:
-    """Raw deflate at level 1 (no header per list): zlib.compress takes wbits from 3.11, half
-    the calls of a compressor object; both write the same bytes."""
-    if sys.version_info >= (3, 11):
-        return zlib.compress(data, 1, -15)
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
-
-
-def _encode(docs: Any) -> bytes:
-    """Sorted document numbers (a numpy uint32 array) as deflated gaps: about a quarter of the
-    raw size."""
-    gaps = docs.copy()
-    gaps[1:] -= docs[:-1]
-    return _deflate_bytes(gaps.tobytes())
 
 
 def _decode(data: bytes) -> array[int]:
@@ -321,7 +228,7 @@ class SegmentReader:
     def _containing(self, needle: str) -> set[int]:
         if len(needle) == 1:
             keys = self._get(".qkey", "Q")
-            lo, hi = bisect_left(keys, ord(needle) << _SHIFT), bisect_left(keys, (ord(needle) + 1) << _SHIFT)
+            lo, hi = bisect_left(keys, ord(needle) << SHIFT), bisect_left(keys, (ord(needle) + 1) << SHIFT)
             found: set[int] = set()
             for i in range(lo, hi):
                 found.update(self._gram_docs(i))

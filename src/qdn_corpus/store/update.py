@@ -201,8 +201,10 @@ def _update(
             if entry.name in old_files and current is not None:
                 writer.delete_file(entry.name)
         segments = []
-        for done, item in enumerate(parse(gen, todo), 1):
+        done = 0
+        for item in parse(gen, todo):
             if isinstance(item, FileDone):
+                done += 1  # files only: segments come between them when a build cuts several
                 _account(report, old_files.get(item.entry.name, {}).get("ids", []), item)
                 files[item.entry.name] = {
                     "name": item.entry.name, "size": item.entry.size, "mtime_ns": item.entry.mtime_ns,
