@@ -455,3 +455,16 @@ def test_a_search_sorted_by_date_keeps_its_limit_and_scores_to_4_places(qdn, sor
     two = qdn("search", "营商环境", "--sort", sort, "--limit", "2").jsonl()
     assert len(every) > 2 and two == every[:2]
     assert all(h["score"] == round(h["score"], 4) and h["score"] > 0 for h in every)
+
+
+def test_hits_of_equal_score_come_in_index_order_and_a_limit_cuts_them_there(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Five documents alike in all BM25 sees (one mention, the same length in words) tie: they
+    come in the order they were indexed (file order), and --limit takes the first of them."""
+    rng = random.Random(7)
+    for name in "edcba":  # written in reverse, indexed in file order
+        words = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(40))
+        (data_dir / "raw" / f"tie_{name}.txt").write_text(f"关于蓝莓的说明\n\n蓝莓。{words}\n", "utf-8")
+    every = qdn("search", "蓝莓", "--limit", "10").jsonl()
+    assert len(every) == 5 and len({h["score"] for h in every}) == 1
+    assert [h["file"] for h in every] == [f"raw/tie_{n}.txt" for n in "abcde"]
+    assert qdn("search", "蓝莓", "--limit", "2").jsonl() == every[:2]

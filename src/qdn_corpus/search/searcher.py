@@ -3,8 +3,6 @@ api.Corpus calls them)."""
 
 from __future__ import annotations
 
-import heapq
-
 import regex
 
 from qdn_corpus.errors import NoSuchRecordError, UsageError
@@ -26,22 +24,17 @@ def search(ix: engine.Index, p: Plan) -> Results[Hit]:
     """
     with ix.reader() as reader:
         view = View(reader, ix)
-        docs = view.matching(p)
+        docs = view.matching_mask(p)
         scores = view.scores(docs, p.words)
         for query in p.exact:
-            for d in view.docs(query) & docs:
-                scores[d] += EXACT_BONUS
-        if p.sort == "relevance":
-            best = heapq.nlargest(p.limit or len(docs), docs, key=scores.__getitem__)
-            page = sorted(best, key=lambda d: (-scores[d], d))
-        else:
-            page = view.by_date(docs, p.sort, p.limit)
+            scores[view.mask(query) & docs] += EXACT_BONUS
+        page = view.best(docs, scores, p.limit) if p.sort == "relevance" else view.by_date(docs, p.sort, p.limit)
         hits = []
         for d in page:
-            hit = view.hit(d, round(scores[d], 4))
+            hit = view.hit(d, round(float(scores[d]), 4))
             hit.snippets = snippets(hit, p.highlights, within=p.within)
             hits.append(hit)
-    return Results(hits, len(docs))
+    return Results(hits, int(docs.sum()))
 
 
 def list_records(ix: engine.Index, p: Plan) -> Results[Record]:
@@ -49,9 +42,9 @@ def list_records(ix: engine.Index, p: Plan) -> Results[Record]:
     says otherwise, undated last; one per copy group unless all_copies."""
     with ix.reader() as reader:
         view = View(reader, ix)
-        docs = view.matching(p)
+        docs = view.matching_mask(p)
         page = view.by_date(docs, "-date" if p.sort == "relevance" else p.sort, p.limit)
-        return Results([view.record(d) for d in page], len(docs))
+        return Results([view.record(d) for d in page], int(docs.sum()))
 
 
 def check_id(prefix: str) -> str:

@@ -75,16 +75,17 @@ class SegmentSet:
     """A leaf answered per segment from its full-text files (fulltext.py)."""
 
     def _local(self, store: Any) -> Any:
+        """The segment's matching local numbers, as a numpy integer array."""
         raise NotImplementedError
 
-    def docset(self, leaves: list[tuple[engine.Leaf, Any]]) -> set[int]:
-        """Live documents (global numbers) that match, over (leaf, full-text store) pairs."""
-        out: set[int] = set()
+    def mask(self, leaves: list[tuple[engine.Leaf, Any]], span: int) -> Any:
+        """A numpy boolean per document number, set where the document matches (deleted ones
+        included: the view removes them)."""
+        import numpy as np
+
+        out = np.zeros(span, dtype=bool)
         for leaf, store in leaves:
-            local = self._local(store)
-            if leaf.deleted:
-                local = set(local).difference(leaf.deleted)
-            out.update(map(leaf.offset.__add__, local)) if leaf.offset else out.update(local)
+            out[np.asarray(self._local(store), dtype=np.int64) + leaf.offset] = True
         return out
 
 
@@ -118,7 +119,10 @@ class DateIn(SegmentSet):
     def _local(self, store: Any) -> Any:
         lo = self.start.toordinal() if self.start else 1
         hi = self.end.toordinal() if self.end else 1 << 30
-        return [i for i, day in enumerate(store.days()) if lo <= day <= hi]
+        import numpy as np
+
+        days = np.frombuffer(store.days(), dtype=np.int32)
+        return np.flatnonzero((days >= lo) & (days <= hi))
 
 
 
