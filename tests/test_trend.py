@@ -158,3 +158,33 @@ def test_the_seeds_by_month(qdn: Any) -> None:
         key = h["date"][:7] if h["date"] else None
         by_month[key] = by_month.get(key, 0) + _mentions(h["body"], "承诺兑现", ["承诺", "兑现"])
     assert {b: m for b, _q, _r, m, _t in got if m} == by_month
+
+
+def test_mentions_counted_from_needle_counts_equal_the_places_a_snippet_marks() -> None:
+    """snippets.Counter, where it says it can, gives exactly len(occurrences()): over random
+    texts of a small alphabet (so that needles meet, nest and sit side by side), for query-
+    shaped needles (a whole and words inside it, two wholes) and for arbitrary ones."""
+    import random
+
+    from qdn_corpus.search.snippets import Counter, occurrences
+
+    rng = random.Random(3)
+    alphabet = "承诺兑现营商环境"
+    shaped = [["承诺兑现", "承诺", "兑现"], ["营商环境", "营商", "环境", "承诺兑现", "承诺", "兑现", "承诺"],
+              ["承诺", "兑现"], ["承诺兑现承诺", "承诺"]]
+    used = 0
+    for i in range(6000):
+        if i % 4 == 1:
+            needles = rng.choice(shaped)
+        elif i % 4 == 3:  # a whole of three characters and pieces of it
+            whole = "".join(rng.choice(alphabet[:3]) for _ in range(rng.randint(2, 6)))
+            needles = [whole] + [whole[a : a + rng.randint(1, 3)] for a in rng.sample(range(len(whole)), rng.randint(1, 2))]
+        else:
+            needles = ["".join(rng.choice(alphabet[:4]) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 4))]
+        counter = Counter(needles)
+        pieces = [*needles, *alphabet[:4]] if i % 2 else list(alphabet if i % 5 == 1 else alphabet[:4])
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))  # the needles' pieces meet often
+        if counter.usable:
+            used += 1
+            assert counter.count(text.count) == len(occurrences(text, needles)), (text, needles)
+    assert used > 2000  # the query-shaped ones and some of the others

@@ -102,23 +102,25 @@ def bucket_of(view: View, by: str) -> Callable[[int], str | None]:
     return key_of
 
 
-def bucket_counts(view: View, docs: Iterable[int], by: str) -> Counter[str | None]:
+def bucket_counts(view: View, docs: Iterable[int], by: str, weights: Any = None) -> Counter[str | None]:
     """Documents per bucket (--by), counted segment by segment with numpy: each segment's
     buckets are coded once (fulltext.SegmentReader.codes), then one bincount per segment
     counts them (what the search page's facets and trend's totals count, at times over every
-    live document)."""
+    live document). With `weights` (an integer per document of `docs`, sorted), their sums."""
     import numpy as np
 
     counts: Counter[str | None] = Counter()
     wanted = docs if isinstance(docs, np.ndarray) else np.fromiter(docs, dtype=np.int64)
-    wanted = np.sort(wanted)
+    if weights is None:
+        wanted = np.sort(wanted)
     for leaf, store in view.leaves:
         lo, hi = np.searchsorted(wanted, (leaf.offset, leaf.offset + leaf.size))
         if lo == hi:
             continue
         codes, values = store.codes(by, lambda store=store: _bucket_values(store, by))
-        counted = np.bincount(codes[wanted[lo:hi] - leaf.offset], minlength=len(values))
-        for value, n in zip(values, counted.tolist(), strict=True):
+        part = None if weights is None else weights[lo:hi]
+        counted = np.bincount(codes[wanted[lo:hi] - leaf.offset], weights=part, minlength=len(values))
+        for value, n in zip(values, counted.astype(np.int64).tolist(), strict=True):
             if n:
                 counts[value] += n
     return counts
@@ -155,25 +157,18 @@ def trend(ix: Index, queries: list[str], plans: list[Plan], by: By, per: int | N
     with ix.reader() as reader:
         view = View(reader, ix)
 
-        key_of = bucket_of(view, by)
-
         series: list[tuple[Counter[str | None], Counter[str | None]]] = []
         totals: dict[str, int] = {}
         for text, p in zip(queries, plans, strict=True):
-            records: Counter[str | None] = Counter()
-            mentions: Counter[str | None] = Counter()
-            docs = view.matching(p)
-            totals[text] = len(docs)
-            for d in docs:
-                key = key_of(d)
-                records[key] += 1
-                if p.highlights:
-                    mentions[key] += view.mentions(d, p.highlights, p.within)
+            nums = view.nums(view.matching_mask(p))
+            totals[text] = len(nums)
+            records = bucket_counts(view, nums, by)
+            mentions = bucket_counts(view, nums, by, view.mention_counts(nums, p.highlights, p.within)) if p.highlights else Counter()
             series.append((records, mentions))
-        base = view.docs(plans[0].filter) if plans[0].filter is not None else set(view.live())
+        base = view.mask(plans[0].filter) if plans[0].filter is not None else view.live_mask()
         if not plans[0].all_copies:
-            base = view.collapse(base)
-        everything = bucket_counts(view, base, by)
+            base = view.collapse_mask(base)
+        everything = bucket_counts(view, view.nums(base), by)
     seen = {k for records, _ in series for k in records}
     buckets = ordered_buckets(seen, Counter({k: sum(r[k] for r, _ in series) for k in seen}), by)
     rows = []

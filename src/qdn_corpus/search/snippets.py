@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qdn_corpus.models import Record, Snippet
@@ -23,6 +24,46 @@ def occurrences(folded: str, needles: list[str], most: int | None = None) -> lis
                 found.append((start, end, rank))
             start = folded.find(needle, end)
     return found
+
+
+def _can_share(a: str, b: str) -> bool:
+    """Whether a place of `a` and a place of `b` (two needles) can overlap."""
+    return b in a or a in b or any(a.endswith(b[:k]) or b.endswith(a[:k]) for k in range(1, min(len(a), len(b))))
+
+
+class Counter:
+    """len(occurrences(text, needles)) from each needle's count alone, where the needles'
+    shape allows (a query's texts: each whole and the words inside it).
+
+    The needles fall into groups: a whole and the needles inside it. This holds when no two
+    groups can share a place, the inner needles of a group cannot share a place with each
+    other, and none can overlap its whole's edge: then each inner place lies inside a place of
+    the whole (k of them per place, k its count in the whole) or apart from them all, and the
+    places are the wholes' plus the inner ones apart. bytes.count and occurrences() scan
+    alike (leftmost, non-overlapping), so a needle overlapping itself changes neither. Otherwise
+    `usable` is False, and the caller asks occurrences()."""
+
+    def __init__(self, needles: list[str]) -> None:
+        ordered = sorted(dict.fromkeys(n for n in needles if n), key=len, reverse=True)
+        groups: list[tuple[str, list[str]]] = []
+        for n in ordered:
+            home = next((g for g in groups if n in g[0]), None)
+            groups.append((n, [])) if home is None else home[1].append(n)
+        apart = all(not _can_share(a, b) for i, (w1, s1) in enumerate(groups) for w2, s2 in groups[i + 1 :]
+                    for a in (w1, *s1) for b in (w2, *s2))
+        inner = all(not _can_share(a, b) for _, subs in groups for i, a in enumerate(subs) for b in subs[i + 1 :])
+        edges = any(w.endswith(x[:k]) or w.startswith(x[-k:]) for w, subs in groups for x in subs for k in range(1, len(x)))
+        self.usable = apart and inner and not edges
+        self.groups = [(w, [(x, w.count(x)) for x in subs]) for w, subs in groups]
+
+    def count(self, count_of: Callable[[str], Any]) -> Any:
+        """The places, from count_of(needle): a needle's non-overlapping count (a number, or
+        numpy arrays of one per document). Only when usable."""
+        total: Any = 0
+        for whole, inner in self.groups:
+            found = count_of(whole)
+            total = total + found + sum(count_of(x) - found * k for x, k in inner)
+        return total
 
 
 def in_section(headings: list[Any], pos: int, within: str) -> bool:

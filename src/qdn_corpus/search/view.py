@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from qdn_corpus.models import Hit, Record
 from qdn_corpus.search.plan import Plan, Sort
-from qdn_corpus.search.snippets import in_section, occurrences
+from qdn_corpus.search.snippets import Counter, in_section, occurrences
 from qdn_corpus.search.tree import And, Native, Or, SegmentSet, Without
 from qdn_corpus.store import engine
 from qdn_corpus.store.index import links_of
@@ -272,6 +272,26 @@ class View:
             headings = store.facets(local).get("outline") or []
             found = [o for o in found if in_section(headings, o[0], within)]
         return len(found)
+
+    def mention_counts(self, nums: Any, needles: list[str], within: str | None = None) -> Any:
+        """mentions() of each document number of `nums` (ascending), as a numpy array: from
+        each needle's count per document (fulltext.SegmentReader.counts, kept per segment) where
+        snippets.Counter can, else document by document."""
+        import numpy as np
+
+        counter = Counter(needles)
+        if within is not None or not counter.usable:
+            return np.array([self.mentions(d, needles, within) for d in nums.tolist()], dtype=np.int64)
+        parts = [np.zeros(0, dtype=np.int64)]
+        for leaf, store in self.leaves:
+            lo, hi = np.searchsorted(nums, (leaf.offset, leaf.offset + leaf.size))
+            local = nums[lo:hi] - leaf.offset
+
+            def count_of(needle: str, store: Any = store, local: Any = local) -> Any:
+                return store.counts(needle)[local].astype(np.int64)
+
+            parts.append(np.asarray(counter.count(count_of), dtype=np.int64))
+        return np.concatenate(parts)
 
     def matching(self, p: Plan) -> set[int]:
         """The documents a plan matches (matching_mask()), as a set."""
