@@ -49,6 +49,7 @@ def _reuse_index_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
     import pickle
 
+    from qdn_corpus.read.files import discover
     from qdn_corpus.store import index, update
 
     real = update.build
@@ -82,7 +83,9 @@ def _reuse_index_builds(monkeypatch: pytest.MonkeyPatch) -> None:
         shutil.copytree(saved / "index", index.index_dir(data_dir))
         current = index.live(data_dir)
         assert current is not None
-        index.write_json(current.path / index.MANIFEST, {**current.manifest, "folders": index.folder_mtimes(raw)})
+        folders: dict[str, int] = {}
+        list(discover([raw], base=data_dir, folders=folders))
+        index.write_json(current.path / index.MANIFEST, {**current.manifest, "folders": folders})
         for call in calls if progress is not None else ():
             progress(*call)
         return report

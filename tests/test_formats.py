@@ -489,3 +489,11 @@ def test_a_stream_file_keeps_its_sidecar_url(tmp_path: Path) -> None:
     records = records_of(tmp_path)
     assert len(records) == 2
     assert {(r.url, r.site) for r in records} == {("https://www.qdn.gov.cn/zcjd/1.html", "www.qdn.gov.cn")}
+
+
+def test_of_two_sidecars_the_metadata_json_one_speaks_and_neither_is_a_document(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("关于做好承诺兑现工作的通知\n\n各县市：要做好承诺兑现工作。\n", "utf-8")
+    (tmp_path / "s.txt.json").write_text(json.dumps({"url": "https://www.qdn.gov.cn/b.html"}), "utf-8")
+    (tmp_path / "s.txt.metadata.json").write_text(json.dumps({"url": "https://www.qdn.gov.cn/a.html"}), "utf-8")
+    records = records_of(tmp_path)
+    assert [(r.file.split("/")[-1], r.url) for r in records] == [("s.txt", "https://www.qdn.gov.cn/a.html")]

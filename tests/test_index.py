@@ -521,3 +521,16 @@ def test_segments_cut_by_size_answer_as_one(data_dir: Path, tmp_path: Path, monk
     Corpus(other).index()
     assert len(list((other / "index").glob("gen-*/*.qtxt"))) >= 3 > len(list((data_dir / "index").glob("gen-*/*.qtxt")))
     assert answers(other) == answers(data_dir)
+
+
+def test_a_file_added_to_a_subfolder_is_found_by_the_next_search(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The index notes every folder's mtime, subfolders too: a file added below raw/ changes
+    only its own folder's, and the next search must see it without a `qdn index`."""
+    sub = data_dir / "raw" / "a" / "b"
+    sub.mkdir(parents=True)
+    (sub / "old.txt").write_text(NEW_DOC.replace("青蛙跳水", "猴子捞月"), "utf-8")
+    assert qdn("index").exit_code == 0
+    (sub / "new.txt").write_text(NEW_DOC, "utf-8")
+    run = qdn("search", '"青蛙跳水"', "--format", "jsonl")
+    assert run.exit_code == 0 and "raw files changed" in run.stderr
+    assert [h["file"] for h in run.jsonl()] == ["raw/a/b/new.txt"]

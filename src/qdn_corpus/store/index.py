@@ -210,22 +210,6 @@ def indexed_files(data_dir: Path) -> dict[str, Any]:
     return files_of(current) if current is not None else {}
 
 
-def folder_mtimes(raw: Path) -> dict[str, int]:
-    """The mtime of raw/ and of every folder below it (hidden and symlinked ones excepted, as in
-    discover()). A file added, removed or renamed changes its folder's mtime."""
-    out: dict[str, int] = {}
-    stack = [(str(raw), "raw")]
-    while stack:
-        path, name = stack.pop()
-        try:
-            out[name] = os.stat(path).st_mtime_ns
-            with os.scandir(path) as it:
-                stack += [(c.path, f"{name}/{c.name}") for c in it if not c.name.startswith(".") and c.is_dir(follow_symlinks=False)]
-        except OSError:
-            continue
-    return out
-
-
 def folders_changed(data_dir: Path, current: Live) -> bool:
     """The cheap check a search makes: one stat per folder (a new folder changes its parent)."""
     for name, mtime in current.manifest.get("folders", {}).items():

@@ -33,7 +33,6 @@ from qdn_corpus.store.index import (
     STAT,
     Live,
     files_of,
-    folder_mtimes,
     folders_changed,
     index_dir,
     live,
@@ -125,8 +124,8 @@ def build(
             current = None  # missing, or truncated: rebuild
         from qdn_corpus.read.files import discover
 
-        folders = folder_mtimes(raw)  # before the walk: a file added during it is seen next time
-        entries = list(discover([raw], base=data_dir))
+        folders: dict[str, int] = {}  # each taken before its folder is listed (discover)
+        entries = list(discover([raw], base=data_dir, folders=folders))
         try:
             report = _update(data_dir, current, entries, folders, progress, _parser(cluster, ocr, index_dir(data_dir) / OCR_CACHE))
         except OSError as exc:
