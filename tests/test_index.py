@@ -534,3 +534,20 @@ def test_a_file_added_to_a_subfolder_is_found_by_the_next_search(qdn, data_dir: 
     run = qdn("search", '"青蛙跳水"', "--format", "jsonl")
     assert run.exit_code == 0 and "raw files changed" in run.stderr
     assert [h["file"] for h in run.jsonl()] == ["raw/a/b/new.txt"]
+
+
+def test_a_rename_or_a_new_size_under_the_old_mtime_is_an_update(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A rename keeps size and mtime (and here the file's place in the walk); a copy with
+    `cp -p` or `rsync -t` can keep the mtime with other bytes: each is still a change."""
+    raw = data_dir / "raw"
+    (raw / "zz_a.txt").write_text(NEW_DOC, "utf-8")
+    assert qdn("index").exit_code == 0
+    (raw / "zz_a.txt").rename(raw / "zz_b.txt")
+    run = qdn("index")
+    assert "1 added, 0 updated, 1 removed" in run.stderr
+    assert [h["file"] for h in qdn("search", '"青蛙跳水"').jsonl()] == ["raw/zz_b.txt"]
+    mtime = (raw / "zz_b.txt").stat().st_mtime_ns
+    (raw / "zz_b.txt").write_text(NEW_DOC.replace("青蛙跳水", "猴子捞月了"), "utf-8")
+    os.utime(raw / "zz_b.txt", ns=(mtime, mtime))
+    assert "0 added, 1 updated, 0 removed" in qdn("index").stderr
+    assert qdn("search", '"青蛙跳水"').exit_code == 1

@@ -152,6 +152,12 @@ def _parser(cluster: str | None, ocr: bool, cache: Path) -> Parser:
     return on_cluster
 
 
+def _unchanged(seen: dict[str, Any], entries: list[FileEntry]) -> bool:
+    """Whether the walk found exactly the files stat.json notes, in its order, unchanged."""
+    return bool(seen["names"] == [e.name for e in entries] and seen["sizes"] == [e.size for e in entries]
+            and seen["mtimes"] == [e.mtime_ns for e in entries])
+
+
 # long: one write transaction (lock, generation, segments, manifest, switch) whose rollback must see all of it
 def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None,
@@ -162,11 +168,14 @@ def _update(
     report = IndexReport(files=len(entries))
     seen = stat_of(current) if current else None  # what a no-op needs, without files.json
     old_files = files_of(current) if current and seen is None else {}
-    known = dict(zip(seen["names"], zip(seen["sizes"], seen["mtimes"], strict=True), strict=True)) if seen else {
-        n: (v["size"], v["mtime_ns"]) for n, v in old_files.items()}
-    todo = [e for e in entries if known.get(e.name) != (e.size, e.mtime_ns)]
-    names = {e.name for e in entries}
-    gone = [n for n in known if n not in names]
+    if seen and _unchanged(seen, entries):  # the usual no-op: three list comparisons in C
+        todo, gone, names = [], [], set(seen["names"])
+    else:
+        known = dict(zip(seen["names"], zip(seen["sizes"], seen["mtimes"], strict=True), strict=True)) if seen else {
+            n: (v["size"], v["mtime_ns"]) for n, v in old_files.items()}
+        todo = [e for e in entries if known.get(e.name) != (e.size, e.mtime_ns)]
+        names = {e.name for e in entries}
+        gone = [n for n in known if n not in names]
     if current is not None and not todo and not gone and seen is not None:
         report.records, report.formats = seen["records"], seen["formats"]
         report.skipped = [(n, r) for n, r in seen["skipped"]]
@@ -229,8 +238,9 @@ def _update(
     report.formats = _formats(files)
     write_json(gen / FILES, files)
     write_json(gen / LINKS, _links(files))
+    walked = [e.name for e in entries if e.name in files]  # the walk's order: a no-op compares lists (_unchanged)
     write_json(gen / STAT, {
-        "names": list(files), "sizes": [v["size"] for v in files.values()], "mtimes": [v["mtime_ns"] for v in files.values()],
+        "names": walked, "sizes": [files[n]["size"] for n in walked], "mtimes": [files[n]["mtime_ns"] for n in walked],
         "records": report.records, "formats": report.formats, "skipped": report.skipped,
     })
     write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": toc_generation_of(gen), "folders": folders})
