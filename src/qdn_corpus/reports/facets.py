@@ -41,16 +41,13 @@ def facets(ix: Index, p: Plan, names: list[str], top: int) -> Facets:
 
     with ix.reader() as reader:
         view = View(reader, ix)
-        every = view.matching(replace(p, request=replace(p.request, all_copies=True)))
-        docs = every if p.all_copies else view.collapse(every)
+        every = view.matching_mask(replace(p, request=replace(p.request, all_copies=True)))
+        numbers = view.nums(every if p.all_copies else view.collapse_mask(every))  # once for every facet
         counts: dict[str, list[tuple[str | None, int]]] = {}
-        import numpy as np
-
-        numbers = np.fromiter(docs, dtype=np.int64, count=len(docs))  # once for every facet
         for name in names:
             counted = bucket_counts(view, numbers, name)
             known = sorted((k for k in counted if k is not None), key=lambda k: (-counted[k], k))[:top]
             if name == "year":
                 known.sort(reverse=True)
             counts[name] = [(k, counted[k]) for k in known] + ([(None, counted[None])] if None in counted else [])
-    return Facets(counts, len(docs), len(every) - len(docs))
+    return Facets(counts, len(numbers), int(every.sum()) - len(numbers))
