@@ -15,6 +15,7 @@ phrase's bigrams, so the bigram sets narrow the candidates and a substring check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -30,6 +31,11 @@ END = "\ue000"
 _HAN = regex.compile(r"[\u4E00-\u9FD5]")
 # jieba's fallback for a run of non-Chinese characters (jieba.finalseg.re_skip).
 _SKIP = regex.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+# A block jieba cuts on its own (jieba.re_han_default) that holds a Latin letter or a digit.
+# It starts where a block starts (the look-behind), so a long block is scanned once, not once
+# per character. The standard library's re: three times faster here than regex.
+_BLOCK = r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
+_LATIN_BLOCK = re.compile(rf"(?<!{_BLOCK}){_BLOCK}*[a-zA-Z0-9]{_BLOCK}*")
 # The only words of jieba's dictionary without a Chinese character.
 _LATIN_WORDS = frozenset({"AT&T", "c#", "C#", "c++", "C++"})
 
@@ -86,10 +92,30 @@ def cut_for_search(text: str) -> list[str]:
     if (known := _PREFETCHED.get(("cut_for_search", text))) is not None:
         return known
     engine = _engine()
-    tokens: list[str] = engine.cut_for_search(text)
+    if not _LATIN_BLOCK.search(text):
+        tokens: list[str] = engine.cut_for_search(text)
+        return tokens
+    # jieba cuts each block of Chinese, Latin and .-% apart: only the blocks holding Latin
+    # letters or digits need the fix, and only they are cut a second time (a whole second cut
+    # took a third of the words' time).
+    out: list[str] = []
+    at = 0
+    for m in _LATIN_BLOCK.finditer(text):
+        if m.start() > at:
+            out += engine.cut_for_search(text[at : m.start()])
+        out += _latin_fixed(engine, m.group())
+        at = m.end()
+    if at < len(text):
+        out += engine.cut_for_search(text[at:])
+    return out
+
+
+def _latin_fixed(engine: Any, block: str) -> list[str]:
+    """cut_for_search of one block, its runs of Latin letters and digits cut as jieba does."""
+    tokens: list[str] = engine.cut_for_search(block)
     if not any(len(t) > 1 and t.isascii() for t in tokens):
         return tokens  # only a run of Latin letters and digits can differ from jieba's
-    words = engine.cut(text)
+    words = engine.cut(block)
     out: list[str] = []
     pending: list[str] = []  # sub-words, which come just before their word
     i, n = 0, len(words)
