@@ -250,3 +250,22 @@ def test_help_paragraphs_are_one_line_each_so_the_terminal_wraps_them() -> None:
     index = _commands()["index"].help.split("\n\n")
     assert index[-3:] == ["Example: qdn --data-dir data index --rebuild", 'Scans too: pip install -e ".\\[ocr]" && qdn index --ocr',
                           'On a Dask cluster: pip install -e ".\\[dask]" && qdn index --ocr --cluster tcp://10.0.0.5:8786']
+
+
+def test_an_open_corpus_sees_an_update_made_by_another(data_dir: Path) -> None:
+    """A Corpus keeps its searcher between calls, but an update committed meanwhile (here by a
+    second Corpus, as by `qdn index` in another process) is seen at the next call: the new
+    record found, the deleted one gone, the rewritten one found by its new words only."""
+    from qdn_corpus import Corpus
+
+    raw = data_dir / "raw"
+    (raw / "x.txt").write_text("关于青蛙跳水的通知\n\n要做好青蛙跳水工作。\n", "utf-8")
+    (raw / "y.txt").write_text("关于猴子捞月的通知\n\n要做好猴子捞月工作。\n", "utf-8")
+    reader = Corpus(data_dir)
+    assert reader.search('"青蛙跳水"').total == 1 and reader.search('"猴子捞月"').total == 1
+    (raw / "x.txt").unlink()
+    (raw / "y.txt").write_text("关于蚂蚁搬家的通知\n\n要做好蚂蚁搬家工作。\n", "utf-8")
+    (raw / "z.txt").write_text("关于青蛙跳水的通知\n\n再做好青蛙跳水工作。\n", "utf-8")
+    Corpus(data_dir).index()
+    assert [h.file for h in reader.search('"青蛙跳水"')] == ["raw/z.txt"]
+    assert reader.search('"猴子捞月"').total == 0 and reader.search('"蚂蚁搬家"').total == 1

@@ -15,7 +15,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,8 @@ class Index:
     """An open index."""
 
     ix: Any
+    _searcher: Any = field(default=None, init=False, repr=False, compare=False)
+    _readers: int = field(default=0, init=False, repr=False, compare=False)  # Readers in use
 
     @property
     def folder(self) -> Path:
@@ -139,7 +141,20 @@ class Index:
         return Writer(self.ix.writer())
 
     def reader(self) -> Reader:
-        return Reader(self.ix.searcher())
+        """A reader of the latest committed state. Its searcher is kept while the table of
+        contents is unchanged: Whoosh reads a segment's stored-record offsets when a record of
+        it is first asked for (about 12 ms a segment at 100,000 documents), once per searcher.
+        A changed index gets a new searcher, never Whoosh's refresh(): that reuses a segment's
+        reader by the segment's id, keeping the deletions it had."""
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None and not self._readers:
+                self._searcher.close()  # one still read (a reader inside a reader) is left to __del__
+            self._searcher = self.ix.searcher()
+        return Reader(self._searcher, self)
+
+    def __del__(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
 
 
 @dataclass
@@ -235,15 +250,17 @@ class Leaf:
 class Reader:
     """A searcher's view: leaves, live documents, stored records, native query answers."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, index: Index) -> None:
         self.searcher = searcher
         self.r = searcher.reader()
+        self.index = index  # whose kept searcher this is: the index closes it
+        index._readers += 1
 
     def __enter__(self) -> Reader:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.searcher.close()
+        self.index._readers -= 1
 
     def leaves(self) -> list[Leaf]:
         out = []
