@@ -479,7 +479,7 @@ def test_indexes_keep_the_schema_path_written_before_the_stage_layout(qdn, data_
 
 def test_a_noop_reads_only_the_stat_file(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """An up-to-date `qdn index` answers from stat.json (sizes, mtimes, the summary) without
-    files.json, and says what a full read says; a damaged stat.json costs only speed."""
+    files/, and says what a full read says; a damaged stat.json costs only speed."""
     import re
 
     from qdn_corpus.store.index import FILES, STAT, live
@@ -489,11 +489,10 @@ def test_a_noop_reads_only_the_stat_file(qdn, data_dir: Path) -> None:  # type: 
     up_to_date = re.sub(r" in [\d.]+ s$", "", qdn("index").stderr.strip())
     assert up_to_date.endswith("; 1 file(s) skipped") and "6 files" in up_to_date
     gen = live(data_dir).path  # type: ignore[union-attr]
-    files = (gen / FILES).read_bytes()
-    (gen / FILES).unlink()
+    (gen / FILES).rename(gen / "away")
     run = qdn("index")
     assert re.sub(r" in [\d.]+ s$", "", run.stderr.strip()) == up_to_date
-    (gen / FILES).write_bytes(files)
+    (gen / "away").rename(gen / FILES)
     (gen / STAT).write_text("{", "utf-8")
     run = qdn("index")
     assert re.sub(r" in [\d.]+ s$", "", run.stderr.strip()).endswith(up_to_date.split("qdn: ", 1)[1])
@@ -551,3 +550,76 @@ def test_a_rename_or_a_new_size_under_the_old_mtime_is_an_update(qdn, data_dir: 
     os.utime(raw / "zz_b.txt", ns=(mtime, mtime))
     assert "0 added, 1 updated, 0 removed" in qdn("index").stderr
     assert qdn("search", '"青蛙跳水"').exit_code == 1
+
+
+def test_an_updated_ledger_equals_a_rebuilt_one(data_dir: Path, tmp_path: Path) -> None:
+    """After each random update, what the index knows of the raw files (each file's entry, the
+    links attachments resolve by, the summary a no-op prints) equals a rebuild's: carried
+    forward shard by shard, never recomputed. Two files claim the same URL, so the link's owner
+    must be the first in walk order whatever the order of updates."""
+    import json
+    import random
+    import shutil
+
+    from qdn_corpus import Corpus
+    from qdn_corpus.store import index
+
+    def doc(title: str) -> str:
+        return f"关于{title}的通知\n\n来源：黔东南州人民政府 发布时间：2022-03-10\n\n要做好{title}工作。\n"
+
+    def side(url: str) -> str:
+        return json.dumps({"url": url})
+
+    pool = {
+        "a.txt": doc("承诺兑现"), "a.txt.metadata.json": side("https://www.qdn.gov.cn/1.html"),
+        "sub/b.txt": doc("营商环境"), "sub/b.txt.metadata.json": side("https://www.qdn.gov.cn/1.html"),
+        "sub/deep/c.txt": doc("招商引资"), "sub/deep/c.txt.json": side("https://www.qdn.gov.cn/2.html"),
+        "d.pdf": "not a pdf", "empty.txt": "", "e.txt": doc("项目建设"),
+    }
+
+    def ledger(data: Path) -> tuple[Any, ...]:
+        current = index.live(data)
+        assert current is not None
+        files = {n: {k: v for k, v in e.items() if k != "segment"} for n, e in index.files_of(current).items()}
+        stat = json.loads((current.path / index.STAT).read_text("utf-8"))
+        return files, index.links_claimed(current.path / index.LINKS), stat
+
+    rng = random.Random(11)
+    raw = data_dir / "raw"
+    Corpus(data_dir).index()
+    for step in range(16):
+        for name in rng.sample(sorted(pool), 2):
+            path = raw / name
+            if path.exists() and rng.random() < 0.4:
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(pool[name] + ("\n补充。" * rng.randint(0, 2) if name.endswith(".txt") else ""), "utf-8")
+        report = Corpus(data_dir).index()
+        fresh = tmp_path / f"fresh{step}"
+        shutil.copytree(raw, fresh / "raw")
+        rebuilt = Corpus(fresh).index()
+        assert (report.records, report.formats, report.skipped) == (rebuilt.records, rebuilt.formats, rebuilt.skipped), step
+        assert ledger(data_dir) == ledger(fresh), step
+    owners = ledger(data_dir)[1].get("https://www.qdn.gov.cn/1.html")
+    assert owners is None or owners == sorted(owners, key=lambda n: n.split("/"))
+
+
+def test_an_update_of_one_file_rewrites_only_its_shard(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from qdn_corpus.store import index
+
+    assert qdn("index").exit_code == 0
+    current = index.live(data_dir)
+    assert current is not None
+    shards = {p.name: p.read_bytes() for p in (current.path / index.FILES).iterdir()}
+    assert len(shards) == index.SHARDS
+    changed = sorted((data_dir / "raw").iterdir())[0]
+    changed.write_text(changed.read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    mine = f"{index.shard_of('raw/' + changed.name):02d}.json"
+    untouched = next(n for n in sorted(shards) if n != mine)
+    (current.path / index.FILES / untouched).write_text("not json", "utf-8")  # never read, never written
+    run = qdn("index")
+    assert "0 removed; 1 files parsed" in run.stderr
+    after = {p.name: p.read_bytes() for p in (current.path / index.FILES).iterdir()}
+    assert after[untouched] == b"not json" and after[mine] != shards[mine]
+    assert {n for n in shards if after[n] != shards[n]} == {mine, untouched}

@@ -1,10 +1,12 @@
 """The index on disk: where it lives, which generation is live, its lock, and what it knows
-of the raw files (files.json, links.json, folder mtimes). The read side of store/; update.py
+of the raw files (files/, links.json, stat.json, folder mtimes). The read side of store/; update.py
 writes. schema.py says what Whoosh holds, fulltext.py the rest.
 
 Layout: `index/CURRENT` names the live generation folder (`gen-…`), which holds Whoosh's files,
 the full-text files of each segment, `manifest.json` (the raw folders' mtimes and the Whoosh
-generation it describes) and `files.json` (each raw file's size, mtime, record ids, segment).
+generation it describes) and `files/` (each raw file's size, mtime, record ids, segment, in
+SHARDS JSON files by a hash of its name, so that an update reads and writes only those of the
+files it touched).
 A full build writes a new generation and switches CURRENT with an atomic rename, so a reader
 never sees half an index; an incremental update relies on Whoosh's own atomic table of
 contents, and the manifest records which Whoosh generation it describes, so a crash between
@@ -20,7 +22,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +37,12 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: nothing heavy loads
 # before a command needs it.
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
-LINKS = "links.json"  # attachment URL or path -> the raw file holding it
+LINKS = "links.json"  # attachment URL or path -> the raw files holding it, the walk's first first
 OCR_CACHE = "ocr"  # OCR results by content hash (formats/ocr.py); kept across generations
-FILES = "files.json"  # each raw file's size, mtime, record ids, skip reason, segment
+FILES = "files"  # each raw file's size, mtime, record ids, skip reason, segment: NN.json by shard_of
+SHARDS = 64
 STAT = "stat.json"  # each raw file's size and mtime as columns, and the summary: what a no-op reads
 STALE = "STALE"  # written by the background check when a raw file changed in place
 CHECKED = "CHECKED"  # its mtime: when the background check last started
@@ -175,19 +179,40 @@ def links_of(ix: Index) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=4)
 def _read_links(path: str, stamp: int) -> dict[str, str]:
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    data = links_claimed(Path(path))
+    return {key: names[0] for key, names in data.items() if names} if data else {}
 
 
-def files_of(current: Live) -> dict[str, Any]:
-    """What the index knows of each raw file: size, mtime_ns, ids, skipped, segment."""
+def links_claimed(path: Path) -> dict[str, list[str]] | None:
+    """links.json as written: each link with every file that answers it, first in walk order."""
     try:
-        files: dict[str, Any] = json.loads((current.path / FILES).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def shard_of(name: str) -> int:
+    """Which of the SHARDS files of FILES holds a raw file's entry."""
+    return zlib.crc32(name.encode("utf-8")) % SHARDS
+
+
+def shard_path(gen: Path, shard: int) -> Path:
+    return gen / FILES / f"{shard:02d}.json"
+
+
+def files_of(current: Live, shards: Iterable[int] | None = None) -> dict[str, Any]:
+    """What the index knows of each raw file (size, mtime_ns, ids, skipped, segment, urls,
+    format): of every file, or of the files of the given shards (one that cannot be read
+    counts as empty)."""
+    files: dict[str, Any] = {}
+    for shard in range(SHARDS) if shards is None else sorted(set(shards)):
+        try:
+            part = json.loads(shard_path(current.path, shard).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(part, dict):
+            files.update(part)
     return files
 
 

@@ -24,19 +24,21 @@ if TYPE_CHECKING:
 from qdn_corpus.store.index import (
     CHECK_EVERY_SECONDS,
     CHECKED,
-    FILES,
     LINKS,
     MANIFEST,
     OCR_CACHE,
     SCHEMA_VERSION,
+    SHARDS,
     STALE,
     STAT,
     Live,
     files_of,
     folders_changed,
     index_dir,
+    links_claimed,
     live,
     open_generation,
+    shard_of,
     stale_files,
     stat_of,
     switch_to,
@@ -163,16 +165,16 @@ def _update(
     data_dir: Path, current: Live | None, entries: list[FileEntry], folders: dict[str, int], progress: Progress | None,
     parse: Parser = index_files,
 ) -> IndexReport:
-    from qdn_corpus.store import engine
+    from qdn_corpus.store import engine, ledger
 
     report = IndexReport(files=len(entries))
-    seen = stat_of(current) if current else None  # what a no-op needs, without files.json
-    old_files = files_of(current) if current and seen is None else {}
+    seen = stat_of(current) if current else None  # what a no-op needs, without files/
+    every = files_of(current) if current and seen is None else None  # stat.json unreadable: every entry
     if seen and _unchanged(seen, entries):  # the usual no-op: three list comparisons in C
-        todo, gone, names = [], [], set(seen["names"])
+        todo, gone = [], []
     else:
         known = dict(zip(seen["names"], zip(seen["sizes"], seen["mtimes"], strict=True), strict=True)) if seen else {
-            n: (v["size"], v["mtime_ns"]) for n, v in old_files.items()}
+            n: (v["size"], v["mtime_ns"]) for n, v in (every or {}).items()}
         todo = [e for e in entries if known.get(e.name) != (e.size, e.mtime_ns)]
         names = {e.name for e in entries}
         gone = [n for n in known if n not in names]
@@ -185,9 +187,6 @@ def _update(
             (current.path / STALE).unlink()
         return report
 
-    if current is not None and seen is not None:
-        old_files = files_of(current)
-    files = {n: v for n, v in old_files.items() if n in names}
     if current is None:
         report.rebuilt = True
         gen = index_dir(data_dir) / f"gen-{time.time_ns():x}-{os.getpid()}"
@@ -199,12 +198,16 @@ def _update(
     if ix is None:
         raise IndexWriteError(f"the index in {gen} cannot be opened; run `qdn index --rebuild`")
     if current is not None:
-        todo += _compaction(ix, files, {e.name for e in todo}, entries)
+        todo += _compaction(ix, lambda: every if every is not None else files_of(current), {e.name for e in todo}, entries)
+    # The entries of the files touched: only their shards are read (all of them without stat.json).
+    shards = set(range(SHARDS)) if current is None or every is not None else {shard_of(n) for n in [*gone, *(e.name for e in todo)]}
+    old_files = every if every is not None else (files_of(current, shards) if current else {})
+    files = {n: v for n, v in old_files.items() if n not in set(gone)}
     writer = ix.writer()  # holds Whoosh's lock, deletes old documents, commits the segments
     try:
         for name in gone:
             writer.delete_file(name)
-            report.removed += len(old_files[name]["ids"])
+            report.removed += len(old_files.get(name, {}).get("ids", []))
         for entry in todo:
             if entry.name in old_files and current is not None:
                 writer.delete_file(entry.name)
@@ -233,14 +236,20 @@ def _update(
     from qdn_corpus.store import relations
 
     report.copy_groups, report.citations, report.resolved = relations.build(gen)  # over the whole index
-    report.records = sum(len(v["ids"]) for v in files.values())
-    report.skipped = sorted((n, v["skipped"]) for n, v in files.items() if v.get("skipped"))
-    report.formats = _formats(files)
-    write_json(gen / FILES, files)
-    write_json(gen / LINKS, _links(files))
-    walked = [e.name for e in entries if e.name in files]  # the walk's order: a no-op compares lists (_unchanged)
-    write_json(gen / STAT, {
-        "names": walked, "sizes": [files[n]["size"] for n in walked], "mtimes": [files[n]["mtime_ns"] for n in walked],
+    touched = [*gone, *(e.name for e in todo)]
+    before = {n: old_files[n] for n in touched if n in old_files}
+    after = {e.name: files[e.name] for e in todo if e.name in files}
+    claimed = links_claimed(gen / LINKS) if seen is not None else None
+    if seen is not None and claimed is not None:  # carried forward
+        report.records, report.formats, report.skipped = ledger.carried(seen, before, after)
+        links = ledger.links(claimed, before, after)
+    else:  # files holds every entry (a rebuild, or no stat.json)
+        report.records, report.formats, report.skipped = ledger.summary(files)
+        links = ledger.links({}, {}, files)
+    ledger.write_shards(gen, files, shards)
+    write_json(gen / LINKS, links)
+    write_json(gen / STAT, {  # the walk's order: a no-op compares lists (_unchanged)
+        "names": [e.name for e in entries], "sizes": [e.size for e in entries], "mtimes": [e.mtime_ns for e in entries],
         "records": report.records, "formats": report.formats, "skipped": report.skipped,
     })
     write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": toc_generation_of(gen), "folders": folders})
@@ -249,29 +258,6 @@ def _update(
     if current is None:
         switch_to(data_dir, gen)
     return report
-
-
-def _formats(files: dict[str, Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for v in files.values():
-        if v.get("ids"):
-            fmt = v.get("format") or "text"
-            counts[fmt] = counts.get(fmt, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _links(files: dict[str, Any]) -> dict[str, str]:
-    """What attachment links resolve to: each file's URL (its page's meta, its sidecar) and
-    the names of the files that can be attachments (a link's relative path, as wget saves)."""
-    from qdn_corpus.read.formats import ATTACHMENT_EXTS
-
-    links: dict[str, str] = {}
-    for name, v in files.items():
-        if v.get("format") not in (None, "text", "html") or name.lower().endswith(ATTACHMENT_EXTS):
-            links[name] = name
-        for url in v.get("urls") or []:
-            links.setdefault(url, name)
-    return links
 
 
 def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
@@ -286,7 +272,7 @@ def _account(report: IndexReport, old: list[str], item: FileDone) -> None:
 MAX_SEGMENTS = 8
 
 
-def _compaction(ix: Index, files: dict[str, Any], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
+def _compaction(ix: Index, files_of_all: Callable[[], dict[str, Any]], redo: set[str], entries: list[FileEntry]) -> list[FileEntry]:
     """Files to re-index so that small segments merge: each update adds a segment, and Whoosh's
     own merge would drop the companion files. Past MAX_SEGMENTS, every segment under a quarter
     of the largest is folded into the update's new segment by re-indexing its files."""
@@ -295,6 +281,7 @@ def _compaction(ix: Index, files: dict[str, Any], redo: set[str], entries: list[
         return []
     largest = max(s.doc_count for s in segments)
     small = {s.id for s in segments if s.doc_count < largest / 4}
+    files = files_of_all()  # every file's segment: read only past MAX_SEGMENTS
     return [e for e in entries if e.name not in redo and files.get(e.name, {}).get("segment") in small]
 
 
