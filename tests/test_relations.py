@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,22 @@ def test_incremental_relations_equal_a_rebuild(data_dir: Path, tmp_path: Path) -
         grouped += bool(now["dups"])
         resolved += any(c["target"] for cites in now["cites"].values() for c in cites)
     assert grouped >= 4 and resolved >= 4, (grouped, resolved)  # the steps compared something
+
+
+def test_a_search_reads_the_copies_and_targets_but_not_the_cited_documents(qdn: Any, data_dir: Path) -> None:
+    """relations.json (groups, targets) is what a search reads; the cited documents and who
+    cites them are cited.json, read by refs: without it, searches and records are unchanged and
+    refs has nothing to say."""
+    from qdn_corpus.store.index import live
+    from qdn_corpus.store.relations import CITED
+
+    _write(data_dir, {"policy.txt": POLICY, "citing.txt": CITING, "by_title.txt": BY_TITLE})
+    searched = qdn("search", "招商引资", "--format", "jsonl", "--limit", "50").jsonl()
+    listed = qdn("list", "--format", "jsonl", "--all-copies").jsonl()
+    gen = live(data_dir).path  # type: ignore[union-attr]
+    assert any(c.get("target") for r in listed for c in r["citations"])
+    assert json.loads((gen / CITED).read_text("utf-8"))["refs"]
+    (gen / CITED).unlink()
+    assert qdn("search", "招商引资", "--format", "jsonl", "--limit", "50").jsonl() == searched
+    assert qdn("list", "--format", "jsonl", "--all-copies").jsonl() == listed
+    assert qdn("refs", "--format", "jsonl").jsonl() == []

@@ -1,20 +1,18 @@
 """How records relate: which cite which (by 文号 or title), and which are copies of one
-document (reposts, reprints). Computed over the whole index after each change and kept in the
-generation as relations.json; read by search, list, trend, show and the refs/cites/cited-by/dups
-commands.
+document (reposts, reprints). Computed after each change and kept in the generation as
+relations.json (read by every search) and cited.json (by refs, cites and cited-by).
 
 Copies: a MinHash (rensa, 128 permutations) of each folded body's character 5-grams is made
-in the index workers and kept beside the full text (fulltext.py); LSH (rensa, 16 bands of 8)
+in the index workers and kept beside the full text (fulltext.py); LSH (numpy, 16 bands of 8)
 proposes pairs, and a pair whose estimated Jaccard similarity is at least THRESHOLD joins one
 group (single linkage). The group's canonical record is the earliest dated, then the one with
-the richest metadata, then the first by file. Headers are not part of the body, so a county's
-repost with its own 来源/发布时间 is still a copy.
+the richest metadata, then the first by file. Headers are not part of the body: a county's
+repost with its own 来源/发布时间 is a copy.
 
-Citations: parsing/citations.py finds them; here each is resolved to the record it names when
-its 文号, else its title (whole, else from 关于 on), names records of one group only.
+Citations (found by parsing/citations.py) resolve to the record their 文号, else title (whole,
+else from 关于 on), names when those records are one group.
 
-Documents are named by "segment:local number" inside the file: a segment never changes, so
-the names hold for as long as the file does (it is rewritten with every change).
+Documents are named "segment:local number": a segment never changes, so the names hold.
 """
 
 from __future__ import annotations
@@ -29,7 +27,8 @@ from typing import Any, NamedTuple
 from qdn_corpus.models import Record, Region, narrowest
 from qdn_corpus.store.fulltext import PERMUTATIONS
 
-RELATIONS = "relations.json"
+RELATIONS = "relations.json"  # copy groups and citation targets: what a search reads
+CITED = "cited.json"  # the cited documents and who cites them: read by refs, cites, cited-by only
 PAIRS = "pairs.json"  # the pairs of copies behind the groups, by segment:local, for the next update
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
 NUM_PERM, BANDS, SHINGLE = PERMUTATIONS, 16, 5  # the digests a segment stores per document
@@ -146,6 +145,7 @@ def build(gen: Path) -> tuple[int, int, int]:
         "version": 2, "threshold": THRESHOLD, "segments": segments, "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
     })
     out = {"version": 2, "threshold": THRESHOLD, **_group_data(table, sig, groups), **_citation_data(table, groups)}
+    _write(gen / CITED, {"refs": out.pop("refs")})  # first: a reader keys on RELATIONS' mtime
     _write(gen / RELATIONS, out)
     targets = out["targets"].values()
     cited = sum(len(c or []) for c in table.cols["cites"])
@@ -319,18 +319,16 @@ class Citing(NamedTuple):
 
 @dataclass
 class Relations:
-    """relations.json as read: the copy groups and cited documents keep the JSON's rows until a
-    command asks for them as Member and Citing rows (a search needs a few groups, not 20,000
-    rows: converting them all cost it 12 ms and more in garbage collection at 100,000 documents)."""
+    """relations.json as read: copy groups and cited documents stay JSON rows until a command
+    asks for Member and Citing rows (a search needs a few groups, not 20,000 rows)."""
 
     raw_groups: list[list[list[Any]]] = field(default_factory=list)  # canonical first; Member's fields
     targets: dict[str, list[str | None]] = field(default_factory=dict)
-    raw_refs: list[dict[str, Any]] = field(default_factory=list)  # each "citing" holds Citing's fields
+    cited: str | None = None  # the path of CITED, read at the first use of raw_refs
     group_of_id: dict[str, int] = field(default_factory=dict)
     group_of_ref: dict[str, int] = field(default_factory=dict)
-    # What a reader derives for one segment layout (search/view.py: copy groups by document
-    # number), kept here because this object is cached per relations file: a long-running
-    # reader (qdn serve) derives it once, not per request.
+    # What a reader derives for one segment layout (view.py: groups by document number), kept
+    # here as this object is cached per file: qdn serve derives it once, not per request.
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def group(self, g: int) -> list[Member]:
@@ -341,6 +339,18 @@ class Relations:
     def groups(self) -> list[list[Member]]:
         """Every copy group, largest first (qdn dups)."""
         return [list(map(Member._make, g)) for g in self.raw_groups]
+
+    @functools.cached_property
+    def raw_refs(self) -> list[dict[str, Any]]:
+        """CITED's cited documents (each "citing" holds Citing's fields): nine tenths of the
+        relations of a topical corpus, which a search need not parse (0.3 s at 100,000)."""
+        if self.cited is None:
+            return []
+        try:
+            refs = json.loads(Path(self.cited).read_text("utf-8")).get("refs")
+        except (OSError, ValueError, AttributeError):
+            return []
+        return refs if isinstance(refs, list) else []
 
     @functools.cached_property
     def refs(self) -> list[dict[str, Any]]:
@@ -382,7 +392,7 @@ def _load(path: str, stamp: int) -> Relations:
     except (OSError, ValueError):
         return Relations()
     groups = data.get("groups") or []
-    rel = Relations(groups, data.get("targets") or {}, data.get("refs") or [])
+    rel = Relations(groups, data.get("targets") or {}, str(Path(path).with_name(CITED)))
     for g, members in enumerate(groups):
         for m in members:  # JSON rows in Member's order: ref, id, …
             rel.group_of_id[m[1]] = g
