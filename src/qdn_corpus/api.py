@@ -213,7 +213,7 @@ class Corpus:
         ix = self.open()
         with ix.reader() as reader:
             view = View(reader, ix)
-            order = view.by_date(view.matching(p), "-date" if p.sort == "relevance" else p.sort, None)
+            order = view.by_date(view.matching_mask(p), "-date" if p.sort == "relevance" else p.sort, None)
             for d in order:
                 yield view.record(d)
 

@@ -69,7 +69,7 @@ def clauses(ix: Index, req: Request) -> tuple[list[Clause], int]:
     with ix.reader() as reader:
         view = View(reader, ix)
         p, uq = unit_plan(view, req)
-        for d in view.by_date(view.matching(p), "-date", None):
+        for d in view.by_date(view.matching_mask(p), "-date", None):
             record = view.record(d)
             found = [as_clause(record, u, m) for u, m in units_of(d, record, uq, req.within)]
             held += bool(found)

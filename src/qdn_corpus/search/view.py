@@ -26,7 +26,7 @@ def fulltext_of(leaf: engine.Leaf) -> Any:
     return reader(leaf.folder, leaf.segment_id)
 
 
-_NATIVE: dict[tuple[Any, ...], frozenset[int]] = {}
+_NATIVE: dict[tuple[Any, ...], Any] = {}  # native query answers as masks (View._native)
 K1, B = 1.2, 0.75  # BM25, Whoosh's defaults
 
 
@@ -44,32 +44,26 @@ class View:
         self.relations = relations.load(ix.folder)
         self._segment_offsets: dict[str, int] | None = None
 
-    def group_of(self) -> dict[int, int]:
-        """Document number -> copy group, for the documents that have copies."""
-        return self._copies()[0]
-
-    def _copies(self) -> tuple[dict[int, int], dict[int, int], Any, Any]:
-        """Document number -> copy group, group -> its canonical's document number, and the
-        same two as numpy arrays (-1 for none): made once per relations file and segment layout
+    def _copies(self) -> tuple[Any, Any]:
+        """Each document number's copy group and each group's canonical document number, as
+        numpy arrays (-1 for none): made once per relations file and segment layout
         (Relations.derived), not per request of a long-running reader."""
         import numpy as np
 
         key = tuple((leaf.segment_id, leaf.offset) for leaf, _ in self.leaves)
         cache = self.relations.derived
         if key not in cache:
-            groups: dict[int, int] = {}
+            group_of = np.full(self.span(), -1, dtype=np.int64)
             for ref, g in self.relations.group_of_ref.items():
                 if (d := self.docnum(ref)) is not None:
-                    groups[d] = g
-            heads = {g: d for g, members in enumerate(self.relations.raw_groups)
-                     if members and (d := self.docnum(members[0][0])) is not None}
-            group_of = np.full(self.span(), -1, dtype=np.int64)
-            group_of[list(groups)] = list(groups.values())
+                    group_of[d] = g
             head_of = np.full(len(self.relations.raw_groups), -1, dtype=np.int64)
-            head_of[list(heads)] = list(heads.values())
+            for g, members in enumerate(self.relations.raw_groups):
+                if members and (d := self.docnum(members[0][0])) is not None:
+                    head_of[g] = d
             cache.clear()  # one layout at a time: the index's current one
-            cache[key] = (groups, heads, group_of, head_of)
-        found: tuple[dict[int, int], dict[int, int], Any, Any] = cache[key]
+            cache[key] = (group_of, head_of)
+        found: tuple[Any, Any] = cache[key]
         return found
 
     def ref(self, docnum: int) -> str:
@@ -85,16 +79,12 @@ class View:
         offset = self._segment_offsets.get(seg)
         return None if offset is None else offset + int(local)
 
-    def collapse(self, docs: set[int]) -> set[int]:
-        """One document per copy group: the group's canonical when it is among them, else the
-        first of them."""
-        return self.set_of(self.collapse_mask(self.mask_of(docs)))
-
     def collapse_mask(self, mask: Any) -> Any:
-        """collapse() of a numpy boolean per document number."""
+        """One document per copy group (a numpy boolean per document number in and out): the
+        group's canonical when it is among them, else the first of them."""
         import numpy as np
 
-        _, _, group_of, head_of = self._copies()
+        group_of, head_of = self._copies()
         if not len(head_of):
             return mask
         members = np.flatnonzero(mask & (group_of >= 0))
@@ -117,10 +107,6 @@ class View:
                     live[np.fromiter(leaf.deleted, dtype=np.int64, count=len(leaf.deleted)) + leaf.offset] = False
             self._live = live
         return self._live
-
-    def live(self) -> set[int]:
-        """Every live document."""
-        return self.set_of(self.live_mask())
 
     def mask_of(self, docs: set[int]) -> Any:
         """A set of document numbers as a numpy boolean per document number."""
