@@ -161,12 +161,12 @@ def test_the_seeds_by_month(qdn: Any) -> None:
 
 
 def test_mentions_counted_from_needle_counts_equal_the_places_a_snippet_marks() -> None:
-    """snippets.Counter, where it says it can, gives exactly len(occurrences()): over random
+    """snippets.MentionCounter, where it says it can, gives exactly len(occurrences()): over random
     texts of a small alphabet (so that needles meet, nest and sit side by side), for query-
     shaped needles (a whole and words inside it, two wholes) and for arbitrary ones."""
     import random
 
-    from qdn_corpus.search.snippets import Counter, occurrences
+    from qdn_corpus.search.snippets import MentionCounter, occurrences
 
     rng = random.Random(3)
     alphabet = "承诺兑现营商环境"
@@ -181,7 +181,7 @@ def test_mentions_counted_from_needle_counts_equal_the_places_a_snippet_marks() 
             needles = [whole] + [whole[a : a + rng.randint(1, 3)] for a in rng.sample(range(len(whole)), rng.randint(1, 2))]
         else:
             needles = ["".join(rng.choice(alphabet[:4]) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 4))]
-        counter = Counter(needles)
+        counter = MentionCounter(needles)
         pieces = [*needles, *alphabet[:4]] if i % 2 else list(alphabet if i % 5 == 1 else alphabet[:4])
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))  # the needles' pieces meet often
         if counter.usable:

@@ -31,7 +31,7 @@ def _can_share(a: str, b: str) -> bool:
     return b in a or a in b or any(a.endswith(b[:k]) or b.endswith(a[:k]) for k in range(1, min(len(a), len(b))))
 
 
-class Counter:
+class MentionCounter:
     """len(occurrences(text, needles)) from each needle's count alone, where the needles'
     shape allows (a query's texts: each whole and the words inside it).
 

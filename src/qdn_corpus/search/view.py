@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from qdn_corpus.models import Hit, Record
 from qdn_corpus.search.plan import Plan, Sort
-from qdn_corpus.search.snippets import Counter, in_section, occurrences
+from qdn_corpus.search.snippets import MentionCounter, in_section, occurrences
 from qdn_corpus.search.tree import And, Native, Or, SegmentSet, Without
 from qdn_corpus.store import engine
 from qdn_corpus.store.index import links_of
@@ -262,10 +262,10 @@ class View:
     def mention_counts(self, nums: Any, needles: list[str], within: str | None = None) -> Any:
         """mentions() of each document number of `nums` (ascending), as a numpy array: from
         each needle's count per document (fulltext.SegmentReader.counts, kept per segment) where
-        snippets.Counter can, else document by document."""
+        snippets.MentionCounter can, else document by document."""
         import numpy as np
 
-        counter = Counter(needles)
+        counter = MentionCounter(needles)
         if within is not None or not counter.usable:
             return np.array([self.mentions(d, needles, within) for d in nums.tolist()], dtype=np.int64)
         parts = [np.zeros(0, dtype=np.int64)]
