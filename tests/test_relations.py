@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -131,6 +130,21 @@ def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Pat
     assert kaili["copies"] == 3 and not kaili["canonical"]
 
 
+def test_a_copy_citing_its_original_does_not_cite_itself(qdn: Any, data_dir: Path) -> None:
+    """A county's repost under its own title, whose body names the original: they are one
+    document, so the citation has no target; the same words in a reading resolve."""
+    named = "请认真贯彻《黔东南州人民政府办公室关于进一步做好招商引资项目服务保障工作的通知》。"
+    repost = _repost("凯里市人民政府", "2022-06-02", named).replace(
+        "黔东南州人民政府办公室关于", "凯里市人民政府办公室转发黔东南州人民政府办公室关于", 1)
+    _write(data_dir, {"state.txt": ORIGINAL, "kaili.txt": repost, "reading.txt": READING.replace("近日，", "近日，" + named)})
+    assert _groups(qdn) == [["raw/kaili.txt", "raw/state.txt"]]
+    mine = {r["file"]: r for r in qdn("list", "--format", "jsonl", "--all-copies").jsonl()}
+    state, kaili, reading = mine["raw/state.txt"], mine["raw/kaili.txt"], mine["raw/reading.txt"]
+    assert [c["title"] for c in kaili["citations"]] == [c["title"] for c in reading["citations"]] != []
+    assert [c["target"] for c in kaili["citations"]] == [None]
+    assert [c["target"] for c in reading["citations"]] == [state["id"]]
+
+
 def test_the_copies_holding_the_text_stand_for_their_group_when_the_canonical_does_not(qdn: Any, data_dir: Path) -> None:
     _write(data_dir, {
         "state.txt": ORIGINAL, "kaili.txt": _repost("凯里市人民政府", "2022-06-02", "请各地认真贯彻执行，到位资金3亿元。"),
@@ -227,20 +241,23 @@ def test_incremental_relations_equal_a_rebuild(data_dir: Path, tmp_path: Path) -
     assert grouped >= 4 and resolved >= 4, (grouped, resolved)  # the steps compared something
 
 
-def test_a_search_reads_the_copies_and_targets_but_not_the_cited_documents(qdn: Any, data_dir: Path) -> None:
-    """relations.json (groups, targets) is what a search reads; the cited documents and who
-    cites them are cited.json, read by refs: without it, searches and records are unchanged and
-    refs has nothing to say."""
+def test_a_search_reads_the_targets_but_not_the_segments_citations(qdn: Any, data_dir: Path) -> None:
+    """relations.json (groups, targets) is what a search reads; each segment's citations
+    (.qcit) are read by refs, cites and cited-by only: without them, searches and records are
+    unchanged, and refs cannot answer."""
+    from qdn_corpus.store import fulltext, relations
     from qdn_corpus.store.index import live
-    from qdn_corpus.store.relations import CITED
 
     _write(data_dir, {"policy.txt": POLICY, "citing.txt": CITING, "by_title.txt": BY_TITLE})
     searched = qdn("search", "招商引资", "--format", "jsonl", "--limit", "50").jsonl()
     listed = qdn("list", "--format", "jsonl", "--all-copies").jsonl()
-    gen = live(data_dir).path  # type: ignore[union-attr]
     assert any(c.get("target") for r in listed for c in r["citations"])
-    assert json.loads((gen / CITED).read_text("utf-8"))["refs"]
-    (gen / CITED).unlink()
+    assert qdn("refs", "--format", "jsonl").jsonl()
+    for path in live(data_dir).path.glob("*.qcit"):  # type: ignore[union-attr]
+        path.unlink()
+    fulltext.reader.cache_clear()  # this process read them for refs, and kept what it derived
+    relations._load.cache_clear()
     assert qdn("search", "招商引资", "--format", "jsonl", "--limit", "50").jsonl() == searched
     assert qdn("list", "--format", "jsonl", "--all-copies").jsonl() == listed
-    assert qdn("refs", "--format", "jsonl").jsonl() == []
+    broken = qdn("refs", "--format", "jsonl")
+    assert broken.exit_code == 2 and "qdn index --rebuild" in broken.stderr, broken.stderr

@@ -24,6 +24,10 @@ class IndexWriteError(QdnError):
     """The index cannot be written (read-only folder, disk full)."""
 
 
+class IndexDamagedError(QdnError):
+    """A file of the index is missing or unreadable: only a rebuild mends it."""
+
+
 class NotFoundError(QdnError):
     """A path or folder that does not exist."""
 

@@ -1,4 +1,4 @@
-"""Reading relations.json: the most cited documents, what a record cites, who cites a
+"""Reading relations: the most cited documents, what a record cites, who cites a
 document, and the copy groups (qdn refs, cites, cited-by, dups)."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def refs(ix: Index, filter: Any = None, top: int | None = 20) -> tuple[list[RefR
         view = View(reader, ix)
         allowed = _allowed(view, filter)
         rows = []
-        for entry in view.relations.refs:
+        for entry in view.relations.refs(view.leaves):
             citing = [c for c in entry["citing"] if allowed is None or c.ref in allowed]
             citing = _one_per_document(view, citing)
             if not citing:
@@ -84,7 +84,7 @@ def cited_by(ix: Index, what: str, filter: Any = None) -> list[CitedByRow]:
         view = View(reader, ix)
         allowed = _allowed(view, filter)
         entries = [
-            e for e in view.relations.refs
+            e for e in view.relations.refs(view.leaves)
             if e["key"] in keys or (is_id and (e.get("target") or "").startswith(text))
             or (number and e.get("doc_number") and number_key(e["doc_number"]) == number_key(number))
             or (not number and e.get("title") and (title_key(e["title"]) == title_key(title)

@@ -20,9 +20,10 @@ Document numbers are stored as gaps (u32) and weights as u16, each list deflated
   .qfac .qfof  each document's facets that are not columns (schema.facets: the outline), one
                JSON object, and offsets (u64): sections are cut by these, never by the stored
                records
-  .qcol .qrel .qspn  the facets that trends group by (.qcol), that relations.py reads (.qrel),
-               and the clause units' spans (.qspn) for every document, each one JSON object of columns (a list per key, null where
-               a document has none), so that a whole segment costs one parse
+  .qcol .qrel .qspn .qcit  the facets that trends group by (.qcol), that relations.py reads
+               (.qrel), the clause units' spans (.qspn) and the citations (.qcit: each distinct
+               one once, then per document indices into them), each one JSON object of columns
+               (a list per key, null where a document has none): a segment's costs one parse
   .qmhs .qmho  each document's MinHash (relations.py; 128 uint32 digests, empty for a body
                too short to compare) and offsets (u64)
 """
@@ -42,17 +43,19 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from qdn_corpus.errors import IndexDamagedError
 from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, deflate, encode
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
-RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "cites")
+RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich")
 UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
-COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS}
+CITE_COLUMNS = ("citations", "cites")  # each distinct citation once; per document, indices into it
+COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS}
 _FILE_OF = {key: ext for ext, keys in COLUMN_FILES.items() for key in keys}
-COLUMNS = GROUP_COLUMNS + RELATION_COLUMNS + UNIT_COLUMNS
+COLUMNS = (*GROUP_COLUMNS, *RELATION_COLUMNS, *UNIT_COLUMNS, "cites")  # what add() takes from the facets
 
 
 def _code(gram: str) -> int:
@@ -136,6 +139,10 @@ class SegmentWriter:
         _write(f"{base}.qlen", self.lengths)
         _write(f"{base}.qfof", self.facet_offsets)
         _write(f"{base}.qmho", self.minhash_offsets)
+        distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
+        cites = self.columns["cites"]
+        self.columns["cites"] = [[distinct.setdefault(tuple(c), len(distinct)) for c in cs] if cs else None for cs in cites]
+        self.columns["citations"] = list(distinct)
         for ext, names in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
                 f.write(json.dumps({k: self.columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
@@ -167,9 +174,17 @@ def _write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[byt
     _write(base + offsets_ext, offsets)
 
 
+def _open(path: str, mode: str = "rb") -> Any:
+    """A segment file opened for reading; a missing or unreadable one is a damaged index."""
+    try:
+        return open(path, mode, encoding=None if "b" in mode else "utf-8")
+    except OSError as exc:
+        raise IndexDamagedError(f"cannot read {path} ({exc.strerror}): run `qdn index --rebuild`") from None
+
+
 def _load(path: str, typecode: str) -> array[int]:
     arr = array(typecode)
-    with open(path, "rb") as f:
+    with _open(path) as f:
         arr.frombytes(f.read())
     return arr
 
@@ -193,7 +208,7 @@ class SegmentReader:
         """A data file, memory-mapped once (a one-character query reads hundreds of lists)."""
         data = self._cache.get(ext)
         if data is None:
-            with open(self.base + ext, "rb") as f:
+            with _open(self.base + ext) as f:
                 size = os.fstat(f.fileno()).st_size
                 data = self._cache[ext] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         return data  # type: ignore[return-value]
@@ -276,7 +291,7 @@ class SegmentReader:
     def _vocabulary(self) -> list[str]:
         words = self._cache.get(".qwrd")
         if words is None:
-            with open(self.base + ".qwrd", encoding="utf-8") as f:
+            with _open(self.base + ".qwrd", "r") as f:
                 text = f.read()
             words = self._cache[".qwrd"] = text.split("\n") if text else []
         return words  # type: ignore[return-value]
@@ -339,7 +354,7 @@ class SegmentReader:
         ext = _FILE_OF[key]
         columns = self._cache.get(ext)
         if columns is None:
-            with open(self.base + ext, encoding="utf-8") as f:
+            with _open(self.base + ext, "r") as f:
                 columns = self._cache[ext] = json.load(f)
         return columns[key]  # type: ignore[index,no-any-return]
 

@@ -1,6 +1,6 @@
-"""How records relate: which cite which (by 文号 or title), and which are copies of one
-document (reposts, reprints). Computed after each change and kept in the generation as
-relations.json (read by every search) and cited.json (by refs, cites and cited-by).
+"""How records relate: which are copies of one document (reposts, reprints), and which cite
+which (citations.py). Computed after each change and kept in the generation as relations.json
+(copy groups and citation targets, read by every search).
 
 Copies: a MinHash (rensa, 128 permutations) of each folded body's character 5-grams is made
 in the index workers and kept beside the full text (fulltext.py); LSH (numpy, 16 bands of 8)
@@ -8,9 +8,6 @@ proposes pairs, and a pair whose estimated Jaccard similarity is at least THRESH
 group (single linkage). The group's canonical record is the earliest dated, then the one with
 the richest metadata, then the first by file. Headers are not part of the body: a county's
 repost with its own 来源/发布时间 is a copy.
-
-Citations (found by parsing/citations.py) resolve to the record their 文号, else title (whole,
-else from 关于 on), names when those records are one group.
 
 Documents are named "segment:local number": a segment never changes, so the names hold.
 """
@@ -24,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from qdn_corpus.models import Record, Region, narrowest
+from qdn_corpus.models import Record, Region
 from qdn_corpus.store.fulltext import PERMUTATIONS
 
 RELATIONS = "relations.json"  # copy groups and citation targets: what a search reads
-CITED = "cited.json"  # the cited documents and who cites them: read by refs, cites, cited-by only
 PAIRS = "pairs.json"  # the pairs of copies behind the groups, by segment:local, for the next update
 THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
 NUM_PERM, BANDS, SHINGLE = PERMUTATIONS, 16, 5  # the digests a segment stores per document
@@ -80,7 +76,7 @@ def identity(record: Record) -> dict[str, Any]:
 
 # ---- after each change ------------------------------------------------------------------------
 
-_KEYS = ("id", "file", "number", "title", "short", "rich", "cites", "site", *Region.LEVELS)
+_KEYS = ("id", "file", "number", "title", "short", "rich", "site", *Region.LEVELS)
 
 
 @dataclass
@@ -92,6 +88,8 @@ class _Table:
     cols: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _KEYS})
     sigs: list[Any] = field(default_factory=list)  # per segment: its live rows of digests
     new: list[bool] = field(default_factory=list)  # in a segment the previous relations did not see
+    distinct: dict[tuple[Any, ...], int] = field(default_factory=dict)  # each distinct citation of the index once
+    cites: list[tuple[int, list[int]]] = field(default_factory=list)  # (row, its citations in distinct)
 
     def add(self, segment: str, store: Any, alive: list[int] | None, size: int, new: bool) -> None:
         """A segment's live documents (`alive`, or all of them when None)."""
@@ -99,7 +97,11 @@ class _Table:
         def keep(col: Any) -> list[Any]:
             return list(col) if alive is None else [col[i] for i in alive]
 
+        first = len(self.refs)
         self.refs += [f"{segment}:{i}" for i in (range(size) if alive is None else alive)]
+        citations, per_doc = store.column("citations"), store.column("cites")
+        index = [self.distinct.setdefault(tuple(c), len(self.distinct)) for c in citations]
+        self.cites += [(first + row, [index[k] for k in cs]) for row, cs in enumerate(keep(per_doc)) if cs]
         self.days += keep(store.days())
         for key, col in self.cols.items():
             col += keep(store.column(key))
@@ -118,11 +120,11 @@ def build(gen: Path) -> tuple[int, int, int]:
 
     Incremental where it costs: the pairs of copies among records that were there before are
     kept from the previous relations (a pair depends on its two records only), and only the
-    records of new segments are compared with all; groups and citations are then derived
-    again from the columns, which is quick."""
+    records of new segments are compared with all; groups are then derived again from the
+    columns, and citations resolved once per distinct citation (citations.py), which is quick."""
     import numpy as np
 
-    from qdn_corpus.store import engine, fulltext
+    from qdn_corpus.store import citations, engine, fulltext
 
     before = _previous(gen)
     seen = set(before.get("segments") or [])
@@ -144,12 +146,9 @@ def build(gen: Path) -> tuple[int, int, int]:
     _write(gen / PAIRS, {
         "version": 2, "threshold": THRESHOLD, "segments": segments, "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
     })
-    out = {"version": 2, "threshold": THRESHOLD, **_group_data(table, sig, groups), **_citation_data(table, groups)}
-    _write(gen / CITED, {"refs": out.pop("refs")})  # first: a reader keys on RELATIONS' mtime
-    _write(gen / RELATIONS, out)
-    targets = out["targets"].values()
-    cited = sum(len(c or []) for c in table.cols["cites"])
-    return len(groups), cited, sum(1 for t in targets for x in t if x)
+    targets, cited, resolved = citations.resolve(table, groups)
+    _write(gen / RELATIONS, {"version": 2, "threshold": THRESHOLD, **_group_data(table, sig, groups), "targets": targets})
+    return len(groups), cited, resolved
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
@@ -240,60 +239,6 @@ def _group_data(table: _Table, sig: Any, groups: list[list[int]]) -> dict[str, A
     return {"groups": out}
 
 
-# long: one pass that resolves each citation and files it under its cited document at once
-def _citation_data(table: _Table, groups: list[list[int]]) -> dict[str, Any]:
-    """Each citing record's targets, and the cited documents with who cites them."""
-    cols = table.cols
-    canonical = {i: g[0] for g in groups for i in g}
-    by_key: dict[str, defaultdict[str, set[int]]] = {k: defaultdict(set) for k in ("number", "title", "short")}
-    for k, index in by_key.items():
-        for i, key in enumerate(cols[k]):
-            if key:
-                index[key].add(i)
-    for i, (title, short) in enumerate(zip(cols["title"], cols["short"], strict=True)):
-        if title and not short and title.startswith("关于"):  # 关于… is its own short key
-            by_key["short"][title].add(i)
-
-    def resolve(number: str | None, title: str | None, short: str | None) -> int | None:
-        """The record a citation names: by 文号, else whole title, else title from 关于 on; only
-        when the records found are one document (copies count as one: their canonical)."""
-        for kind, key in (("number", number), ("title", title), ("short", short)):
-            found = by_key[kind].get(key) if key else None
-            if found:
-                heads = {canonical.get(i, i) for i in found}
-                return heads.pop() if len(heads) == 1 else None
-        return None
-
-    targets: dict[str, list[str | None]] = {}
-    cited: dict[str, dict[str, Any]] = {}
-    for i, cites in enumerate(cols["cites"]):
-        if not cites:
-            continue
-        ref, rid = table.refs[i], cols["id"][i]
-        region = narrowest({level: cols[level][i] for level in Region.LEVELS})
-        mine: list[str | None] = []
-        for n, (number, title, short, shown_title, shown_number, text) in enumerate(cites):
-            target = resolve(number, title, short)
-            if target is not None and canonical.get(target, target) == canonical.get(i, i):
-                target = None  # itself, or a copy of itself
-            target_id = cols["id"][target] if target is not None else None
-            mine.append(target_id)
-            key = f"id:{target_id}" if target_id else (f"number:{number}" if number else (f"title:{title}" if title else f"text:{text}"))
-            entry = cited.setdefault(key, {"title": None, "doc_number": None, "target": target_id, "citing": {}})
-            if shown_title and not entry["title"]:
-                entry["title"] = shown_title
-            if shown_number and not entry["doc_number"]:
-                entry["doc_number"] = shown_number
-            if not entry["title"] and not entry["doc_number"]:
-                entry["text"] = text
-            entry["citing"].setdefault(ref, [rid, table.days[i], region, n])
-        if any(m is not None for m in mine):
-            targets[str(rid)] = mine
-    refs = sorted(({**e, "key": k, "citing": [[ref, *v] for ref, v in e["citing"].items()]} for k, e in cited.items()),
-                  key=lambda e: (-len(e["citing"]), e["key"]))
-    return {"targets": targets, "refs": refs}
-
-
 # ---- reading -----------------------------------------------------------------------------------
 
 
@@ -308,7 +253,7 @@ class Member(NamedTuple):
 
 
 class Citing(NamedTuple):
-    """One record citing a document (relations.json: refs[].citing)."""
+    """One record citing a document (Relations.refs: "citing")."""
 
     ref: str
     id: str
@@ -319,12 +264,11 @@ class Citing(NamedTuple):
 
 @dataclass
 class Relations:
-    """relations.json as read: copy groups and cited documents stay JSON rows until a command
-    asks for Member and Citing rows (a search needs a few groups, not 20,000 rows)."""
+    """relations.json as read: copy groups stay JSON rows until a command asks for Member rows
+    (a search needs a few groups, not 20,000 rows); cited documents are derived on request."""
 
     raw_groups: list[list[list[Any]]] = field(default_factory=list)  # canonical first; Member's fields
     targets: dict[str, list[str | None]] = field(default_factory=dict)
-    cited: str | None = None  # the path of CITED, read at the first use of raw_refs
     group_of_id: dict[str, int] = field(default_factory=dict)
     group_of_ref: dict[str, int] = field(default_factory=dict)
     # What a reader derives for one segment layout (view.py: groups by document number), kept
@@ -340,22 +284,17 @@ class Relations:
         """Every copy group, largest first (qdn dups)."""
         return [list(map(Member._make, g)) for g in self.raw_groups]
 
-    @functools.cached_property
-    def raw_refs(self) -> list[dict[str, Any]]:
-        """CITED's cited documents (each "citing" holds Citing's fields): nine tenths of the
-        relations of a topical corpus, which a search need not parse (0.3 s at 100,000)."""
-        if self.cited is None:
-            return []
-        try:
-            refs = json.loads(Path(self.cited).read_text("utf-8")).get("refs")
-        except (OSError, ValueError, AttributeError):
-            return []
-        return refs if isinstance(refs, list) else []
+    def refs(self, leaves: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
+        """Every cited document, most cited first, with its citing records as Citing rows
+        (citations.cited_documents), made once per segment layout of a reader's `leaves`."""
+        key = ("refs", tuple((leaf.segment_id, leaf.deleted_count) for leaf, _ in leaves))
+        found = self.derived.get(key)
+        if found is None:
+            from qdn_corpus.store.citations import cited_documents
 
-    @functools.cached_property
-    def refs(self) -> list[dict[str, Any]]:
-        """Every cited document, most cited first, with its citing records as Citing rows."""
-        return [{**e, "citing": list(map(Citing._make, e["citing"]))} for e in self.raw_refs]
+            found = self.derived[key] = [
+                {**e, "citing": list(map(Citing._make, e["citing"]))} for e in cited_documents(leaves, self.targets)]
+        return found
 
     def fields(self, record: dict[str, Any]) -> dict[str, Any]:
         """A stored record's (JSON) copies, canonical and citations with targets: what only
@@ -392,7 +331,7 @@ def _load(path: str, stamp: int) -> Relations:
     except (OSError, ValueError):
         return Relations()
     groups = data.get("groups") or []
-    rel = Relations(groups, data.get("targets") or {}, str(Path(path).with_name(CITED)))
+    rel = Relations(groups, data.get("targets") or {})
     for g, members in enumerate(groups):
         for m in members:  # JSON rows in Member's order: ref, id, …
             rel.group_of_id[m[1]] = g
