@@ -130,12 +130,19 @@ def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Pat
     assert kaili["copies"] == 3 and not kaili["canonical"]
 
 
-def test_a_copy_citing_its_original_does_not_cite_itself(qdn: Any, data_dir: Path) -> None:
-    """A county's repost under its own title, whose body names the original: they are one
-    document, so the citation has no target; the same words in a reading resolve."""
+def _repost_naming_its_original() -> tuple[str, str]:
+    """A county's repost under its own title whose body names the original by its title; and
+    the sentence that names it."""
     named = "请认真贯彻《黔东南州人民政府办公室关于进一步做好招商引资项目服务保障工作的通知》。"
     repost = _repost("凯里市人民政府", "2022-06-02", named).replace(
         "黔东南州人民政府办公室关于", "凯里市人民政府办公室转发黔东南州人民政府办公室关于", 1)
+    return named, repost
+
+
+def test_a_copy_citing_its_original_does_not_cite_itself(qdn: Any, data_dir: Path) -> None:
+    """A county's repost under its own title, whose body names the original: they are one
+    document, so the citation has no target; the same words in a reading resolve."""
+    named, repost = _repost_naming_its_original()
     _write(data_dir, {"state.txt": ORIGINAL, "kaili.txt": repost, "reading.txt": READING.replace("近日，", "近日，" + named)})
     assert _groups(qdn) == [["raw/kaili.txt", "raw/state.txt"]]
     mine = {r["file"]: r for r in qdn("list", "--format", "jsonl", "--all-copies").jsonl()}
@@ -143,6 +150,19 @@ def test_a_copy_citing_its_original_does_not_cite_itself(qdn: Any, data_dir: Pat
     assert [c["title"] for c in kaili["citations"]] == [c["title"] for c in reading["citations"]] != []
     assert [c["target"] for c in kaili["citations"]] == [None]
     assert [c["target"] for c in reading["citations"]] == [state["id"]]
+
+
+def test_citations_of_records_a_later_update_added_resolve_as_in_one_build(qdn: Any, data_dir: Path) -> None:
+    """Records that come in a later update sit in a segment after the first: their citations
+    resolve to what they name, and a copy's citation of its original still has no target."""
+    _write(data_dir, {"policy.txt": POLICY, "state.txt": ORIGINAL})
+    assert qdn("index").exit_code == 0
+    _write(data_dir, {"citing.txt": CITING, "kaili.txt": _repost_naming_its_original()[1]})
+    assert qdn("index").exit_code == 0
+    mine = {r["file"]: r for r in qdn("list", "--format", "jsonl", "--all-copies").jsonl()}
+    assert [c["target"] for c in mine["raw/citing.txt"]["citations"]] == [mine["raw/policy.txt"]["id"]]
+    assert [c["target"] for c in mine["raw/kaili.txt"]["citations"]] == [None]
+    assert mine["raw/kaili.txt"]["canonical"] == mine["raw/state.txt"]["id"]
 
 
 def test_the_copies_holding_the_text_stand_for_their_group_when_the_canonical_does_not(qdn: Any, data_dir: Path) -> None:

@@ -28,13 +28,16 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
     relations._Table: columns of every live record, and each citing row's distinct citations."""
     cols = table.cols
     canonical = {i: g[0] for g in groups for i in g}
-    by_key: dict[str, defaultdict[str, set[int]]] = {k: defaultdict(set) for k in ("number", "title", "short")}
-    for k, index in by_key.items():
-        for i, key in enumerate(cols[k]):
-            if key:
+    kinds = ("number", "title", "short")
+    wanted = {kind: {c[j] for c in table.distinct if c[j]} for j, kind in enumerate(kinds)}  # what is cited
+    by_key: dict[str, defaultdict[str, set[int]]] = {k: defaultdict(set) for k in kinds}
+    for kind, index in by_key.items():
+        want = wanted[kind]
+        for i, key in enumerate(cols[kind]):
+            if key in want:
                 index[key].add(i)
     for i, (title, short) in enumerate(zip(cols["title"], cols["short"], strict=True)):
-        if title and not short and title.startswith("关于"):  # 关于… is its own short key
+        if not short and title in wanted["short"] and title.startswith("关于"):  # 关于… is its own short key
             by_key["short"][title].add(i)
 
     def find(number: str | None, title: str | None, short: str | None) -> int | None:
@@ -48,18 +51,21 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
         return None
 
     found = [find(*c[:3]) for c in table.distinct]
-    held = {k for k, t in enumerate(found) if t is not None}
     targets: dict[str, list[str | None]] = {}
     total = resolved = 0
-    for i, cites in table.cites:
-        total += len(cites)
-        if held.isdisjoint(cites):
-            continue
-        own = canonical.get(i, i)
-        mine = [cols["id"][t] if (t := found[k]) is not None and t != own else None for k in cites]
-        if any(mine):
-            targets[str(cols["id"][i])] = mine
-            resolved += sum(1 for m in mine if m)
+    for first, per_doc, index in table.cites:
+        total += sum(map(len, filter(None, per_doc)))
+        held = {k for k, g in enumerate(index) if found[g] is not None}  # in the segment's own numbering
+        if not held:
+            continue  # the usual segment of a corpus whose citations name laws it does not hold
+        for row, cites in enumerate(per_doc):
+            if not cites or held.isdisjoint(cites):
+                continue
+            own = canonical.get(first + row, first + row)
+            mine = [cols["id"][t] if (t := found[index[k]]) is not None and t != own else None for k in cites]
+            if any(mine):
+                targets[str(cols["id"][first + row])] = mine
+                resolved += sum(1 for m in mine if m)
     return targets, total, resolved
 
 

@@ -89,7 +89,9 @@ class _Table:
     sigs: list[Any] = field(default_factory=list)  # per segment: its live rows of digests
     new: list[bool] = field(default_factory=list)  # in a segment the previous relations did not see
     distinct: dict[tuple[Any, ...], int] = field(default_factory=dict)  # each distinct citation of the index once
-    cites: list[tuple[int, list[int]]] = field(default_factory=list)  # (row, its citations in distinct)
+    # per segment: its first row, its live documents' citations (local indices) and what each
+    # local index is in distinct; mapped row by row only where a citation resolves (citations.py)
+    cites: list[tuple[int, list[list[int] | None], list[int]]] = field(default_factory=list)
 
     def add(self, segment: str, store: Any, alive: list[int] | None, size: int, new: bool) -> None:
         """A segment's live documents (`alive`, or all of them when None)."""
@@ -100,8 +102,7 @@ class _Table:
         first = len(self.refs)
         self.refs += [f"{segment}:{i}" for i in (range(size) if alive is None else alive)]
         citations, per_doc = store.column("citations"), store.column("cites")
-        index = [self.distinct.setdefault(tuple(c), len(self.distinct)) for c in citations]
-        self.cites += [(first + row, [index[k] for k in cs]) for row, cs in enumerate(keep(per_doc)) if cs]
+        self.cites.append((first, keep(per_doc), [self.distinct.setdefault(tuple(c), len(self.distinct)) for c in citations]))
         self.days += keep(store.days())
         for key, col in self.cols.items():
             col += keep(store.column(key))
