@@ -458,25 +458,6 @@ def test_the_engine_is_one_module_and_knows_its_whoosh() -> None:
         engine.check_version((2, 8, 0))
 
 
-def test_indexes_keep_the_schema_path_written_before_the_stage_layout(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """Whoosh pickles the schema's field class into the index: it is still named
-    qdn_corpus.engine.Tokens (as before the modules moved into packages), so an index written
-    by an earlier qdn opens without a rebuild, and an earlier qdn opens this one."""
-    import pickle
-
-    from qdn_corpus.store import engine
-
-    assert qdn("index").exit_code == 0
-    current = live(data_dir)
-    assert current is not None
-    toc = b"".join(p.read_bytes() for p in current.path.glob("*.toc"))
-    assert b"qdn_corpus.engine" in toc and b"qdn_corpus.store" not in toc
-    written = pickle.dumps(engine.Tokens(phrase=True))  # as an earlier qdn wrote it, and this one does
-    assert b"qdn_corpus.engine" in written and type(pickle.loads(written)) is engine.Tokens
-    run = qdn("search", "承诺兑现")
-    assert run.exit_code == 0 and "building" not in run.stderr
-
-
 def test_a_noop_reads_only_the_stat_file(qdn, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """An up-to-date `qdn index` answers from stat.json (sizes, mtimes, the summary) without
     files/, and says what a full read says; a damaged stat.json costs only speed."""

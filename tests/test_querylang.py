@@ -315,6 +315,7 @@ def test_a_short_field_query_of_any_length_finds_exactly_the_records_holding_it(
         for n in (1, 2, 3, 5):
             if len(v) > n:
                 needles |= {v[:n], v[1 : n + 1], v[: n - 1] + "甲" if n > 1 else "甲"}  # and one that ends wrong
+        needles |= {v[:1] + "." + v[2:3], v[:2] + "+"}  # a regular expression's signs are characters
     for needle in sorted(needles):
         expected = {r["id"] for r in records if needle in fold(r[field] or "")}
         got = {h["id"] for h in qdn("search", "--limit", "1000", "--all-copies", "--format", "jsonl", f"{field}:{needle}").jsonl()}

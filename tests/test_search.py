@@ -283,8 +283,8 @@ def test_the_qdn_command_answers_as_the_library_does(qdn, data_dir: Path, query:
 def test_posting_lists_survive_compression() -> None:
     import numpy as np
 
-    from qdn_corpus.store.fulltext import _decode
     from qdn_corpus.store.postings import _gram_postings, encode
+    from qdn_corpus.store.postings import decode as _decode
 
     for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
         assert list(_decode(encode(np.array(docs, dtype=np.uint32)))) == docs
@@ -314,7 +314,7 @@ def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) ->
         points = np.frombuffer((text + fulltext.END).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         grams.add((np.unique((points[:-1] << 21) | points[1:]) << 22) | doc)
     codes: list[Any] = []
-    got = [list(fulltext._decode(p)) for p in grams.postings(codes)]
+    got = [list(postings.decode(p)) for p in grams.postings(codes)]
     want: dict[int, list[int]] = {}
     for doc, text in enumerate(texts):
         t = text + fulltext.END

@@ -61,11 +61,11 @@ class Filters:
         if self.doc_type:
             parts.append(Native(engine.term("doc_type", self.doc_type)))
         if self.source:
-            parts.append(substring(searchable(self.source), ("source_g",)))
+            parts.append(substring(searchable(self.source), ("source_text",)))
         if self.site:
-            parts.append(substring(searchable(self.site), ("site_g",)))
+            parts.append(substring(searchable(self.site), ("site_text",)))
         if self.issuer:
-            parts.append(substring(searchable(self.issuer), ("issuer_g",)))
+            parts.append(substring(searchable(self.issuer), ("issuer_text",)))
         if not parts:
             return None
         return all_of(parts)
@@ -186,10 +186,10 @@ class _Compiled:
     highlights: list[str] = field(default_factory=list)  # folded texts a snippet marks
 
 
-_TEXT_FIELDS = ("body", "title_g")
+_TEXT_FIELDS = ("body", "title_text")
 _SUBSTRING_FIELDS = {
-    "title": ("title_g",), "body": ("body",), "source": ("source_g",), "number": ("number_g",),
-    "issuer": ("issuer_g",), "site": ("site_g",),
+    "title": ("title_text",), "body": ("body",), "source": ("source_text",), "number": ("number_text",),
+    "issuer": ("issuer_text",), "site": ("site_text",),
 }
 
 

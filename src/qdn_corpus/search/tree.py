@@ -56,19 +56,9 @@ def searchable(text: str) -> str:
 
 def substring(t: str, fields: tuple[str, ...]) -> Any:
     """Records whose folded field text contains the folded text `t`: for the body, the
-    companion files' bigram sets and a check of the text; for short fields, a Whoosh phrase
-    over bigrams."""
-    parts: list[Any] = []
-    for name in fields:
-        if name == "body":
-            parts.append(BodyContains(t))
-        elif len(t) == 1:
-            parts.append(Native(engine.prefix(name, t)))
-        elif len(t) == 2:
-            parts.append(Native(engine.term(name, t)))
-        else:
-            parts.append(Native(engine.phrase(name, [t[i : i + 2] for i in range(len(t) - 1)])))
-    return any_of(parts)
+    full-text files' bigram sets and a check of the text; for a short field (one of
+    fulltext.SHORT_COLUMNS), a scan of its texts."""
+    return any_of([BodyContains(t) if name == "body" else FieldContains(name, t) for name in fields])
 
 
 class SegmentSet:
@@ -97,6 +87,17 @@ class BodyContains(SegmentSet):
 
     def _local(self, store: Any) -> Any:
         return store.containing(self.needle)
+
+
+@dataclass(frozen=True)
+class FieldContains(SegmentSet):
+    """Records whose folded short field (title_text, source_text …) contains the needle."""
+
+    field: str
+    needle: str
+
+    def _local(self, store: Any) -> Any:
+        return store.field_containing(self.field, self.needle)
 
 
 @dataclass(frozen=True)

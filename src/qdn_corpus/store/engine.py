@@ -1,6 +1,6 @@
 """Every contact with Whoosh: the schema, index folders, segment writing, readers, queries.
 
-qdn stores its records and short fields in Whoosh 2.7 and everything else in its own files
+qdn stores its records and metadata terms in Whoosh 2.7 and everything else in its own files
 (fulltext.py), and writes segments in worker processes, which needs parts of Whoosh that are not
 its public API (SegmentWriter's private arguments and methods, the TOC commit, a segment's
 storage). They are used here and nowhere else, checked against the installed Whoosh when this
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +19,7 @@ from typing import Any
 
 import whoosh
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.system import pack_uint
+from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from qdn_corpus.errors import QdnError
 
@@ -47,34 +44,6 @@ check_version()
 # ---- schema ----------------------------------------------------------------------------------
 
 
-class Tokens(TEXT):  # type: ignore[misc]
-    """A TEXT field whose value is its list of tokens, computed beforehand (in a worker).
-
-    Whoosh's analyzer chain costs microseconds per token; counting the tokens here does not.
-    Phrase fields number tokens 0, 1, 2 …, so bigram positions are character positions.
-    Whoosh pickles the schema into the index: this class's path is part of the on-disk format.
-    """
-
-    def index(self, value: list[str], **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
-        boost = self.format.field_boost
-        if self.format.supports("positions"):
-            positions: dict[str, list[int]] = {}
-            for i, token in enumerate(value):
-                positions.setdefault(token, []).append(i)
-            encode = self.format.encode
-            return [(t.encode("utf-8"), len(p), len(p) * boost, encode(p)) for t, p in positions.items()]
-        return [(t.encode("utf-8"), n, n * boost, pack_uint(n)) for t, n in Counter(value).items()]
-
-
-# Whoosh pickles the schema, and with it this class's module path, into every index. Indexes
-# written before qdn's modules moved into stage packages name it qdn_corpus.engine.Tokens; it
-# keeps that name, so those indexes open without a rebuild and older qdn opens new ones.
-Tokens.__module__ = "qdn_corpus.engine"
-sys.modules.setdefault("qdn_corpus.engine", sys.modules[__name__])
-
-PHRASE_FIELDS = ("title_g", "source_g", "number_g", "site_g", "issuer_g")  # bigram tokens, positions
-
-
 def _schema() -> Any:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -83,7 +52,6 @@ def _schema() -> Any:
         region=KEYWORD(scorable=False),
         category=ID,
         doc_type=ID,
-        **{name: Tokens(phrase=True) for name in PHRASE_FIELDS},
     )
 
 
@@ -296,14 +264,6 @@ class Reader:
 
 def term(field: str, text: str) -> Any:
     return wq.Term(field, text)
-
-
-def phrase(field: str, tokens: list[str]) -> Any:
-    return wq.Phrase(field, tokens)
-
-
-def prefix(field: str, text: str) -> Any:
-    return wq.Prefix(field, text)
 
 
 def wildcard(field: str, pattern: str) -> Any:

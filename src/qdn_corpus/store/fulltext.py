@@ -1,4 +1,5 @@
-"""The full-text part of each Whoosh segment: body bigram sets, word postings, texts, dates.
+"""The full-text part of each Whoosh segment: body bigram sets, word postings, texts, dates,
+columns. Whoosh keeps the stored records and the metadata terms.
 
 Whoosh's writer costs about 10 µs per posting in pure Python, and a 1,600-character body has
 about 1,100 distinct bigrams and 500 distinct jieba words: as Whoosh fields that capped the
@@ -6,26 +7,21 @@ build at 44 documents a second per process (measured, see the README). The same 
 flat arrays cost a fraction of that to write and answer the two questions search asks:
 which documents contain a substring (intersect the bigram sets, then check the candidates'
 folded text), and how well each matching document scores for the query's jieba words (BM25).
-Whoosh keeps the stored records, the short fields and the metadata.
 
-Files are named `<segment id>.q*`, so that Whoosh deletes them with their segment; arrays are
-in native byte order. Document numbers are Whoosh's within the segment.
+Files are `<segment id>.q*` (Whoosh deletes them with their segment), arrays in native byte
+order, document numbers Whoosh's within the segment, stored as gaps (u32) and weights as u16,
+each list deflated (zlib, raw).
   .qkey .qoff .qpst  sorted bigram codes (u64), byte offsets (u64), document numbers
   .qwrd .qwof .qwdc .qwwo .qwtf  sorted words (UTF-8 lines), byte offsets, document numbers,
                byte offsets, weights (u16)
-Document numbers are stored as gaps (u32) and weights as u16, each list deflated (zlib, raw).
   .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
-  .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its length
-               in words (u32)
-  .qfac .qfof  each document's facets that are not columns (schema.facets: the outline), one
-               JSON object, and offsets (u64): sections are cut by these, never by the stored
-               records
-  .qcol .qrel .qspn .qcit  the facets that trends group by (.qcol), that relations.py reads
-               (.qrel), the clause units' spans (.qspn) and the citations (.qcit: each distinct
-               one once, then per document indices into them), each one JSON object of columns
-               (a list per key, null where a document has none): a segment's costs one parse
-  .qmhs .qmho  each document's MinHash (relations.py; 128 uint32 digests, empty for a body
-               too short to compare) and offsets (u64)
+  .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its words (u32)
+  .qfac .qfof  the facets that are not columns (the outline), a JSON object per document, offsets
+  .qcol .qrel .qspn .qcit .qsht  JSON objects of columns (a list per key, null where none): what
+               trends group by, what relations.py reads, the clause units' spans, the citations
+               (each distinct one once, then per document indices into them), and the folded
+               short fields that field queries look into (title, source, 文号, issuers, site)
+  .qmhs .qmho  each document's MinHash (relations.py; 128 uint32, empty for a short body), offsets
 """
 
 from __future__ import annotations
@@ -33,18 +29,18 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from qdn_corpus.errors import IndexDamagedError
-from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, deflate, encode
+from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, deflate, encode, write_parts, write_raw
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
@@ -52,10 +48,11 @@ PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
 RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich")
 UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
+SHORT_COLUMNS = ("title_text", "source_text", "number_text", "issuer_text", "site_text")  # field queries look in
 CITE_COLUMNS = ("citations", "cites")  # each distinct citation once; per document, indices into it
-COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS}
+COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS, ".qsht": SHORT_COLUMNS}
 _FILE_OF = {key: ext for ext, keys in COLUMN_FILES.items() for key in keys}
-COLUMNS = (*GROUP_COLUMNS, *RELATION_COLUMNS, *UNIT_COLUMNS, "cites")  # what add() takes from the facets
+COLUMNS = (*GROUP_COLUMNS, *RELATION_COLUMNS, *UNIT_COLUMNS, *SHORT_COLUMNS, "cites")  # what add() takes from the facets
 
 
 def _code(gram: str) -> int:
@@ -126,19 +123,19 @@ class SegmentWriter:
         base = self.base
         self.close()
         codes: list[Any] = []
-        _write_parts(base, ".qoff", ".qpst", self.grams.postings(codes))
-        _write(f"{base}.qkey", np.concatenate(codes))
+        write_parts(base, ".qoff", ".qpst", self.grams.postings(codes))
+        write_raw(f"{base}.qkey", np.concatenate(codes))
         words = sorted(self.words)
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
         postings = [np.frombuffer(self.words[w], dtype=np.uint32).reshape(-1, 2) for w in words]  # doc, weight rows
-        _write_parts(base, ".qwof", ".qwdc", (encode(p[:, 0]) for p in postings))
-        _write_parts(base, ".qwwo", ".qwtf", (deflate(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
-        _write(f"{base}.qtof", self.text_offsets)
-        _write(f"{base}.qday", self.days)
-        _write(f"{base}.qlen", self.lengths)
-        _write(f"{base}.qfof", self.facet_offsets)
-        _write(f"{base}.qmho", self.minhash_offsets)
+        write_parts(base, ".qwof", ".qwdc", (encode(p[:, 0]) for p in postings))
+        write_parts(base, ".qwwo", ".qwtf", (deflate(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
+        write_raw(f"{base}.qtof", self.text_offsets)
+        write_raw(f"{base}.qday", self.days)
+        write_raw(f"{base}.qlen", self.lengths)
+        write_raw(f"{base}.qfof", self.facet_offsets)
+        write_raw(f"{base}.qmho", self.minhash_offsets)
         distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
         cites = self.columns["cites"]
         self.columns["cites"] = [[distinct.setdefault(tuple(c), len(distinct)) for c in cs] if cs else None for cs in cites]
@@ -151,27 +148,6 @@ class SegmentWriter:
         self.text.close()
         self.facets.close()
         self.minhashes.close()
-
-
-def _decode(data: bytes) -> array[int]:
-    gaps = array("I")
-    gaps.frombytes(zlib.decompress(data, wbits=-15))
-    return array("I", accumulate(gaps))
-
-
-def _write(path: str, arr: Any) -> None:
-    """An array (or numpy array) as its raw bytes."""
-    with open(path, "wb") as f:
-        f.write(arr.tobytes())
-
-
-def _write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[bytes]) -> None:
-    offsets = array("Q", [0])
-    with open(base + data_ext, "wb") as f:
-        for part in parts:
-            f.write(part)
-            offsets.append(offsets[-1] + len(part))
-    _write(base + offsets_ext, offsets)
 
 
 def _open(path: str, mode: str = "rb") -> Any:
@@ -220,7 +196,7 @@ class SegmentReader:
     # ---- substrings
 
     def _gram_docs(self, i: int) -> array[int]:
-        return _decode(self._part(".qpst", ".qoff", i))
+        return decode(self._part(".qpst", ".qoff", i))
 
     def _postings(self, code: int) -> array[int]:
         keys = self._get(".qkey", "Q")
@@ -234,25 +210,17 @@ class SegmentReader:
         Answers are kept (a segment never changes): checking 17,000 candidates' text costs
         70 ms at 100,000 documents, and a session asks for the same words again and again.
         """
-        found = self._found.get(needle)
-        if found is None:
-            if len(self._found) >= 256:
-                self._found.pop(next(iter(self._found)))
-            import numpy as np
+        import numpy as np
 
-            found = np.array(sorted(self._containing(needle)), dtype=np.int64)
-            found.flags.writeable = False
-            self._found[needle] = found
-        return found
+        return self._kept(needle, lambda: np.array(sorted(self._containing(needle)), dtype=np.int64))
 
     def counts(self, needle: str) -> Any:
         """How often each document's folded body holds `needle` (non-overlapping places), a
         numpy array, kept like containing()'s answers: counted in the UTF-8 bytes of the
         documents that contain it (a place of a valid UTF-8 needle in valid UTF-8 is a place of
         the text, so nothing is decoded)."""
-        key = "count:" + needle
-        found = self._found.get(key)
-        if found is None:
+
+        def count() -> Any:
             import numpy as np
 
             texts, offsets = self._map(".qtxt"), self._get(".qtof", "Q")
@@ -260,6 +228,29 @@ class SegmentReader:
             b = needle.encode("utf-8")
             for d in self.containing(needle).tolist():
                 found[d] = texts[offsets[d] : offsets[d + 1]].count(b)
+            return found
+
+        return self._kept("count:" + needle, count)
+
+    def field_containing(self, key: str, needle: str) -> Any:
+        """Local numbers of the documents whose folded short field `key` (SHORT_COLUMNS) holds
+        `needle`, a sorted numpy array, kept: one scan of the segment's texts of that field."""
+
+        def scan() -> Any:
+            import numpy as np
+
+            texts = [t or "" for t in self.column(key)]
+            starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])
+            hits = [m.start() for m in re.finditer(re.escape(needle), "\0".join(texts))]
+            return np.unique(np.searchsorted(starts, hits, side="right") - 1).astype(np.int64)
+
+        return self._kept(f"{key}\0{needle}", scan)
+
+    def _kept(self, key: str, make: Callable[[], Any]) -> Any:
+        """A numpy answer made once and kept read-only (a segment never changes), 256 at most."""
+        found = self._found.get(key)
+        if found is None:
+            found = make()
             found.flags.writeable = False
             if len(self._found) >= 256:
                 self._found.pop(next(iter(self._found)))
@@ -312,7 +303,7 @@ class SegmentReader:
             return array("I"), array("H")
         weights = array("H")
         weights.frombytes(zlib.decompress(self._part(".qwtf", ".qwwo", i), wbits=-15))
-        return _decode(self._part(".qwdc", ".qwof", i)), weights
+        return decode(self._part(".qwdc", ".qwof", i)), weights
 
     def with_prefix(self, prefix: str) -> Any:
         """Documents with a word (title or body) starting with `prefix`, a sorted numpy array."""
@@ -322,7 +313,7 @@ class SegmentReader:
         found: set[int] = set()
         i = bisect_left(vocabulary, prefix)
         while i < len(vocabulary) and vocabulary[i].startswith(prefix):
-            found.update(_decode(self._part(".qwdc", ".qwof", i)))
+            found.update(decode(self._part(".qwdc", ".qwof", i)))
             i += 1
         return np.array(sorted(found), dtype=np.int64)
 

@@ -1,12 +1,14 @@
 """A segment's postings while it is written (fulltext.SegmentWriter): each document's distinct
 bigrams packed with its number in 64-bit words by numpy, sorted one range of first characters
-at a time, and written as deflated gaps (fulltext.py reads them)."""
+at a time, and written as deflated gaps (fulltext.py reads them, with decode)."""
 
 from __future__ import annotations
 
 import sys
 import zlib
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any
 
 SHIFT = 21  # code points fit in 21 bits
@@ -102,3 +104,26 @@ def encode(docs: Any) -> bytes:
     gaps = docs.copy()
     gaps[1:] -= docs[:-1]
     return deflate(gaps.tobytes())
+
+
+def decode(data: bytes) -> array[int]:
+    """encode's document numbers back."""
+    gaps = array("I")
+    gaps.frombytes(zlib.decompress(data, wbits=-15))
+    return array("I", accumulate(gaps))
+
+
+def write_raw(path: str, arr: Any) -> None:
+    """An array (or numpy array) as its raw bytes."""
+    with open(path, "wb") as f:
+        f.write(arr.tobytes())
+
+
+def write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[bytes]) -> None:
+    """Byte strings one after the other, and their offsets (u64) beside them."""
+    offsets = array("Q", [0])
+    with open(base + data_ext, "wb") as f:
+        for part in parts:
+            f.write(part)
+            offsets.append(offsets[-1] + len(part))
+    write_raw(base + offsets_ext, offsets)

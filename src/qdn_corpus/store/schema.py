@@ -12,25 +12,12 @@ from qdn_corpus.text.normalize import url_host
 def document_fields(record: Record) -> dict[str, Any]:
     """The Whoosh fields of a record, tokens computed here (so it runs in a worker).
 
-    The body and the words are not Whoosh fields: they go to fulltext.py's files.
+    The body, the words and the short fields' texts are not Whoosh fields: they go to
+    fulltext.py's files.
     """
-    from qdn_corpus.text.tokens import bigrams
-
     # The record's JSON as is: Whoosh compresses stored blocks itself (deflating here too made
     # them a third larger).
     fields: dict[str, Any] = {"id": record.id, "file": record.file, "record": record.model_dump_json()}
-    if record.title:
-        fields["title_g"] = bigrams(record.title)
-    names = " ".join(dict.fromkeys(n for n in (record.source, record.issuer) if n))
-    if names:
-        fields["source_g"] = bigrams(names)
-    if record.doc_number:
-        fields["number_g"] = bigrams(record.doc_number)
-    if record.issuers or record.issuer:
-        fields["issuer_g"] = bigrams(" ".join(record.issuers) or record.issuer or "")
-    site = " ".join(dict.fromkeys(s for s in (record.site, url_host(record.url)) if s))
-    if site:
-        fields["site_g"] = bigrams(site)
     levels = [p for p in (record.region.province, record.region.prefecture, record.region.county) if p]
     if levels:
         fields["region"] = " ".join(levels)
@@ -41,11 +28,27 @@ def document_fields(record: Record) -> dict[str, Any]:
     return fields
 
 
+def short_texts(record: Record) -> dict[str, str]:
+    """The folded texts a field query or filter looks into (fulltext.SHORT_COLUMNS): title,
+    source (source and issuer), 文号, issuers, site (and the URL's host)."""
+    from qdn_corpus.text.normalize import fold
+
+    texts = {
+        "title_text": record.title,
+        "source_text": " ".join(dict.fromkeys(n for n in (record.source, record.issuer) if n)),
+        "number_text": record.doc_number,
+        "issuer_text": " ".join(record.issuers) or record.issuer,
+        "site_text": " ".join(dict.fromkeys(s for s in (record.site, url_host(record.url)) if s)),
+    }
+    return {k: fold(v) for k, v in texts.items() if v}
+
+
 def facets(record: Record, folded: str | None = None) -> dict[str, Any]:
     """What trends group by and sections are cut by, kept beside the full text (fulltext.py):
     region levels, source, issuer, type, site, format (qdn serve's facets), the outline as [level, offset, folded heading],
     the clause units (read/units.py) as byte spans of the folded body
-    (offsets into the body, which folding keeps); and what relations.py links records by."""
+    (offsets into the body, which folding keeps); what relations.py links records by; and the
+    short fields' folded texts."""
     from qdn_corpus.read.units import cut
     from qdn_corpus.store import relations
     from qdn_corpus.text.normalize import fold
@@ -64,6 +67,7 @@ def facets(record: Record, folded: str | None = None) -> dict[str, Any]:
     headings = [(h.level, h.offset, f"{h.marker}{h.text}") for h in record.outline]
     out["unit_spans"] = unit_spans(folded, cut(record.body, headings, numbered=False))
     out.update(relations.identity(record))
+    out.update(short_texts(record))
     return out
 
 
