@@ -1,6 +1,6 @@
 """One segment's full-text files, written and read back: each question search asks of them
-(which documents contain a substring, a word's postings, words with a prefix, and the
-per-document arrays) has the answer the texts themselves give.
+(which documents contain a substring, in the body or a short field, a word's postings, words
+with a prefix, and the per-document arrays) has the answer the texts themselves give.
 
 These talk to fulltext.py directly: it is the layer under every search, and a wrong answer
 here (a bigram of the neighbouring character, a posting skipped) shows in search only for
@@ -33,7 +33,8 @@ documents = st.lists(
 def _segment(folder: Path, docs: list[tuple[str, list[str], list[str], int]]) -> SegmentReader:
     writer = SegmentWriter(folder, "seg")
     for n, (text, body_words, title_words, day) in enumerate(docs):
-        facets: dict[str, Any] = {"outline": [f"heading {n}"], "county": f"县{n}" if n % 2 else None, "title": f"标题{n}"}
+        facets: dict[str, Any] = {"outline": [f"heading {n}"], "county": f"县{n}" if n % 2 else None, "title": f"标题{n}",
+                                  "title_text": text or None, "source_text": text[::-1]}  # two short fields
         writer.add(n, text, day, body_words, title_words, facets, minhash=bytes([n]) * (n % 3))
     writer.write()
     return SegmentReader(str(folder), "seg")
@@ -47,6 +48,9 @@ def test_a_segment_answers_what_its_texts_say(tmp_path_factory: Any, docs: list[
     for needle in needles + [t[i : i + 3] for t in texts for i in range(0, len(t), 7)]:
         if needle:
             assert set(reader.containing(needle).tolist()) == {d for d, t in enumerate(texts) if needle in t}, needle
+            assert set(reader.field_containing("title_text", needle).tolist()) == {d for d, t in enumerate(texts) if needle in t}
+            assert set(reader.field_containing("source_text", needle).tolist()) == {
+                d for d, t in enumerate(texts) if needle in t[::-1]}
     for word in [*WORDS, "不在", "一"]:
         docs_of, weights = reader.word_postings(word)
         counts = [Counter(b)[word] + 3 * Counter(t)[word] for _, b, t, _ in docs]

@@ -17,10 +17,11 @@ each list deflated (zlib, raw).
   .qtxt .qtof  folded bodies (UTF-8) and offsets (u64)
   .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its words (u32)
   .qfac .qfof  the facets that are not columns (the outline), a JSON object per document, offsets
-  .qcol .qrel .qspn .qcit .qsht  JSON objects of columns (a list per key, null where none): what
+  .qcol .qrel .qspn .qcit  JSON objects of columns (a list per key, null where none): what
                trends group by, what relations.py reads, the clause units' spans, the citations
-               (each distinct one once, then per document indices into them), and the folded
-               short fields that field queries look into (title, source, 文号, issuers, site)
+               (each distinct one once, then per document indices into them)
+  .qsht .qsho  the folded short fields field queries look into (SHORT_COLUMNS: title, source,
+               文号, issuers, site), field after field, each text UTF-8 and NUL-ended; offsets
   .qmhs .qmho  each document's MinHash (relations.py; 128 uint32, empty for a short body), offsets
 """
 
@@ -50,7 +51,7 @@ RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich")
 UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
 SHORT_COLUMNS = ("title_text", "source_text", "number_text", "issuer_text", "site_text")  # field queries look in
 CITE_COLUMNS = ("citations", "cites")  # each distinct citation once; per document, indices into it
-COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS, ".qsht": SHORT_COLUMNS}
+COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS}
 _FILE_OF = {key: ext for ext, keys in COLUMN_FILES.items() for key in keys}
 COLUMNS = (*GROUP_COLUMNS, *RELATION_COLUMNS, *UNIT_COLUMNS, *SHORT_COLUMNS, "cites")  # what add() takes from the facets
 
@@ -143,6 +144,7 @@ class SegmentWriter:
         for ext, names in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
                 f.write(json.dumps({k: self.columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
+        write_parts(base, ".qsho", ".qsht", ((t or "").encode("utf-8") + b"\0" for k in SHORT_COLUMNS for t in self.columns[k]))
 
     def close(self) -> None:
         self.text.close()
@@ -236,13 +238,16 @@ class SegmentReader:
         """Local numbers of the documents whose folded short field `key` (SHORT_COLUMNS) holds
         `needle`, a sorted numpy array, kept: one scan of the segment's texts of that field."""
 
-        def scan() -> Any:
+        def scan() -> Any:  # a valid UTF-8 needle matches only whole characters, never a NUL
             import numpy as np
 
-            texts = [t or "" for t in self.column(key)]
-            starts = np.cumsum([0, *(len(t) + 1 for t in texts[:-1])])
-            hits = [m.start() for m in re.finditer(re.escape(needle), "\0".join(texts))]
-            return np.unique(np.searchsorted(starts, hits, side="right") - 1).astype(np.int64)
+            offsets = np.frombuffer(self._get(".qsho", "Q"), dtype=np.uint64)
+            n = (len(offsets) - 1) // len(SHORT_COLUMNS)
+            f = SHORT_COLUMNS.index(key)
+            starts = offsets[f * n : (f + 1) * n + 1]  # the field's texts, one after the other
+            pattern = re.compile(re.escape(needle.encode("utf-8")))
+            hits = [m.start() for m in pattern.finditer(self._map(".qsht"), int(starts[0]), int(starts[-1]))]
+            return np.unique(np.searchsorted(starts, np.array(hits, dtype=np.uint64), side="right") - 1).astype(np.int64)
 
         return self._kept(f"{key}\0{needle}", scan)
 
