@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from qdn_corpus.models import Record, Region
+from qdn_corpus.models import Record
 from qdn_corpus.store.fulltext import PERMUTATIONS
 
 RELATIONS = "relations.json"  # copy groups and citation targets: what a search reads
@@ -76,7 +76,7 @@ def identity(record: Record) -> dict[str, Any]:
 
 # ---- after each change ------------------------------------------------------------------------
 
-_KEYS = ("id", "file", "number", "title", "short", "rich", "site", *Region.LEVELS)
+_KEYS = ("id", "file", "number", "title", "short", "rich", "site")
 
 
 @dataclass
