@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from conftest import Run
@@ -280,20 +282,32 @@ def test_the_qdn_command_answers_as_the_library_does(qdn, data_dir: Path, query:
     assert run.stdout == expected.stdout
 
 
-def test_posting_lists_survive_compression() -> None:
-    import numpy as np
+def _unpacked(packed: tuple[Any, Any]) -> list[bytes]:
+    """pack's bytes cut into its lists, as fulltext.py reads them."""
+    data, sizes = packed
+    ends = [int(e) for e in np.cumsum(sizes)]
+    return [data[start:end].tobytes() for start, end in zip([0, *ends][:-1], ends, strict=True)]
 
-    from qdn_corpus.store.postings import _gram_postings, encode
-    from qdn_corpus.store.postings import decode as _decode
 
-    for docs in ([], [0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000]):
-        assert list(_decode(encode(np.array(docs, dtype=np.uint32)))) == docs
+def test_posting_lists_survive_packing() -> None:
+    """Lists of every width (a byte, two, four) and at the widths' edges come back as written,
+    side by side (a list's width is its own, whatever its neighbours')."""
+    from qdn_corpus.store.postings import _gram_postings, decode, numbers, pack
+
+    lists = [[0], [5], [0, 1, 2, 3], list(range(0, 100_000, 7)), [3, 70_000, 4_000_000_000], [255], [256], [0, 65535],
+             [0, 65536], [4_294_967_295], list(range(300))]
+    gaps = [np.diff(np.array(docs, dtype=np.int64), prepend=0).astype(np.uint32) for docs in lists]
+    starts = np.cumsum([0, *(len(g) for g in gaps[:-1])]).astype(np.int64)
+    assert [list(itertools.accumulate(numbers(p))) for p in _unpacked(pack(np.concatenate(gaps), starts))] == lists
+    assert [list(decode(p)) for p in _unpacked(pack(np.concatenate(gaps), starts))] == lists
+    assert [numbers(p, "H").typecode for p in _unpacked(pack(np.array([1, 300], dtype=np.uint32), np.array([0, 1])))] == ["H", "H"]
+    assert _unpacked(pack(np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))) == []
     # bigram postings: each code's documents, ascending, whatever order the pairs came in
     grams = [np.array([(7 << 22) | 0, (9 << 22) | 0], dtype=np.uint64), np.array([(7 << 22) | 1], dtype=np.uint64),
              np.array([(2 << 22) | 2, (7 << 22) | 2, (9 << 22) | 2], dtype=np.uint64)]
-    assert list(_gram_postings([])[0]) == [] and list(_gram_postings([np.zeros(0, dtype=np.uint64)])[1]) == []
-    keys, parts = _gram_postings(grams)
-    assert list(keys) == [2, 7, 9] and [list(_decode(p)) for p in parts] == [[2], [0, 1, 2], [0, 2]]
+    assert list(_gram_postings([])[0]) == [] and _unpacked(_gram_postings([np.zeros(0, dtype=np.uint64)])[1]) == []
+    keys, packed = _gram_postings(grams)
+    assert list(keys) == [2, 7, 9] and [list(decode(p)) for p in _unpacked(packed)] == [[2], [0, 1, 2], [0, 2]]
 
 
 def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -314,7 +328,7 @@ def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) ->
         points = np.frombuffer((text + fulltext.END).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         grams.add((np.unique((points[:-1] << 21) | points[1:]) << 22) | doc)
     codes: list[Any] = []
-    got = [list(postings.decode(p)) for p in grams.postings(codes)]
+    got = [list(postings.decode(p)) for packed in grams.postings(codes) for p in _unpacked(packed)]
     want: dict[int, list[int]] = {}
     for doc, text in enumerate(texts):
         t = text + fulltext.END

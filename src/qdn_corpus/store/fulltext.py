@@ -9,8 +9,8 @@ which documents contain a substring (intersect the bigram sets, then check the c
 folded text), and how well each matching document scores for the query's jieba words (BM25).
 
 Files are `<segment id>.q*` (Whoosh deletes them with their segment), arrays in native byte
-order, document numbers Whoosh's within the segment, stored as gaps (u32) and weights as u16,
-each list deflated (zlib, raw).
+order, document numbers Whoosh's within the segment, stored as gaps and weights (at most
+65,535), each list packed in 1, 2 or 4 bytes a number (postings.pack).
   .qkey .qoff .qpst  sorted bigram codes (u64), byte offsets (u64), document numbers
   .qwrd .qwof .qwdc .qwwo .qwtf  sorted words (UTF-8 lines), byte offsets, document numbers,
                byte offsets, weights (u16)
@@ -31,7 +31,6 @@ import json
 import mmap
 import os
 import re
-import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from qdn_corpus.errors import IndexDamagedError
-from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, deflate, encode, write_parts, write_raw
+from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, numbers, pack, write_packed, write_parts, write_raw
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
@@ -124,14 +123,19 @@ class SegmentWriter:
         base = self.base
         self.close()
         codes: list[Any] = []
-        write_parts(base, ".qoff", ".qpst", self.grams.postings(codes))
+        write_packed(base, ".qoff", ".qpst", self.grams.postings(codes))
         write_raw(f"{base}.qkey", np.concatenate(codes))
         words = sorted(self.words)
         with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
             f.write("\n".join(words))
-        postings = [np.frombuffer(self.words[w], dtype=np.uint32).reshape(-1, 2) for w in words]  # doc, weight rows
-        write_parts(base, ".qwof", ".qwdc", (encode(p[:, 0]) for p in postings))
-        write_parts(base, ".qwwo", ".qwtf", (deflate(np.minimum(p[:, 1], 65535).astype(np.uint16).tobytes()) for p in postings))
+        rows = [np.frombuffer(self.words[w], dtype=np.uint32) for w in words]  # doc, weight, doc, …
+        pairs = np.concatenate(rows).reshape(-1, 2) if rows else np.zeros((0, 2), dtype=np.uint32)
+        starts = np.cumsum([0, *(len(r) // 2 for r in rows[:-1])]).astype(np.int64) if rows else np.zeros(0, np.int64)
+        gaps = pairs[:, 0].copy()
+        gaps[1:] -= pairs[:-1, 0]
+        gaps[starts] = pairs[starts, 0]
+        write_packed(base, ".qwof", ".qwdc", [pack(gaps, starts)])
+        write_packed(base, ".qwwo", ".qwtf", [pack(np.minimum(pairs[:, 1], 65535), starts)])
         write_raw(f"{base}.qtof", self.text_offsets)
         write_raw(f"{base}.qday", self.days)
         write_raw(f"{base}.qlen", self.lengths)
@@ -306,9 +310,7 @@ class SegmentReader:
         i = bisect_left(vocabulary, word)
         if i == len(vocabulary) or vocabulary[i] != word:
             return array("I"), array("H")
-        weights = array("H")
-        weights.frombytes(zlib.decompress(self._part(".qwtf", ".qwwo", i), wbits=-15))
-        return decode(self._part(".qwdc", ".qwof", i)), weights
+        return decode(self._part(".qwdc", ".qwof", i)), numbers(self._part(".qwtf", ".qwwo", i), "H")
 
     def with_prefix(self, prefix: str) -> Any:
         """Documents with a word (title or body) starting with `prefix`, a sorted numpy array."""

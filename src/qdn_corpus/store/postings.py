@@ -1,11 +1,14 @@
 """A segment's postings while it is written (fulltext.SegmentWriter): each document's distinct
 bigrams packed with its number in 64-bit words by numpy, sorted one range of first characters
-at a time, and written as deflated gaps (fulltext.py reads them, with decode)."""
+at a time, and written as gaps (fulltext.py reads them, with decode).
+
+A list is written as one byte, its width (1, 2 or 4), then its numbers in that many bytes each
+(native order): the largest decides. Gaps of a common bigram fit a byte, as deflate made them,
+and all the lists of a range are packed by a few numpy operations, where deflating them one
+by one was an eighth of a build (profile)."""
 
 from __future__ import annotations
 
-import sys
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
@@ -41,22 +44,22 @@ class Grams:
                     self.chunks[r].append(np.concatenate(self.pending[r]))
                     self.pending[r], self.pending_size[r] = [], 0
 
-    def postings(self, keys: list[Any]) -> Iterator[bytes]:
-        """Each bigram's documents as encode writes them, in code order; the codes are appended
-        to `keys`, one array per range, as their postings are made."""
+    def postings(self, keys: list[Any]) -> Iterator[tuple[Any, Any]]:
+        """Each bigram's documents as pack writes them, in code order, a range at a time (the
+        bytes and each list's size); the codes are appended to `keys`, one array per range."""
         for r in range(len(self.chunks)):
             pieces, self.chunks[r], self.pending[r] = self.chunks[r] + self.pending[r], [], []
-            codes, parts = _gram_postings(pieces)
+            codes, packed = _gram_postings(pieces)
             keys.append(codes)
-            yield from parts
+            yield packed
 
 
 _FIRST = (0x3000, 0x5000, 0x5800, 0x6000, 0x6800, 0x7000, 0x8000, 0x9000)  # ranges of a bigram's first character
 _JOIN = 1 << 20
 
 
-def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
-    """The bigram codes in order and, for each, its documents as encode writes them: one sort
+def _gram_postings(grams: list[Any]) -> tuple[Any, tuple[Any, Any]]:
+    """The bigram codes in order and their documents as pack writes them: one sort
     of (code, document) pairs packed in 64-bit words, gaps taken at once by numpy. `grams` is
     emptied as it is read."""
     import numpy as np
@@ -69,7 +72,7 @@ def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
         at += len(piece)
         del piece
     if not len(packed):
-        return np.zeros(0, dtype=np.uint64), iter(())
+        return np.zeros(0, dtype=np.uint64), pack(np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))
     packed.sort()
     docs = (packed & ((1 << DOC_BITS) - 1)).astype(np.uint32)
     packed >>= np.uint64(DOC_BITS)  # the codes, in place
@@ -85,32 +88,49 @@ def _gram_postings(grams: list[Any]) -> tuple[Any, Iterator[bytes]]:
         begin = max(end - _JOIN, 1)
         np.subtract(docs[begin:end], docs[begin - 1 : end - 1], out=docs[begin:end])
     docs[starts] = heads
-    ends = [*starts[1:].tolist(), len(docs)]
-    return codes, (deflate(docs[s:e].tobytes()) for s, e in zip(starts.tolist(), ends, strict=True))
+    return codes, pack(docs, starts)
 
 
-def deflate(data: bytes) -> bytes:
-    """Raw deflate at level 1 (no header per list): zlib.compress takes wbits from 3.11, half
-    the calls of a compressor object; both write the same bytes."""
-    if sys.version_info >= (3, 11):
-        return zlib.compress(data, 1, -15)
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
+def pack(values: Any, starts: Any) -> tuple[Any, Any]:
+    """Lists of numbers (numpy uint32; list k is values[starts[k]:starts[k + 1]], none empty)
+    as pack writes them, all at once: the bytes (numpy uint8) and each list's size."""
+    import numpy as np
+
+    lengths = np.diff(np.append(starts, len(values))).astype(np.int64)
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint8), lengths
+    peak = np.maximum.reduceat(values, starts)
+    width = np.where(peak < 1 << 8, 1, np.where(peak < 1 << 16, 2, 4)).astype(np.int64)
+    sizes = 1 + lengths * width
+    first = np.cumsum(sizes) - sizes  # each list's width byte
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    out[first] = width
+    of = np.repeat(np.arange(len(starts)), lengths)  # each number's list
+    wide = width[of]
+    at = first[of] + 1 + (np.arange(len(values)) - starts[of]) * wide  # each number's first byte
+    del of
+    for w, kind in ((1, np.uint8), (2, np.uint16), (4, np.uint32)):
+        chosen = wide == w
+        if chosen.any():
+            where, raw = at[chosen], values[chosen].astype(kind).view(np.uint8).reshape(-1, w)
+            for b in range(w):
+                out[where + b] = raw[:, b]
+    return out, sizes
 
 
-def encode(docs: Any) -> bytes:
-    """Sorted document numbers (a numpy uint32 array) as deflated gaps: about a quarter of the
-    raw size."""
-    gaps = docs.copy()
-    gaps[1:] -= docs[:-1]
-    return deflate(gaps.tobytes())
+def numbers(data: bytes, typecode: str | None = None) -> array[int]:
+    """One list as pack wrote it: an array of its width, or of `typecode`."""
+    found = array(_TYPECODES[data[0]])
+    found.frombytes(data[1:])
+    return found if typecode is None or found.typecode == typecode else array(typecode, found)
+
+
+_TYPECODES = {1: "B", 2: "H", 4: "I"}
 
 
 def decode(data: bytes) -> array[int]:
-    """encode's document numbers back."""
-    gaps = array("I")
-    gaps.frombytes(zlib.decompress(data, wbits=-15))
-    return array("I", accumulate(gaps))
+    """One list of document numbers as pack wrote their gaps."""
+    return array("I", accumulate(numbers(data)))
 
 
 def write_raw(path: str, arr: Any) -> None:
@@ -127,3 +147,17 @@ def write_parts(base: str, offsets_ext: str, data_ext: str, parts: Iterable[byte
             f.write(part)
             offsets.append(offsets[-1] + len(part))
     write_raw(base + offsets_ext, offsets)
+
+
+def write_packed(base: str, offsets_ext: str, data_ext: str, packed: Iterable[tuple[Any, Any]]) -> None:
+    """Lists as pack makes them (bytes and sizes, a range at a time), one after the other, and
+    each list's offset (u64) beside them."""
+    import numpy as np
+
+    offsets, end = [np.zeros(1, dtype=np.uint64)], 0
+    with open(base + data_ext, "wb") as f:
+        for data, sizes in packed:
+            f.write(data.tobytes())
+            offsets.append(end + np.cumsum(sizes, dtype=np.uint64))
+            end += len(data)
+    write_raw(base + offsets_ext, np.concatenate(offsets))
