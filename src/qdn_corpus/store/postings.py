@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 SHIFT = 21  # code points fit in 21 bits
@@ -93,12 +93,23 @@ def _gram_postings(grams: list[Any]) -> tuple[Any, tuple[Any, Any]]:
 
 def pack(values: Any, starts: Any) -> tuple[Any, Any]:
     """Lists of numbers (numpy uint32; list k is values[starts[k]:starts[k + 1]], none empty)
-    as pack writes them, all at once: the bytes (numpy uint8) and each list's size."""
+    as pack writes them: the bytes (numpy uint8) and each list's size. Whole lists of about
+    _JOIN numbers at a time: the work arrays take some 40 bytes a number."""
+    import numpy as np
+
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    cuts = np.searchsorted(starts, np.arange(_JOIN, len(values), _JOIN), side="right")
+    edges = [0, *np.unique(cuts).tolist(), len(starts)]
+    parts = [_pack(values[starts[a] : starts[b] if b < len(starts) else len(values)], starts[a:b] - starts[a])
+             for a, b in pairwise(edges) if a < b]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _pack(values: Any, starts: Any) -> tuple[Any, Any]:
     import numpy as np
 
     lengths = np.diff(np.append(starts, len(values))).astype(np.int64)
-    if not len(starts):
-        return np.zeros(0, dtype=np.uint8), lengths
     peak = np.maximum.reduceat(values, starts)
     width = np.where(peak < 1 << 8, 1, np.where(peak < 1 << 16, 2, 4)).astype(np.int64)
     sizes = 1 + lengths * width
