@@ -142,12 +142,11 @@ class SegmentWriter:
         write_raw(f"{base}.qfof", self.facet_offsets)
         write_raw(f"{base}.qmho", self.minhash_offsets)
         distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
-        cites = self.columns["cites"]
-        self.columns["cites"] = [[distinct.setdefault(tuple(c), len(distinct)) for c in cs] if cs else None for cs in cites]
-        self.columns["citations"] = list(distinct)
+        cites = [[distinct.setdefault(tuple(c), len(distinct)) for c in cs] if cs else None for cs in self.columns["cites"]]
+        columns = {**self.columns, "cites": cites, "citations": list(distinct)}  # what add() took stays as it came
         for ext, names in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
-                f.write(json.dumps({k: self.columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
+                f.write(json.dumps({k: columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
         write_parts(base, ".qsho", ".qsht", ((t or "").encode("utf-8") + b"\0" for k in SHORT_COLUMNS for t in self.columns[k]))
 
     def close(self) -> None:
