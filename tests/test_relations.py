@@ -112,6 +112,8 @@ def test_reposts_with_their_own_headers_are_one_document(qdn: Any, data_dir: Pat
     rows = qdn("dups", "--format", "jsonl").jsonl()
     assert rows[0]["file"] == "raw/state.txt" and rows[0]["canonical"]  # the earliest
     assert all(r["similarity"] >= 0.8 for r in rows)
+    similarity = {r["file"]: r["similarity"] for r in rows}  # to the canonical: liping's has one more sentence
+    assert similarity["raw/state.txt"] == 1.0 and similarity["raw/liping.txt"] < 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a record with copies serialises cleanly (no pydantic warning)
         hits = [h for h in qdn("search", "代办员", "--format", "jsonl").jsonl() if not h["file"].startswith("raw/0")]
@@ -281,3 +283,44 @@ def test_a_search_reads_the_targets_but_not_the_segments_citations(qdn: Any, dat
     assert qdn("list", "--format", "jsonl", "--all-copies").jsonl() == listed
     broken = qdn("refs", "--format", "jsonl")
     assert broken.exit_code == 2 and "qdn index --rebuild" in broken.stderr, broken.stderr
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_few_new_rows_pair_as_banding_every_row_does(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """An update of a file or two compares its rows with every row instead of banding all:
+    the pairs are the same, including near copies that share a band but too few digests, and
+    copies as close as the threshold that share no band."""
+    import math
+
+    import numpy as np
+
+    from qdn_corpus.store import pairs
+
+    rng = np.random.default_rng(seed)
+    n, width = 400, pairs.NUM_PERM // pairs.BANDS
+    sig = rng.integers(1, 1 << 32, size=(n, pairs.NUM_PERM), dtype=np.uint32)
+    sig[rng.choice(n, 20, replace=False)] = 0  # bodies too short: no MinHash
+    new = np.zeros(n, dtype=bool)
+    new[rng.choice(np.flatnonzero(sig.any(axis=1)), 3, replace=False)] = True
+    others = iter(rng.permutation(np.flatnonzero(~new)).tolist())
+    for row in np.flatnonzero(new):
+        for kind in ("copy", "one band", "close, no band", "at the threshold"):
+            other = next(others)
+            if kind == "copy":
+                sig[other] = sig[row]
+                sig[other, rng.choice(pairs.NUM_PERM, 10, replace=False)] += 1
+            elif kind == "one band":  # shares a band, not enough digests
+                band = int(rng.integers(pairs.BANDS))
+                sig[other, band * width : (band + 1) * width] = sig[row, band * width : (band + 1) * width]
+            else:  # equal digests enough, but one digest of every band differs (or none does)
+                sig[other] = sig[row]
+                equal = math.ceil(pairs.THRESHOLD * pairs.NUM_PERM)  # just enough
+                changed = [b * width for b in range(pairs.BANDS)] if kind != "at the threshold" else []
+                rest = [i for i in range(width, pairs.NUM_PERM) if i not in changed]  # band 0 kept at the threshold
+                changed += list(rng.choice(rest, pairs.NUM_PERM - equal - len(changed), replace=False))
+                sig[other, changed] += 1
+    found = pairs.pairs(sig, new)
+    monkeypatch.setattr(pairs, "_DIRECT", 0)  # band every row
+    assert found == pairs.pairs(sig, new)
+    assert found and all(new[a] or new[b] for a, b in found)
+    assert len(found) >= 6  # each new row's copy and the one at the threshold, at least

@@ -26,6 +26,8 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
     """Each citing record's targets (record ids, None where unresolved), by record id, for the
     records with at least one; the number of citations and of those resolved. `table` is
     relations._Table: columns of every live record, and each citing row's distinct citations."""
+    import numpy as np
+
     cols = table.cols
     canonical = {i: g[0] for g in groups for i in g}
     kinds = ("number", "title", "short")
@@ -51,18 +53,25 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
         return None
 
     found = [find(*c[:3]) for c in table.distinct]
+    resolves = np.array([f is not None for f in found], dtype=bool)
     targets: dict[str, list[str | None]] = {}
     total = resolved = 0
-    for first, per_doc, index in table.cites:
-        total += sum(map(len, filter(None, per_doc)))
-        held = {k for k, g in enumerate(index) if found[g] is not None}  # in the segment's own numbering
-        if not held:
+    for first, alive, offsets, cited, index in table.cites:
+        counts = np.diff(offsets)
+        total += int((counts if alive is None else counts[alive]).sum())
+        held = resolves[index]  # in the segment's own numbering
+        if not held.any():
             continue  # the usual segment of a corpus whose citations name laws it does not hold
-        for row, cites in enumerate(per_doc):
-            if not cites or held.isdisjoint(cites):
-                continue
+        docs = np.unique(np.searchsorted(offsets, np.flatnonzero(held[cited]), side="right") - 1)
+        rows = docs if alive is None else np.searchsorted(alive, docs)
+        if alive is not None:  # a deleted document is no row
+            live = rows < len(alive)
+            live[live] = alive[rows[live]] == docs[live]
+            docs, rows = docs[live], rows[live]
+        for d, row in zip(docs.tolist(), rows.tolist(), strict=True):
             own = canonical.get(first + row, first + row)
-            mine = [cols["id"][t] if (t := found[index[k]]) is not None and t != own else None for k in cites]
+            cites = index[cited[offsets[d] : offsets[d + 1]]].tolist()
+            mine = [cols["id"][t] if (t := found[g]) is not None and t != own else None for g in cites]
             if any(mine):
                 targets[str(cols["id"][first + row])] = mine
                 resolved += sum(1 for m in mine if m)
@@ -76,12 +85,14 @@ def cited_documents(leaves: list[tuple[Any, Any]], targets: dict[str, list[str |
     citations), in index order. `leaves` are a reader's (Leaf, SegmentReader) pairs."""
     cited: dict[str, dict[str, Any]] = {}
     for leaf, store in leaves:
-        distinct, per_doc = store.column("citations"), store.column("cites")
+        distinct, (offsets, indices) = store.column("citations"), store.cites()
         ids, days = store.column("id"), store.days()
         levels = [store.column(level) for level in Region.LEVELS]
-        for d, cites in enumerate(per_doc):
-            if not cites or d in leaf.deleted:
+        starts = offsets.tolist()
+        for d in (offsets[1:] > offsets[:-1]).nonzero()[0].tolist():
+            if d in leaf.deleted:
                 continue
+            cites = indices[starts[d] : starts[d + 1]].tolist()
             ref, rid = f"{leaf.segment_id}:{d}", ids[d]
             mine = targets.get(rid) or [None] * len(cites)
             region = narrowest(dict(zip(Region.LEVELS, (col[d] for col in levels), strict=True)))

@@ -18,8 +18,9 @@ order, document numbers Whoosh's within the segment, stored as gaps and weights 
   .qday .qlen  each document's date as a proleptic ordinal, 0 when undated (i32); its words (u32)
   .qfac .qfof  the facets that are not columns (the outline), a JSON object per document, offsets
   .qcol .qrel .qspn .qcit  JSON objects of columns (a list per key, null where none): what
-               trends group by, what relations.py reads, the clause units' spans, the citations
-               (each distinct one once, then per document indices into them)
+               trends group by, what relations.py reads, the clause units' spans, the segment's
+               distinct citations (each once)
+  .qcio .qcix  each document's citations as indices into .qcit's (u32), and their offsets (u64)
   .qsht .qsho  the folded short fields field queries look into (SHORT_COLUMNS: title, source,
                文号, issuers, site), field after field, each text UTF-8 and NUL-ended; offsets
   .qmhs .qmho  each document's MinHash (relations.py; 128 uint32, empty for a short body), offsets
@@ -39,19 +40,19 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from qdn_corpus.errors import IndexDamagedError
+from qdn_corpus.store import postings
 from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, numbers, pack, write_packed, write_parts, write_raw
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
-RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich")
+RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "site")  # site twice: relations read no .qcol
 UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
 SHORT_COLUMNS = ("title_text", "source_text", "number_text", "issuer_text", "site_text")  # field queries look in
-CITE_COLUMNS = ("citations", "cites")  # each distinct citation once; per document, indices into it
+CITE_COLUMNS = ("citations",)  # each distinct citation once (each document's, as indices: .qcio/.qcix)
 COLUMN_FILES = {".qcol": GROUP_COLUMNS, ".qrel": RELATION_COLUMNS, ".qspn": UNIT_COLUMNS, ".qcit": CITE_COLUMNS}
-_FILE_OF = {key: ext for ext, keys in COLUMN_FILES.items() for key in keys}
+_FILE_OF = {key: ext for ext, keys in reversed(COLUMN_FILES.items()) for key in keys}  # the first file holding it
 COLUMNS = (*GROUP_COLUMNS, *RELATION_COLUMNS, *UNIT_COLUMNS, *SHORT_COLUMNS, "cites")  # what add() takes from the facets
 
 
@@ -142,8 +143,13 @@ class SegmentWriter:
         write_raw(f"{base}.qfof", self.facet_offsets)
         write_raw(f"{base}.qmho", self.minhash_offsets)
         distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
-        cites = [[distinct.setdefault(tuple(c), len(distinct)) for c in cs] if cs else None for cs in self.columns["cites"]]
-        columns = {**self.columns, "cites": cites, "citations": list(distinct)}  # what add() took stays as it came
+        cited, cite_offsets = array("I"), array("Q", [0])  # arrays, not JSON lists: read at every update
+        for cs in self.columns["cites"]:
+            cited.extend(distinct.setdefault(tuple(c), len(distinct)) for c in cs or ())
+            cite_offsets.append(len(cited))
+        write_raw(f"{base}.qcio", cite_offsets)
+        write_raw(f"{base}.qcix", cited)
+        columns = {**self.columns, "citations": list(distinct)}  # what add() took stays as it came
         for ext, names in COLUMN_FILES.items():
             with open(f"{base}{ext}", "w", encoding="utf-8") as f:
                 f.write(json.dumps({k: columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
@@ -153,21 +159,6 @@ class SegmentWriter:
         self.text.close()
         self.facets.close()
         self.minhashes.close()
-
-
-def _open(path: str, mode: str = "rb") -> Any:
-    """A segment file opened for reading; a missing or unreadable one is a damaged index."""
-    try:
-        return open(path, mode, encoding=None if "b" in mode else "utf-8")
-    except OSError as exc:
-        raise IndexDamagedError(f"cannot read {path} ({exc.strerror}): run `qdn index --rebuild`") from None
-
-
-def _load(path: str, typecode: str) -> array[int]:
-    arr = array(typecode)
-    with _open(path) as f:
-        arr.frombytes(f.read())
-    return arr
 
 
 class SegmentReader:
@@ -182,14 +173,14 @@ class SegmentReader:
     def _get(self, ext: str, typecode: str) -> array[int]:
         arr = self._cache.get(ext)
         if arr is None:
-            arr = self._cache[ext] = _load(self.base + ext, typecode)
+            arr = self._cache[ext] = postings.load_array(self.base + ext, typecode)
         return arr  # type: ignore[return-value]
 
     def _map(self, ext: str) -> mmap.mmap | bytes:
         """A data file, memory-mapped once (a one-character query reads hundreds of lists)."""
         data = self._cache.get(ext)
         if data is None:
-            with _open(self.base + ext) as f:
+            with postings.open_part(self.base + ext) as f:
                 size = os.fstat(f.fileno()).st_size
                 data = self._cache[ext] = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         return data  # type: ignore[return-value]
@@ -290,7 +281,7 @@ class SegmentReader:
     def _vocabulary(self) -> list[str]:
         words = self._cache.get(".qwrd")
         if words is None:
-            with _open(self.base + ".qwrd", "r") as f:
+            with postings.open_part(self.base + ".qwrd", "r") as f:
                 text = f.read()
             words = self._cache[".qwrd"] = text.split("\n") if text else []
         return words  # type: ignore[return-value]
@@ -346,14 +337,23 @@ class SegmentReader:
         found: dict[str, Any] = json.loads(self._part(".qfac", ".qfof", docnum))
         return found
 
-    def column(self, key: str) -> list[Any]:
-        """One facet of every document of the segment (fulltext.COLUMNS), in document order."""
-        ext = _FILE_OF[key]
+    def column(self, key: str, ext: str | None = None) -> list[Any]:
+        """One facet of every document of the segment (fulltext.COLUMNS), in document order;
+        from the column file `ext` when given (site is in two)."""
+        ext = ext or _FILE_OF[key]
         columns = self._cache.get(ext)
         if columns is None:
-            with _open(self.base + ext, "r") as f:
+            with postings.open_part(self.base + ext, "r") as f:
                 columns = self._cache[ext] = json.load(f)
         return columns[key]  # type: ignore[index,no-any-return]
+
+    def cites(self) -> tuple[Any, Any]:
+        """Each document's citations as indices into column("citations"), as numpy arrays
+        (offsets, indices): document d's are indices[offsets[d] : offsets[d + 1]]."""
+        import numpy as np
+
+        return (np.frombuffer(self._get(".qcio", "Q"), dtype=np.uint64).astype(np.int64),
+                np.frombuffer(self._get(".qcix", "I"), dtype=np.uint32))
 
     def codes(self, name: str, values: Callable[[], Sequence[Any]]) -> tuple[Any, list[Any]]:
         """A per-document value (a facet, a bucket) as a numpy array of small integers and the

@@ -1,6 +1,6 @@
 """A segment's postings while it is written (fulltext.SegmentWriter): each document's distinct
 bigrams packed with its number in 64-bit words by numpy, sorted one range of first characters
-at a time, and written as gaps (fulltext.py reads them, with decode).
+at a time, and written as gaps (fulltext.py reads them, with decode); reading a segment's files.
 
 A list is written as one byte, its width (1, 2 or 4), then its numbers in that many bytes each
 (native order): the largest decides. Gaps of a common bigram fit a byte, as deflate made them,
@@ -13,6 +13,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, pairwise
 from typing import Any
+
+from qdn_corpus.errors import IndexDamagedError
 
 SHIFT = 21  # code points fit in 21 bits
 DOC_BITS = 22  # a bigram's code takes 42 bits of a 64-bit word, the document number the rest
@@ -172,3 +174,18 @@ def write_packed(base: str, offsets_ext: str, data_ext: str, packed: Iterable[tu
             offsets.append(end + np.cumsum(sizes, dtype=np.uint64))
             end += len(data)
     write_raw(base + offsets_ext, np.concatenate(offsets))
+
+
+def open_part(path: str, mode: str = "rb") -> Any:
+    """A segment file opened for reading; a missing or unreadable one is a damaged index."""
+    try:
+        return open(path, mode, encoding=None if "b" in mode else "utf-8")
+    except OSError as exc:
+        raise IndexDamagedError(f"cannot read {path} ({exc.strerror}): run `qdn index --rebuild`") from None
+
+
+def load_array(path: str, typecode: str) -> array[int]:
+    arr = array(typecode)
+    with open_part(path) as f:
+        arr.frombytes(f.read())
+    return arr

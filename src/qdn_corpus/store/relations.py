@@ -3,8 +3,8 @@ which (citations.py). Computed after each change and kept in the generation as r
 (copy groups and citation targets, read by every search).
 
 Copies: a MinHash (rensa, 128 permutations) of each folded body's character 5-grams is made
-in the index workers and kept beside the full text (fulltext.py); LSH (numpy, 16 bands of 8)
-proposes pairs, and a pair whose estimated Jaccard similarity is at least THRESHOLD joins one
+in the index workers and kept beside the full text (fulltext.py); LSH (pairs.py: numpy, 16 bands
+of 8) proposes pairs, and a pair whose estimated Jaccard similarity is at least THRESHOLD joins one
 group (single linkage). The group's canonical record is the earliest dated, then the one with
 the richest metadata, then the first by file. Headers are not part of the body: a county's
 repost with its own 来源/发布时间 is a copy.
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import functools
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from qdn_corpus.models import Record
-from qdn_corpus.store.fulltext import PERMUTATIONS
+from qdn_corpus.store.pairs import NUM_PERM, THRESHOLD, pairs
 
 RELATIONS = "relations.json"  # copy groups and citation targets: what a search reads
 PAIRS = "pairs.json"  # the pairs of copies behind the groups, by segment:local, for the next update
-THRESHOLD = 0.8  # estimated Jaccard similarity of 5-gram sets for two records to be copies
-NUM_PERM, BANDS, SHINGLE = PERMUTATIONS, 16, 5  # the digests a segment stores per document
+SHINGLE = 5  # characters
 MIN_BODY = 40  # characters: shorter bodies are never grouped (a heading, a one-line notice)
 _SEED = 20221205
 
@@ -83,36 +83,71 @@ _KEYS = ("id", "file", "number", "title", "short", "rich", "site")
 class _Table:
     """What relations need of every live record, as columns (index i: the i-th live record)."""
 
-    refs: list[str] = field(default_factory=list)
+    # per segment, in row order: its id, its first row and its live documents (None: all)
+    segments: list[tuple[str, int, Any]] = field(default_factory=list)
+    rows: int = 0
+    firsts: list[int] = field(default_factory=list)  # each segment's first row
     days: list[int] = field(default_factory=list)
     cols: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in _KEYS})
     sigs: list[Any] = field(default_factory=list)  # per segment: its live rows of digests
     new: list[bool] = field(default_factory=list)  # in a segment the previous relations did not see
     distinct: dict[tuple[Any, ...], int] = field(default_factory=dict)  # each distinct citation of the index once
-    # per segment: its first row, its live documents' citations (local indices) and what each
-    # local index is in distinct; mapped row by row only where a citation resolves (citations.py)
-    cites: list[tuple[int, list[list[int] | None], list[int]]] = field(default_factory=list)
+    # per segment: its first row, its live documents (None: all), each document's citations as
+    # (offsets, local indices) and what each local index is in distinct (numpy arrays); mapped
+    # row by row only where a citation resolves (citations.py)
+    cites: list[tuple[int, Any, Any, Any, Any]] = field(default_factory=list)
 
     def add(self, segment: str, store: Any, alive: list[int] | None, size: int, new: bool) -> None:
         """A segment's live documents (`alive`, or all of them when None)."""
+        import numpy as np
 
         def keep(col: Any) -> list[Any]:
             return list(col) if alive is None else [col[i] for i in alive]
 
-        first = len(self.refs)
-        self.refs += [f"{segment}:{i}" for i in (range(size) if alive is None else alive)]
-        citations, per_doc = store.column("citations"), store.column("cites")
-        self.cites.append((first, keep(per_doc), [self.distinct.setdefault(tuple(c), len(self.distinct)) for c in citations]))
+        first, live = self.rows, None if alive is None else np.asarray(alive, dtype=np.int64)
+        self.segments.append((segment, first, live))
+        self.firsts.append(first)
+        self.rows += size if alive is None else len(alive)
+        offsets, cited = store.cites()
+        index = np.array([self.distinct.setdefault(tuple(c), len(self.distinct)) for c in store.column("citations")], dtype=np.int64)
+        self.cites.append((first, live, offsets, cited, index))
         self.days += keep(store.days())
         for key, col in self.cols.items():
-            col += keep(store.column(key))
+            col += keep(store.column(key, ".qrel"))  # site too: .qcol's other columns are not needed
         digests = store.digests()
         self.sigs.append(digests if alive is None else digests[alive])
         self.new += [new] * (size if alive is None else len(alive))
 
+    def ref(self, i: int) -> str:
+        """The name ("segment:local") of row i."""
+        segment, first, live = self.segments[bisect_right(self.firsts, i) - 1]
+        return f"{segment}:{i - first if live is None else int(live[i - first])}"
+
+    def rows_of(self, refs: list[str]) -> Any:
+        """The rows of named documents, a numpy array: -1 where one is not a live record."""
+        import numpy as np
+
+        where = {segment: n for n, (segment, _, _) in enumerate(self.segments)}
+        names = [ref.rpartition(":") for ref in refs]
+        seg = np.array([where.get(s, -1) for s, _, _ in names], dtype=np.int64)
+        local = np.array([int(n) for _, _, n in names], dtype=np.int64)
+        out = np.full(len(refs), -1, dtype=np.int64)
+        for n, (_, first, live) in enumerate(self.segments):
+            at = np.flatnonzero(seg == n)
+            if live is None:
+                size = (self.segments[n + 1][1] if n + 1 < len(self.segments) else self.rows) - first
+                ok = at[local[at] < size]
+                out[ok] = first + local[ok]
+            elif len(live):
+                pos = np.minimum(np.searchsorted(live, local[at]), len(live) - 1)
+                ok = live[pos] == local[at]
+                out[at[ok]] = first + pos[ok]
+        return out
+
     def rank(self, i: int) -> tuple[Any, ...]:
-        """Canonical order: earliest dated, then the richest metadata, then the first file."""
-        return (self.days[i] or 1 << 31, -int(self.cols["rich"][i] or 0), self.cols["file"][i] or "", self.refs[i])
+        """Canonical order: earliest dated, then the richest metadata, then the first file, then
+        the file's first record (a file's records are in one segment, in the file's order)."""
+        return (self.days[i] or 1 << 31, -int(self.cols["rich"][i] or 0), self.cols["file"][i] or "", i)
 
 
 def build(gen: Path) -> tuple[int, int, int]:
@@ -125,31 +160,43 @@ def build(gen: Path) -> tuple[int, int, int]:
     columns, and citations resolved once per distinct citation (citations.py), which is quick."""
     import numpy as np
 
-    from qdn_corpus.store import citations, engine, fulltext
+    from qdn_corpus.store import citations
 
     before = _previous(gen)
     seen = set(before.get("segments") or [])
     table = _Table()
     segments: list[str] = []
-    ix = engine.open_index(gen)
-    if ix is not None:
-        with ix.reader() as reader:
-            for leaf in reader.leaves():
-                store = fulltext.reader(leaf.folder, leaf.segment_id)
-                alive = [i for i in range(leaf.size) if i not in leaf.deleted] if leaf.deleted else None
-                table.add(leaf.segment_id, store, alive, leaf.size, leaf.segment_id not in seen)
-                segments.append(leaf.segment_id)
+    for leaf, store in _stores(gen):
+        alive = [i for i in range(leaf.size) if i not in leaf.deleted] if leaf.deleted else None
+        table.add(leaf.segment_id, store, alive, leaf.size, leaf.segment_id not in seen)
+        segments.append(leaf.segment_id)
     sig = np.concatenate(table.sigs) if table.sigs else np.zeros((0, NUM_PERM), dtype=np.uint32)
-    where = {ref: i for i, ref in enumerate(table.refs)}
-    kept = [(where[a], where[b]) for a, b in before.get("edges") or [] if a in where and b in where]
-    edges = kept + pairs(sig, np.asarray(table.new, dtype=bool))
+    old = before.get("edges") or []
+    ends = table.rows_of([ref for edge in old for ref in edge]).reshape(-1, 2)
+    alive = ends[(ends >= 0).all(axis=1)].tolist()
+    kept = [(a, b) for a, b in alive]
+    fresh = pairs(sig, np.asarray(table.new, dtype=bool))
+    edges = kept + fresh
     groups = _groups(table, edges)
+    named = [edge for edge, (a, b) in zip(old, ends.tolist(), strict=True) if a >= 0 and b >= 0]  # kept: as written
     _write(gen / PAIRS, {
-        "version": 2, "threshold": THRESHOLD, "segments": segments, "edges": [[table.refs[i], table.refs[j]] for i, j in edges],
+        "version": 2, "threshold": THRESHOLD, "segments": segments,
+        "edges": named + [[table.ref(i), table.ref(j)] for i, j in fresh],
     })
     targets, cited, resolved = citations.resolve(table, groups)
     _write(gen / RELATIONS, {"version": 2, "threshold": THRESHOLD, **_group_data(table, sig, groups), "targets": targets})
     return len(groups), cited, resolved
+
+
+def _stores(gen: Path) -> list[tuple[Any, Any]]:
+    """The index's segments: each (engine.Leaf, its fulltext reader, which keeps what it read)."""
+    from qdn_corpus.store import engine, fulltext
+
+    ix = engine.open_index(gen)
+    if ix is None:
+        return []
+    with ix.reader() as reader:
+        return [(leaf, fulltext.reader(leaf.folder, leaf.segment_id)) for leaf in reader.leaves()]
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
@@ -167,47 +214,6 @@ def _previous(gen: Path) -> dict[str, Any]:
         return {}
     ok = isinstance(data, dict) and data.get("version") == 2 and data.get("threshold") == THRESHOLD
     return data if ok else {}
-
-
-_ROWS = NUM_PERM // BANDS
-_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
-
-
-def pairs(sig: Any, new: Any) -> list[tuple[int, int]]:
-    """The pairs of copies (i < j) with at least one `new` row: rows sharing a band of _ROWS
-    digests exactly (LSH, BANDS bands) whose estimated Jaccard similarity reaches THRESHOLD.
-    A row of zeros has no MinHash (a body too short) and pairs with nothing."""
-    import numpy as np
-
-    has = sig.any(axis=1)
-    idx = np.flatnonzero(has)
-    if len(idx) < 2 or not new[idx].any():
-        return []
-    rows = np.ascontiguousarray(sig[idx]).view(np.uint64)  # two digests per 64-bit word: a band is 4 words
-    fresh = new[idx]
-    mix = np.array(_MIX, dtype=np.uint64)
-    found: set[tuple[int, int]] = set()
-    words = _ROWS // 2
-    for b in range(BANDS):
-        keys = (rows[:, b * words : (b + 1) * words] * mix[:words]).sum(axis=1)  # wraps: a hash, checked below
-        chosen = np.arange(len(keys)) if fresh.all() else np.flatnonzero(np.isin(keys, keys[fresh]))
-        if len(chosen) < 2:
-            continue
-        order = chosen[np.argsort(keys[chosen], kind="stable")]
-        ordered = keys[order]
-        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        for run in np.split(order, cuts):
-            if len(run) > 1:
-                members = run.tolist()
-                found.update((a, c) for n, a in enumerate(members) for c in members[n + 1 :] if fresh[a] or fresh[c])
-    if not found:
-        return []
-    a, c = np.array(sorted(found)).T
-    equal = sig[idx[a]] == sig[idx[c]]
-    banded = equal.reshape(len(a), BANDS, _ROWS).all(axis=2).any(axis=1)  # a true band, not a hash collision
-    close = equal.sum(axis=1) >= THRESHOLD * NUM_PERM
-    keep = np.flatnonzero(banded & close)
-    return [(int(min(idx[a[k]], idx[c[k]])), int(max(idx[a[k]], idx[c[k]]))) for k in keep]
 
 
 def _groups(table: _Table, edges: list[tuple[int, int]]) -> list[list[int]]:
@@ -231,13 +237,15 @@ def _groups(table: _Table, edges: list[tuple[int, int]]) -> list[list[int]]:
 
 
 def _group_data(table: _Table, sig: Any, groups: list[list[int]]) -> dict[str, Any]:
+    import numpy as np
+
     cols = table.cols
-    out = []
-    for g in groups:
-        head = sig[g[0]]
-        out.append([[table.refs[i], cols["id"][i], cols["file"][i], cols["site"][i],
-                     round(float((sig[i] == head).sum()) / NUM_PERM, 3)] for i in g])
-    return {"groups": out}
+    members = [i for g in groups for i in g]
+    heads = [g[0] for g in groups for _ in g]
+    same = np.count_nonzero(sig[members] == sig[heads], axis=1).tolist() if members else []  # each against its canonical
+    similar = iter(same)
+    return {"groups": [[[table.ref(i), cols["id"][i], cols["file"][i], cols["site"][i], round(next(similar) / NUM_PERM, 3)]
+                        for i in g] for g in groups]}
 
 
 # ---- reading -----------------------------------------------------------------------------------
