@@ -6,6 +6,8 @@ builds or updates before a search when raw files changed. The only writer of
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 import os
 import shutil
 import time
@@ -154,10 +156,15 @@ def _parser(cluster: str | None, ocr: bool, cache: Path) -> Parser:
     return on_cluster
 
 
-def _unchanged(seen: dict[str, Any], entries: list[FileEntry]) -> bool:
-    """Whether the walk found exactly the files stat.json notes, in its order, unchanged."""
-    return bool(seen["names"] == [e.name for e in entries] and seen["sizes"] == [e.size for e in entries]
-            and seen["mtimes"] == [e.mtime_ns for e in entries])
+def _changes(seen: dict[str, Any], walk: dict[str, list[Any]], entries: list[FileEntry]) -> list[FileEntry] | None:
+    """The files changed since stat.json when the walk found the same names in its order (the
+    usual update: list comparisons in C), else None."""
+    if seen["names"] != walk["names"]:
+        return None
+    if seen["sizes"] == walk["sizes"] and seen["mtimes"] == walk["mtimes"]:
+        return []
+    differ = map(operator.or_, map(operator.ne, seen["sizes"], walk["sizes"]), map(operator.ne, seen["mtimes"], walk["mtimes"]))
+    return list(itertools.compress(entries, differ))
 
 
 # long: one write transaction (lock, generation, segments, manifest, switch) whose rollback must see all of it
@@ -170,8 +177,10 @@ def _update(
     report = IndexReport(files=len(entries))
     seen = stat_of(current) if current else None  # what a no-op needs, without files/
     every = files_of(current) if current and seen is None else None  # stat.json unreadable: every entry
-    if seen and _unchanged(seen, entries):  # the usual no-op: three list comparisons in C
-        todo, gone = [], []
+    walk: dict[str, list[Any]] = {
+        "names": [e.name for e in entries], "sizes": [e.size for e in entries], "mtimes": [e.mtime_ns for e in entries]}
+    if seen and (changed := _changes(seen, walk, entries)) is not None:
+        todo, gone = changed, []
     else:
         known = dict(zip(seen["names"], zip(seen["sizes"], seen["mtimes"], strict=True), strict=True)) if seen else {
             n: (v["size"], v["mtime_ns"]) for n, v in (every or {}).items()}
@@ -248,9 +257,8 @@ def _update(
         links = ledger.links({}, {}, files)
     ledger.write_shards(gen, files, shards)
     write_json(gen / LINKS, links)
-    write_json(gen / STAT, {  # the walk's order: a no-op compares lists (_unchanged)
-        "names": [e.name for e in entries], "sizes": [e.size for e in entries], "mtimes": [e.mtime_ns for e in entries],
-        "records": report.records, "formats": report.formats, "skipped": report.skipped,
+    write_json(gen / STAT, {  # the walk's order: an update compares lists (_changes)
+        **walk, "records": report.records, "formats": report.formats, "skipped": report.skipped,
     })
     write_json(gen / MANIFEST, {"version": SCHEMA_VERSION, "toc": toc_generation_of(gen), "folders": folders})
     with contextlib.suppress(OSError):
