@@ -49,3 +49,13 @@ def test_tokens_equal_jiebas(jieba, mode: str) -> None:  # type: ignore[no-untyp
 def test_query_words_and_index_words_agree() -> None:
     assert tokens.query_words("承诺兑现") == ["承诺", "兑现"]
     assert set(tokens.query_words("优化营商环境")) <= set(tokens.words("各地要优化营商环境。"))
+
+
+def test_words_are_the_tokens_holding_a_letter_or_digit() -> None:
+    """Punctuation, spaces and underscores are not words; a token with any letter or digit is
+    (Chinese, Latin, fullwidth forms folded, ½ and Ⅷ among the digits)."""
+    text = fold("优化营商环境，提升__服务。2011-2020年 x_1 ½ Ⅷ ＡＢ！")
+    expected = [t for t in tokens.cut_for_search(text) if any(ch.isalnum() for ch in t)]
+    assert tokens.words(text) == expected
+    assert {"，", "。", "__", "-", " ", "！"}.isdisjoint(tokens.words(text))
+    assert {"x", "1", "½", "2011", "2020"} <= set(tokens.words(text)), tokens.words(text)

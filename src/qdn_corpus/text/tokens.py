@@ -62,8 +62,10 @@ def _split_latin(token: str) -> Iterator[str]:
             yield piece
 
 
-def _is_word(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+# A letter or digit (str.isalnum(), character for character: \w is that or "_"): a token with
+# one is a word. A regular expression, not a loop over the characters: words() asks it of each
+# token of each document.
+_is_word = re.compile(r"[^\W_]").search
 
 
 # Cuts made by a forked process (prefork.py), by mode and folded text.
