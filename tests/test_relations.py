@@ -324,3 +324,27 @@ def test_a_few_new_rows_pair_as_banding_every_row_does(monkeypatch: pytest.Monke
     assert found == pairs.pairs(sig, new)
     assert found and all(new[a] or new[b] for a, b in found)
     assert len(found) >= 6  # each new row's copy and the one at the threshold, at least
+
+
+@pytest.mark.parametrize("kept", [0.3, 0.6, 0.9])
+def test_a_minhash_estimates_the_jaccard_similarity_of_5_gram_sets(kept: float) -> None:
+    """The share of equal digests of two bodies is close to the Jaccard similarity of their
+    sets of 5-grams (spaces ignored), computed here exactly; too short a body has none."""
+    import random
+
+    import numpy as np
+
+    from qdn_corpus.store import relations
+
+    rng = random.Random(int(kept * 10))
+    letters = "政府招商引资营商环境承诺"  # 12 characters: both texts hold every bigram and trigram, not every 5-gram
+    a = "".join(rng.choice(letters) for _ in range(3000))
+    cut = int(len(a) * kept)
+    b = a[:cut] + "".join(rng.choice(letters) for _ in range(len(a) - cut))
+    grams = [{t[i : i + 5] for i in range(len(t) - 4)} for t in (a, b)]
+    exact = len(grams[0] & grams[1]) / len(grams[0] | grams[1])
+    spaced = " ".join(b[i : i + 7] for i in range(0, len(b), 7))  # spaces are not part of the text
+    da, db = (np.frombuffer(relations.minhash(t), dtype="<u4") for t in (a, spaced))
+    assert len(da) == relations.NUM_PERM
+    assert abs(float((da == db).mean()) - exact) < 0.12, (exact, float((da == db).mean()))
+    assert relations.minhash("短" * (relations.MIN_BODY - 1)) == b""
