@@ -86,3 +86,17 @@ def test_index_goes_on_past_bombs(data_dir: Path, qdn: Any, tmp_path: Path) -> N
     assert len(lines) == 2 and all("ZIP bomb" in ln for ln in lines)
     assert "2 file(s) skipped" in run.stderr.splitlines()[-1]
     assert qdn("search", "承诺兑现", "--format", "jsonl").exit_code == 0
+
+
+@pytest.mark.parametrize(("share", "skipped"), [(0.2, True), (0.05, False)])
+def test_a_text_of_control_characters_is_skipped(tmp_path: Path, share: float, skipped: bool) -> None:
+    """A .txt file that is mostly control characters (a binary file misnamed) is skipped with
+    its reason; one with a few (and tabs, line and form feeds) is read."""
+    body = "\r\n".join(LINES) + "\t\f\v\n" * 20
+    n = int(len(body) * share / (1 - share)) + 1
+    path = tmp_path / "x.txt"
+    path.write_bytes(body.encode("utf-8") + ("\x01\x07\x1b\x0e" * n)[:n].encode())
+    result = read(next(discover([path], base=tmp_path)))
+    assert (result.skipped == "not text: mostly control characters") is skipped, result.skipped
+    if not skipped:
+        assert result.records and result.records[0].title == LINES[0]
