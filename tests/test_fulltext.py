@@ -118,3 +118,24 @@ def test_a_document_with_each_bigram_but_not_the_string_is_not_a_match(tmp_path:
     assert set(reader.containing("丁七万").tolist()) == {2, 3}
     assert set(reader.containing("一丁七万").tolist()) == {3}
     assert set(reader.containing("一丁").tolist()) == {0, 1, 2, 3} and set(reader.containing("七万").tolist()) == {2, 3}
+
+
+@given(st.lists(st.integers(min_value=0, max_value=(1 << 64) - 1), max_size=60))
+def test_distinct_is_the_sorted_set(values: list[int]) -> None:
+    import numpy as np
+
+    from qdn_corpus.store.postings import distinct
+
+    assert distinct(np.array(values, dtype=np.uint64)).tolist() == sorted(set(values))
+
+
+def test_each_bigram_lists_a_document_once(tmp_path: Path) -> None:
+    """A body repeating its bigrams gives each bigram's list the document once."""
+    w = SegmentWriter(tmp_path, "s")
+    w.add(0, "招商招商招商引资引资", 0, ["招商"], [])
+    w.add(1, "引资", 0, ["引资"], [])
+    w.write()
+    r = SegmentReader(str(tmp_path), "s")
+    lists = [list(r._gram_docs(i)) for i in range(len(r._get(".qkey", "Q")))]
+    assert sorted(map(len, lists)) == [1, 1, 1, 1, 2, 2]  # 招商 商招 商引 资引 once; 引资 and 资 at the end twice
+    assert all(len(set(docs)) == len(docs) for docs in lists)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from typing import Any
 
 from qdn_corpus.models import Region, narrowest
+from qdn_corpus.store.postings import distinct
 
 
 def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | None]], int, int]:
@@ -62,7 +63,7 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
         held = resolves[index]  # in the segment's own numbering
         if not held.any():
             continue  # the usual segment of a corpus whose citations name laws it does not hold
-        docs = np.unique(np.searchsorted(offsets, np.flatnonzero(held[cited]), side="right") - 1)
+        docs = distinct(np.searchsorted(offsets, np.flatnonzero(held[cited]), side="right") - 1)
         rows = docs if alive is None else np.searchsorted(alive, docs)
         if alive is not None:  # a deleted document is no row
             live = rows < len(alive)
@@ -85,7 +86,7 @@ def cited_documents(leaves: list[tuple[Any, Any]], targets: dict[str, list[str |
     citations), in index order. `leaves` are a reader's (Leaf, SegmentReader) pairs."""
     cited: dict[str, dict[str, Any]] = {}
     for leaf, store in leaves:
-        distinct, (offsets, indices) = store.column("citations"), store.cites()
+        listed, (offsets, indices) = store.column("citations"), store.cites()
         ids, days = store.column("id"), store.days()
         levels = [store.column(level) for level in Region.LEVELS]
         starts = offsets.tolist()
@@ -97,7 +98,7 @@ def cited_documents(leaves: list[tuple[Any, Any]], targets: dict[str, list[str |
             mine = targets.get(rid) or [None] * len(cites)
             region = narrowest(dict(zip(Region.LEVELS, (col[d] for col in levels), strict=True)))
             for n, k in enumerate(cites):
-                number, title, _short, shown_title, shown_number, text = distinct[k]
+                number, title, _short, shown_title, shown_number, text = listed[k]
                 target = mine[n] if n < len(mine) else None
                 key = f"id:{target}" if target else (f"number:{number}" if number else (f"title:{title}" if title else f"text:{text}"))
                 entry = cited.get(key)

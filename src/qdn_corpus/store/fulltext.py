@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from qdn_corpus.store import postings
-from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, numbers, pack, write_packed, write_parts, write_raw
+from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, distinct, numbers, pack, write_packed, write_parts, write_raw
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
@@ -95,7 +95,7 @@ class SegmentWriter:
         import numpy as np
 
         points = np.frombuffer((folded_body + END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        self.grams.add((np.unique((points[:-1] << SHIFT) | points[1:]) << DOC_BITS) | docnum)
+        self.grams.add((distinct((points[:-1] << SHIFT) | points[1:]) << DOC_BITS) | docnum)
         counts = Counter(body_words)
         for w in title_words:
             counts[w] += TITLE_WEIGHT
@@ -241,7 +241,7 @@ class SegmentReader:
             starts = offsets[f * n : (f + 1) * n + 1]  # the field's texts, one after the other
             pattern = re.compile(re.escape(needle.encode("utf-8")))
             hits = [m.start() for m in pattern.finditer(self._map(".qsht"), int(starts[0]), int(starts[-1]))]
-            return np.unique(np.searchsorted(starts, np.array(hits, dtype=np.uint64), side="right") - 1).astype(np.int64)
+            return distinct(np.searchsorted(starts, np.array(hits, dtype=np.uint64), side="right") - 1).astype(np.int64)
 
         return self._kept(f"{key}\0{needle}", scan)
 

