@@ -15,7 +15,7 @@ TextSource = Literal["text", "ocr"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Region(_Model):
