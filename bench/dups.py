@@ -7,7 +7,7 @@ small edits: a sentence added, a sentence dropped, a few characters changed). Ne
 documents on one topic that share a share of their sentences (a policy and its 解读, two
 counties' plans): 0-60% of the second's sentences are taken from the first. Both go through
 what `qdn index` does (relations.minhash, then the LSH and the similarity check of
-relations.pairs); prints the false-negative and false-positive rates at the threshold, and
+pairs.pairs); prints the false-negative and false-positive rates at the threshold, and
 the rates of a plain similarity cut at other thresholds.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import edited, paragraphs, sentences
 
-from qdn_corpus.store import relations
+from qdn_corpus.store import pairs, relations
 from qdn_corpus.text.normalize import fold
 
 
@@ -31,9 +31,9 @@ def _pair_groups(a: list[str], b: list[str]) -> tuple[bool, float]:
     rows = []
     for paras in (a, b):
         digest = relations.minhash(fold("\n".join(paras)))
-        rows.append(np.frombuffer(digest, dtype="<u4") if digest else np.zeros(relations.NUM_PERM, dtype=np.uint32))
+        rows.append(np.frombuffer(digest, dtype="<u4") if digest else np.zeros(pairs.NUM_PERM, dtype=np.uint32))
     sig = np.stack(rows)
-    grouped = bool(relations.pairs(sig, np.ones(2, dtype=bool)))
+    grouped = bool(pairs.pairs(sig, np.ones(2, dtype=bool)))
     return grouped, float((sig[0] == sig[1]).mean())
 
 
@@ -54,7 +54,7 @@ def main() -> None:
         neg.append(_pair_groups(a, mixed))
     fn = sum(not g for g, _ in pos) / len(pos)
     fp = sum(g for g, _ in neg) / len(neg)
-    print(f"{args.pairs} repost pairs and {args.pairs} different-document pairs; threshold {relations.THRESHOLD}")
+    print(f"{args.pairs} repost pairs and {args.pairs} different-document pairs; threshold {pairs.THRESHOLD}")
     print(f"  false negatives (a repost not grouped):     {fn:.2%}")
     print(f"  false positives (different docs grouped):   {fp:.2%}")
     print(f"  similarity of reposts: min {min(s for _, s in pos):.3f}, median {sorted(s for _, s in pos)[len(pos) // 2]:.3f}")

@@ -45,7 +45,7 @@ from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, distinct, 
 from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
-PERMUTATIONS = 128  # a MinHash's digests (relations.NUM_PERM, asserted there)
+PERMUTATIONS = 128  # a MinHash's digests (pairs.NUM_PERM)
 GROUP_COLUMNS = ("province", "prefecture", "county", "source", "issuer", "doc_type", "site", "category", "format")
 RELATION_COLUMNS = ("id", "file", "number", "title", "short", "rich", "site")  # site twice: relations read no .qcol
 UNIT_COLUMNS = ("unit_spans",)  # the largest column, which only the analyses of clause units read
@@ -374,7 +374,7 @@ class SegmentReader:
         return bytes(self._part(".qmhs", ".qmho", docnum))
 
     def digests(self) -> Any:
-        """Every document's MinHash as one numpy row of uint32 (relations.NUM_PERM of them),
+        """Every document's MinHash as one numpy row of uint32 (pairs.NUM_PERM of them),
         zeros where the body was too short: read at once, without a Python object per document."""
         import numpy as np
 
