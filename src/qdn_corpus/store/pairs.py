@@ -26,7 +26,7 @@ def pairs(sig: Any, new: Any) -> list[tuple[int, int]]:
     if len(idx) < 2 or not new[idx].any():
         return []
     if new[idx].sum() <= _DIRECT:  # an update of a file or two: each new row against every row
-        return _pairs_of_few(sig, idx, idx[new[idx]])
+        return _pairs_of_few(sig, has, idx[new[idx]])
     rows = np.ascontiguousarray(sig[idx]).view(np.uint64)  # two digests per 64-bit word: a band is 4 words
     fresh = new[idx]
     mix = np.array(_MIX, dtype=np.uint64)
@@ -54,14 +54,11 @@ def pairs(sig: Any, new: Any) -> list[tuple[int, int]]:
     return [(int(min(idx[a[k]], idx[c[k]])), int(max(idx[a[k]], idx[c[k]]))) for k in keep]
 
 
-
-def _pairs_of_few(sig: Any, idx: Any, fresh: Any) -> list[tuple[int, int]]:
+def _pairs_of_few(sig: Any, has: Any, fresh: Any) -> list[tuple[int, int]]:
     """pairs() for a few new rows: the same test (a band equal, enough digests equal) of each
-    with every row that has a MinHash."""
+    with every row that has a MinHash (`has`)."""
     import numpy as np
 
-    has = np.zeros(len(sig), dtype=bool)
-    has[idx] = True
     found: set[tuple[int, int]] = set()
     for f in fresh.tolist():
         equal = sig == sig[f]  # no copy of the rows: 50 MB at 100,000

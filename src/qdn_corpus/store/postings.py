@@ -95,7 +95,7 @@ def _gram_postings(grams: list[Any]) -> tuple[Any, tuple[Any, Any]]:
 
 def distinct(values: Any) -> Any:
     """The distinct values of a 1-D numpy array, in order: a sort and a mask. np.unique took
-    17 times as long on the 1,300 bigrams of a document (numpy 2.4), a sixth of a build."""
+    17 times as long on the 1,300 bigrams of a document (numpy 2.4): 6% of a build."""
     import numpy as np
 
     out = np.sort(values)
