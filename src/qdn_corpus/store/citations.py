@@ -57,7 +57,7 @@ def resolve(table: Any, groups: list[list[int]]) -> tuple[dict[str, list[str | N
     resolves = np.array([f is not None for f in found], dtype=bool)
     targets: dict[str, list[str | None]] = {}
     total = resolved = 0
-    for first, alive, offsets, cited, index in table.cites:
+    for (_, first, alive), (offsets, cited, index) in zip(table.segments, table.cites, strict=True):
         counts = np.diff(offsets)
         total += int((counts if alive is None else counts[alive]).sum())
         held = resolves[index]  # in the segment's own numbering

@@ -116,7 +116,7 @@ def pack(values: Any, starts: Any) -> tuple[Any, Any]:
     if not len(starts):
         return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
     cuts = np.searchsorted(starts, np.arange(_JOIN, len(values), _JOIN), side="right")
-    edges = [0, *np.unique(cuts).tolist(), len(starts)]
+    edges = [0, *distinct(cuts).tolist(), len(starts)]
     parts = [_pack(values[starts[a] : starts[b] if b < len(starts) else len(values)], starts[a:b] - starts[a])
              for a, b in pairwise(edges) if a < b]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

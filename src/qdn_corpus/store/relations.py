@@ -103,10 +103,10 @@ class _Table:
     sigs: list[Any] = field(default_factory=list)  # per segment: its live rows of digests
     new: list[bool] = field(default_factory=list)  # in a segment the previous relations did not see
     distinct: dict[tuple[Any, ...], int] = field(default_factory=dict)  # each distinct citation of the index once
-    # per segment: its first row, its live documents (None: all), each document's citations as
-    # (offsets, local indices) and what each local index is in distinct (numpy arrays); mapped
-    # row by row only where a citation resolves (citations.py)
-    cites: list[tuple[int, Any, Any, Any, Any]] = field(default_factory=list)
+    # per segment (as in segments): each document's citations as (offsets, local indices) and
+    # what each local index is in distinct (numpy arrays); mapped row by row only where a
+    # citation resolves (citations.py)
+    cites: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
     def add(self, segment: str, store: Any, alive: list[int] | None, size: int, new: bool) -> None:
         """A segment's live documents (`alive`, or all of them when None)."""
@@ -121,7 +121,7 @@ class _Table:
         self.rows += size if alive is None else len(alive)
         offsets, cited = store.cites()
         index = np.array([self.distinct.setdefault(tuple(c), len(self.distinct)) for c in store.column("citations")], dtype=np.int64)
-        self.cites.append((first, live, offsets, cited, index))
+        self.cites.append((offsets, cited, index))
         self.days += keep(store.days())
         for key, col in self.cols.items():
             col += keep(store.column(key, ".qrel"))  # site too: .qcol's other columns are not needed
@@ -176,22 +176,18 @@ def build(gen: Path) -> tuple[int, int, int]:
     before = _previous(gen)
     seen = set(before.get("segments") or [])
     table = _Table()
-    segments: list[str] = []
     for leaf, store in _stores(gen):
         alive = [i for i in range(leaf.size) if i not in leaf.deleted] if leaf.deleted else None
         table.add(leaf.segment_id, store, alive, leaf.size, leaf.segment_id not in seen)
-        segments.append(leaf.segment_id)
     sig = np.concatenate(table.sigs) if table.sigs else np.zeros((0, NUM_PERM), dtype=np.uint32)
     old = before.get("edges") or []
     ends = table.rows_of([ref for edge in old for ref in edge]).reshape(-1, 2)
-    alive = ends[(ends >= 0).all(axis=1)].tolist()
-    kept = [(a, b) for a, b in alive]
+    held = (ends >= 0).all(axis=1)  # both records still live: the pair holds
     fresh = pairs(sig, np.asarray(table.new, dtype=bool))
-    edges = kept + fresh
-    groups = _groups(table, edges)
-    named = [edge for edge, (a, b) in zip(old, ends.tolist(), strict=True) if a >= 0 and b >= 0]  # kept: as written
+    groups = _groups(table, [(a, b) for a, b in ends[held].tolist()] + fresh)
+    named = [edge for edge, ok in zip(old, held.tolist(), strict=True) if ok]  # kept: as written
     _write(gen / PAIRS, {
-        "version": 2, "threshold": THRESHOLD, "segments": segments,
+        "version": 2, "threshold": THRESHOLD, "segments": [segment for segment, _, _ in table.segments],
         "edges": named + [[table.ref(i), table.ref(j)] for i, j in fresh],
     })
     targets, cited, resolved = citations.resolve(table, groups)
