@@ -348,3 +348,26 @@ def test_a_minhash_estimates_the_jaccard_similarity_of_5_gram_sets(kept: float) 
     assert len(da) == relations.NUM_PERM
     assert abs(float((da == db).mean()) - exact) < 0.12, (exact, float((da == db).mean()))
     assert relations.minhash("短" * (relations.MIN_BODY - 1)) == b""
+
+
+def test_a_replaced_citing_document_leaves_its_targets_to_no_other(data_dir: Path, tmp_path: Path) -> None:
+    """A citing file changed into one that cites nothing leaves its old version deleted in its
+    segment: its citations are not taken for the live record after it (the row a deleted
+    document would sit at), and the relations equal a rebuild's."""
+    import shutil
+
+    from qdn_corpus import Corpus
+
+    unresolved = ("关于做好项目服务工作的通知\n\n来源：凯里市投资促进局 发布时间：2023-04-01\n\n"
+                  "根据《国务院关于不在本库的文件的通知》（国发〔2099〕99号），做好服务工作。\n")
+    _write(data_dir, {"a_citing.txt": CITING, "b_unresolved.txt": unresolved, "policy.txt": POLICY})
+    Corpus(data_dir).index()
+    cites = _relations(data_dir)["cites"]
+    assert any(c["target"] for found in cites.values() for c in found)
+    assert any(found and not any(c["target"] for c in found) for found in cites.values())  # b cites, unresolved
+    _write(data_dir, {"a_citing.txt": READING_2})
+    Corpus(data_dir).index()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(data_dir / "raw", fresh / "raw")
+    Corpus(fresh).index()
+    assert _relations(data_dir) == _relations(fresh)
