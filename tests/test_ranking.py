@@ -229,3 +229,27 @@ def test_a_phrase_ranks_by_its_words_that_occur_when_its_first_does_not(qdn: Any
     _write(data_dir, {"a": f"工作情况\n\n做好优化营商环境工作。{FILLER}\n", "b": f"工作情况\n\n优化营商环境。{FILLER}\n"})
     hits = qdn("search", '"化营商"', "--format", "jsonl").jsonl()
     assert len(hits) == 2 and all(h["score"] > 0 for h in hits)
+
+
+def test_a_limited_search_shows_the_head_of_the_whole_ranking(data_dir: Path) -> None:
+    # The exact string's bonus is checked best first, a block at a time (view.best): the rare
+    # documents that hold 承诺兑现 score lowest by their words, so a page of 1 or 5 must look past
+    # the first blocks of 256 to find them. The page must be the whole ranking's head.
+    from qdn_corpus import Corpus
+
+    docs = {}
+    for i in range(700):
+        apart = "对企业的承诺要逐项兑现，承诺事项按期兑现。" * (1 + i % 5)
+        docs[f"a{i:03}"] = f"工作情况{i}\n\n第{i}号文件。{apart}{FILLER * (1 + i % 7)}\n"
+    for i in range(3):  # long bodies, the string once: below every "apart" document by BM25
+        docs[f"x{i}"] = f"工作情况x{i}\n\n做好承诺兑现工作。{FILLER * (20 + i)}\n"
+    docs["y"] = f"营商环境\n\n优化营商环境，兑现承诺。{FILLER * 30}\n"
+    _write(data_dir, docs)
+    corpus = Corpus(data_dir)
+    corpus.index()
+    for query in ["承诺兑现", "承诺兑现 OR 优化营商环境", "承诺兑现 -第1号"]:
+        whole = [(h.file, h.score) for h in corpus.search(query, limit=None, all_copies=True)]
+        assert [f for f, _ in whole[:3]] == ["raw/x0.txt", "raw/x1.txt", "raw/x2.txt"] or query != "承诺兑现"
+        for limit in (1, 5, 20, 300):
+            page = [(h.file, h.score) for h in corpus.search(query, limit=limit, all_copies=True)]
+            assert page == whole[:limit], (query, limit)

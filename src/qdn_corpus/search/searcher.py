@@ -22,13 +22,17 @@ def search(ix: engine.Index, p: Plan) -> Results[Hit]:
 
     Matching is set algebra over document numbers; only the page shown is read from Whoosh.
     """
+    import numpy as np
+
     with ix.reader() as reader:
         view = View(reader, ix)
         docs = view.matching_mask(p)
         scores = view.scores(docs, p.words)
-        for query in p.exact:
-            scores[view.mask(query) & docs] += EXACT_BONUS
-        page = view.best(docs, scores, p.limit) if p.sort == "relevance" else view.by_date(docs, p.sort, p.limit)
+        if p.sort == "relevance":
+            page = view.best(docs, scores, p.limit, p.exact, EXACT_BONUS)
+        else:
+            page = view.by_date(docs, p.sort, p.limit)
+            view.add_bonus(scores, np.sort(np.array(page, dtype=np.int64)), p.exact, EXACT_BONUS)
         hits = []
         for d in page:
             hit = view.hit(d, round(float(scores[d]), 4))

@@ -68,6 +68,13 @@ class SegmentSet:
         """The segment's matching local numbers, as a numpy integer array."""
         raise NotImplementedError
 
+    def among(self, store: Any, local: Any) -> Any:
+        """Which of the segment's local numbers `local` (ascending, numpy) match, as a numpy
+        boolean per number; deleted ones included, as in mask()."""
+        import numpy as np
+
+        return np.isin(local, self._local(store), assume_unique=True)
+
     def mask(self, leaves: list[tuple[engine.Leaf, Any]], span: int) -> Any:
         """A numpy boolean per document number, set where the document matches (deleted ones
         included: the view removes them)."""
@@ -87,6 +94,20 @@ class BodyContains(SegmentSet):
 
     def _local(self, store: Any) -> Any:
         return store.containing(self.needle)
+
+    def among(self, store: Any, local: Any) -> Any:
+        """A few documents' bodies are checked one by one: the answer for every document checks
+        each candidate the bigrams leave, 37,000 bodies for 承诺兑现 at 100,000 documents."""
+        if len(self.needle) <= 2 or len(local) > _FEW:
+            return super().among(store, local)
+        import numpy as np
+
+        texts, offsets = store.texts()
+        b = self.needle.encode("utf-8")
+        return np.array([texts.find(b, offsets[d], offsets[d + 1]) >= 0 for d in local.tolist()], dtype=bool)
+
+
+_FEW = 4096  # more documents than this to check: the whole segment's answer (bigrams, then text)
 
 
 @dataclass(frozen=True)

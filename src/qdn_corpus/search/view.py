@@ -215,13 +215,52 @@ class View:
                 scores[local.astype(np.int64) + offset] += idf * tf * (K1 + 1) / (tf + norm)
         return scores
 
-    def best(self, docs: Any, scores: Any, limit: int | None) -> list[int]:
-        """The `limit` best-scored documents, best first, ties in index order: a partition
+    def among(self, query: Any, nums: Any) -> Any:
+        """mask(query)[nums] for ascending document numbers `nums`, a numpy boolean each: a
+        full-text leaf checks only those documents where it can (SegmentSet.among)."""
+        import numpy as np
+
+        if isinstance(query, SegmentSet):
+            out = np.zeros(len(nums), dtype=bool)
+            for leaf, store in self.leaves:
+                lo, hi = np.searchsorted(nums, (leaf.offset, leaf.offset + leaf.size))
+                if lo < hi:
+                    out[lo:hi] = query.among(store, nums[lo:hi] - leaf.offset)
+            return out & self.live_mask()[nums]
+        if isinstance(query, (And, Or)):
+            parts = [self.among(c, nums) for c in query.parts]
+            return np.logical_and.reduce(parts) if isinstance(query, And) else np.logical_or.reduce(parts)
+        if isinstance(query, Without):
+            return self.live_mask()[nums] & ~self.among(query.part, nums)
+        return self.mask(query)[nums]
+
+    def add_bonus(self, scores: Any, nums: Any, exact: list[Any], bonus: float) -> None:
+        """Add `bonus` to the score of each document of `nums` (ascending), once per query of
+        `exact` it matches."""
+        for query in exact:
+            scores[nums[self.among(query, nums)]] += bonus
+
+    def best(self, docs: Any, scores: Any, limit: int | None, exact: list[Any] | None = None, bonus: float = 0.0) -> list[int]:
+        """The `limit` best-scored documents, best first, ties in index order, each with
+        `bonus` added (add_bonus) per query of `exact` it matches. The bonus is checked best
+        first, a block at a time, until no document left could reach the page; a partition
         finds the cut, and only the documents at or above it are sorted."""
         import numpy as np
 
-        nums = self.nums(docs)
-        got, limit = scores[nums], limit or None
+        nums, limit = self.nums(docs), limit or None
+        if exact and (limit is None or limit >= len(nums)):
+            self.add_bonus(scores, nums, exact, bonus)
+        elif exact:
+            order = nums[np.lexsort((nums, -scores[nums]))]
+            done, step = 0, max(4 * limit, 256)
+            while done < len(order):
+                self.add_bonus(scores, np.sort(order[done : done + step]), exact, bonus)
+                done, step = done + step, step * 2
+                checked = scores[order[:done]]
+                if done < len(order) and np.partition(checked, done - limit)[done - limit] > scores[order[done]] + bonus * len(exact):
+                    break
+            nums = np.sort(order[:done])
+        got = scores[nums]
         if limit is not None and limit < len(nums):
             cut = np.partition(got, len(got) - limit)[len(got) - limit]
             nums, got = nums[got >= cut], got[got >= cut]
