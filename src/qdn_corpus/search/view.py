@@ -248,23 +248,31 @@ class View:
         import numpy as np
 
         nums, limit = self.nums(docs), limit or None
-        if exact and (limit is None or limit >= len(nums)):
-            self.add_bonus(scores, nums, exact, bonus)
+        if exact and limit is not None and limit < len(nums):
+            nums = self._bonus_best_first(nums, scores, limit, exact, bonus)
         elif exact:
-            order = nums[np.lexsort((nums, -scores[nums]))]
-            done, step = 0, max(4 * limit, 256)
-            while done < len(order):
-                self.add_bonus(scores, np.sort(order[done : done + step]), exact, bonus)
-                done, step = done + step, step * 2
-                checked = scores[order[:done]]
-                if done < len(order) and np.partition(checked, done - limit)[done - limit] > scores[order[done]] + bonus * len(exact):
-                    break
-            nums = np.sort(order[:done])
+            self.add_bonus(scores, nums, exact, bonus)
         got = scores[nums]
         if limit is not None and limit < len(nums):
             cut = np.partition(got, len(got) - limit)[len(got) - limit]
             nums, got = nums[got >= cut], got[got >= cut]
         return [int(d) for d in nums[np.lexsort((nums, -got))][:limit]]
+
+    def _bonus_best_first(self, nums: Any, scores: Any, limit: int, exact: list[Any], bonus: float) -> Any:
+        """The documents of `nums` whose bonus best() checked, ascending: best-scored first, a
+        block at a time, until the page's last score beats every unchecked score plus the
+        most bonus it could get (ties need it beaten: a tie goes to the lower number)."""
+        import numpy as np
+
+        order = nums[np.lexsort((nums, -scores[nums]))]
+        done, step = 0, max(4 * limit, 256)
+        while done < len(order):
+            self.add_bonus(scores, np.sort(order[done : done + step]), exact, bonus)
+            done, step = min(done + step, len(order)), step * 2
+            page_cut = np.partition(scores[order[:done]], done - limit)[done - limit]
+            if done < len(order) and page_cut > scores[order[done]] + bonus * len(exact):
+                break
+        return np.sort(order[:done])
 
     def by_date(self, docs: Any, sort: Sort, limit: int | None) -> list[int]:
         """Newest (or oldest) first, undated last; ties in index order."""
