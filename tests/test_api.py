@@ -269,3 +269,29 @@ def test_an_open_corpus_sees_an_update_made_by_another(data_dir: Path) -> None:
     Corpus(data_dir).index()
     assert [h.file for h in reader.search('"青蛙跳水"')] == ["raw/z.txt"]
     assert reader.search('"猴子捞月"').total == 0 and reader.search('"蚂蚁搬家"').total == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_indexing_leaves_the_cycle_collector_as_it_found_it(data_dir: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An update pauses the collector (store/update.py); a notebook's process must get it back
+    # as it was, also when the update fails (here: the disk fills while relations are written).
+    import gc
+
+    from qdn_corpus.store import relations
+
+    def full(_gen: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        corpus = Corpus(data_dir)
+        corpus.index()
+        assert gc.isenabled() is enabled
+        (data_dir / "raw" / "new.txt").write_text("关于优化营商环境的通知\n\n一、总体要求。\n", "utf-8")
+        monkeypatch.setattr(relations, "build", full)
+        with pytest.raises(QdnError, match="disk is full"):
+            corpus.index()
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

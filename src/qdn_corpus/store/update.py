@@ -6,6 +6,7 @@ builds or updates before a search when raw files changed. The only writer of
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import operator
 import os
@@ -122,7 +123,7 @@ def build(
 
     ocr_module.configure(ocr, index_dir(data_dir) / OCR_CACHE)  # before the workers fork
     started = time.monotonic()
-    with write_lock(data_dir):
+    with write_lock(data_dir), _collector_paused(cluster is None):
         current = None if rebuild else live(data_dir)
         if open_generation(current) is None:
             current = None  # missing, or truncated: rebuild
@@ -266,6 +267,23 @@ def _update(
     if current is None:
         switch_to(data_dir, gen)
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused(pause: bool = True) -> Iterator[None]:
+    """Python's cycle collector paused for an update: each collection of the oldest generation
+    scans every live object, and the walk's 85,000 entries, relations' columns and the ledger
+    live on while imports and the rest make objects (a one-file update spent 0.3 of its 1.8 s
+    in collections, dense 100k). Little made here forms cycles; the worker processes collect
+    as usual (workers.py), and a cluster's client, which runs threads, is not paused."""
+    paused = pause and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _account(report: IndexReport, old: list[str], item: FileDone) -> None:

@@ -6,6 +6,7 @@ a queue. update.py decides what to write and commits what they wrote.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -99,6 +100,7 @@ def _split(todo: list[FileEntry], n: int) -> list[list[FileEntry]]:
 
 def _worker(gen: Path, todo: list[FileEntry], queue: Any) -> None:
     _die_with_parent()
+    gc.enable()  # forked from an update, which pauses the collector (update.py): parsing needs it
     try:
         for item in write_segments(gen, _read_here(todo)):
             queue.put(("segment" if not isinstance(item, FileDone) else "file", item))
