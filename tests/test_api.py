@@ -295,3 +295,17 @@ def test_indexing_leaves_the_cycle_collector_as_it_found_it(data_dir: Path, enab
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_indexing_leaves_what_the_caller_froze_frozen(data_dir: Path) -> None:
+    # A server that froze its start-up objects before forking (gc.freeze) keeps them frozen
+    # across an update: the update's own unfreeze() would thaw them.
+    import gc
+
+    kept = [[] for _ in range(1000)]  # alive throughout: they stay in the frozen generation
+    gc.freeze()
+    try:
+        Corpus(data_dir).index()
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()

@@ -283,6 +283,12 @@ def _collector_paused(pause: bool = True) -> Iterator[None]:
         yield
     finally:
         if paused:
+            if not gc.get_freeze_count():  # none frozen by the caller, whom unfreeze() would thaw
+                # What was made meanwhile joins the oldest generation unscanned: else the first
+                # collection after scans all of it as young objects (sparse 100k, one file
+                # changed: 1.56 against 1.86 s without this, A/B 0.83).
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
