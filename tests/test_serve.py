@@ -550,3 +550,25 @@ def test_a_port_in_use_is_one_line(data: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"qdn: error: cannot listen on 127.0.0.1:{port} (Address already in use): "
                                                   "choose another --port or --host"]
+
+
+@pytest.mark.parametrize(("argv", "collects"), [(["serve", "--help"], True), (["index", "--help"], True), (["refs", "--help"], False)])
+def test_the_cli_pauses_the_cycle_collector_only_for_commands_that_answer_and_exit(
+    argv: list[str], collects: bool, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A server runs for days: its cyclic garbage must be collected. `qdn index` pauses the
+    # collector itself where that pays (store/update.py); a query command never resumes it.
+    import gc
+
+    from qdn_corpus.__main__ import main
+
+    monkeypatch.setattr(sys, "argv", ["qdn", *argv])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")  # main() sets it for its process
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.isenabled() is collects
+    finally:
+        gc.enable() if was else gc.disable()
