@@ -1,4 +1,5 @@
-"""`qdn` and `python -m qdn_corpus`: start the search helper early, then run the CLI."""
+"""`qdn` and `python -m qdn_corpus`: pause the cycle collector for a command that answers and
+exits, start the search helper early, then run the CLI."""
 
 import gc
 import os
