@@ -228,8 +228,10 @@ class View:
                     out[lo:hi] = query.among(store, nums[lo:hi] - leaf.offset)
             return out & self.live_mask()[nums]
         if isinstance(query, (And, Or)):
-            parts = [self.among(c, nums) for c in query.parts]
-            return np.logical_and.reduce(parts) if isinstance(query, And) else np.logical_or.reduce(parts)
+            out = self.among(query.parts[0], nums)
+            for c in query.parts[1:]:
+                out = out & self.among(c, nums) if isinstance(query, And) else out | self.among(c, nums)
+            return out
         if isinstance(query, Without):
             return self.live_mask()[nums] & ~self.among(query.part, nums)
         return self.mask(query)[nums]
