@@ -253,3 +253,19 @@ def test_a_limited_search_shows_the_head_of_the_whole_ranking(data_dir: Path) ->
         for limit in (1, 5, 20, 300):
             page = [(h.file, h.score) for h in corpus.search(query, limit=limit, all_copies=True)]
             assert page == whole[:limit], (query, limit)
+
+
+def test_a_record_scores_the_same_whichever_the_sort(qdn: Any, data_dir: Path) -> None:
+    # Sorted by date, only the page is checked for the exact string's bonus (searcher.py): the
+    # scores shown must still be relevance's.
+    _write(data_dir, {
+        "apart": f"项目推进情况\n\n2021年5月1日\n\n对企业的承诺要逐项兑现。{FILLER}\n",
+        "exact": f"项目推进情况\n\n2022年5月1日\n\n做好承诺兑现工作。{FILLER}\n",
+    })
+    scores = {}
+    for sort in ("relevance", "-date", "date"):
+        run = qdn("search", "承诺兑现", "--all-copies", "--sort", sort, "--format", "jsonl")
+        assert run.exit_code == 0, run.stderr
+        scores[sort] = {Path(h["file"]).stem: h["score"] for h in run.jsonl()}
+    assert scores["relevance"]["exact"] > scores["relevance"]["apart"] + 40
+    assert scores["-date"] == scores["date"] == scores["relevance"]

@@ -22,8 +22,6 @@ def search(ix: engine.Index, p: Plan) -> Results[Hit]:
 
     Matching is set algebra over document numbers; only the page shown is read from Whoosh.
     """
-    import numpy as np
-
     with ix.reader() as reader:
         view = View(reader, ix)
         docs = view.matching_mask(p)
@@ -32,7 +30,7 @@ def search(ix: engine.Index, p: Plan) -> Results[Hit]:
             page = view.best(docs, scores, p.limit, p.exact, EXACT_BONUS)
         else:
             page = view.by_date(docs, p.sort, p.limit)
-            view.add_bonus(scores, np.sort(np.array(page, dtype=np.int64)), p.exact, EXACT_BONUS)
+            view.add_bonus(scores, page, p.exact, EXACT_BONUS)  # the page's scores as relevance gives them
         hits = []
         for d in page:
             hit = view.hit(d, round(float(scores[d]), 4))

@@ -236,9 +236,12 @@ class View:
             return self.live_mask()[nums] & ~self.among(query.part, nums)
         return self.mask(query)[nums]
 
-    def add_bonus(self, scores: Any, nums: Any, exact: list[Any], bonus: float) -> None:
-        """Add `bonus` to the score of each document of `nums` (ascending), once per query of
+    def add_bonus(self, scores: Any, docs: Any, exact: list[Any], bonus: float) -> None:
+        """Add `bonus` to the score of each of the document numbers `docs`, once per query of
         `exact` it matches."""
+        import numpy as np
+
+        nums = np.sort(np.asarray(docs, dtype=np.int64))
         for query in exact:
             scores[nums[self.among(query, nums)]] += bonus
 
@@ -269,7 +272,7 @@ class View:
         order = nums[np.lexsort((nums, -scores[nums]))]
         done, step = 0, max(4 * limit, 256)
         while done < len(order):
-            self.add_bonus(scores, np.sort(order[done : done + step]), exact, bonus)
+            self.add_bonus(scores, order[done : done + step], exact, bonus)
             done, step = min(done + step, len(order)), step * 2
             page_cut = np.partition(scores[order[:done]], done - limit)[done - limit]
             if done < len(order) and page_cut > scores[order[done]] + bonus * len(exact):
