@@ -249,7 +249,8 @@ def test_a_limited_search_shows_the_head_of_the_whole_ranking(data_dir: Path) ->
     corpus.index()
     for query in ["承诺兑现", "承诺兑现 OR 优化营商环境", "承诺兑现 -第1号"]:
         whole = [(h.file, h.score) for h in corpus.search(query, limit=None, all_copies=True)]
-        assert [f for f, _ in whole[:3]] == ["raw/x0.txt", "raw/x1.txt", "raw/x2.txt"] or query != "承诺兑现"
+        if query == "承诺兑现":  # the exact matches lead, though their words score lowest
+            assert [f for f, _ in whole[:3]] == ["raw/x0.txt", "raw/x1.txt", "raw/x2.txt"]
         for limit in (1, 5, 20, 300):
             page = [(h.file, h.score) for h in corpus.search(query, limit=limit, all_copies=True)]
             assert page == whole[:limit], (query, limit)
