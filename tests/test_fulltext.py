@@ -16,7 +16,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qdn_corpus.store.fulltext import SegmentReader, SegmentWriter
+from qdn_corpus.store.fulltext import SegmentReader
+from qdn_corpus.store.fulltext_writer import SegmentWriter
 
 # Neighbouring code points (一 U+4E00 and 丁 U+4E01, 七 U+4E03 …), so that an answer taken from
 # the next character's bigrams, or one bigram short, is a different answer.

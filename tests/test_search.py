@@ -316,6 +316,7 @@ def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) ->
     import random
 
     from qdn_corpus.store import fulltext, postings
+    from qdn_corpus.text.tokens import END
 
     monkeypatch.setattr(postings, "_JOIN", 5)
     rng = random.Random(3)
@@ -325,13 +326,13 @@ def test_bigram_postings_equal_a_plain_count(monkeypatch: pytest.MonkeyPatch) ->
     for doc, text in enumerate(texts):
         import numpy as np
 
-        points = np.frombuffer((text + fulltext.END).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        points = np.frombuffer((text + END).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         grams.add((np.unique((points[:-1] << 21) | points[1:]) << 22) | doc)
     codes: list[Any] = []
     got = [list(postings.decode(p)) for packed in grams.postings(codes) for p in _unpacked(packed)]
     want: dict[int, list[int]] = {}
     for doc, text in enumerate(texts):
-        t = text + fulltext.END
+        t = text + END
         for gram in sorted({t[i : i + 2] for i in range(len(t) - 1)}):
             want.setdefault(fulltext._code(gram), []).append(doc)
     assert [int(c) for cs in codes for c in cs] == sorted(want) and got == [want[c] for c in sorted(want)]

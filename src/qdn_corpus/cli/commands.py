@@ -61,12 +61,13 @@ def search(
     from qdn_corpus.search import prefork
 
     helper = prefork.take()  # cuts the query's words in a child while the index opens here
+    helper.send(query, str(state_of(ctx).data_dir))
     from qdn_corpus.cli.render import write
     from qdn_corpus.models import Hit
 
     fmt = output_format(format)
     with Progress(state_of(ctx), "indexing") as progress:
-        corpus = corpus_of(ctx, progress, on_open=lambda: helper.cut(query))
+        corpus = corpus_of(ctx, progress, on_open=helper.receive)
         hits = corpus.search(query, within=within, all_copies=all_copies, limit=limit, sort=sort, **filters)
     write(hits.items, Hit, fmt, sys.stdout)
     note(state_of(ctx), counted(len(hits), hits.total, "matching record(s)"))
@@ -112,12 +113,13 @@ def trend(
     from qdn_corpus.search import prefork
 
     helper = prefork.take()
+    words = " ".join(f"({q})" for q in queries)  # one query with every series' words
+    helper.send(words, str(state_of(ctx).data_dir))
     from qdn_corpus.cli.render import write_trend
 
     fmt = output_format(format)
-    words = " ".join(f"({q})" for q in queries)  # one query with every series' words
     with Progress(state_of(ctx), "indexing") as progress:
-        corpus = corpus_of(ctx, progress, on_open=lambda: helper.cut(words))
+        corpus = corpus_of(ctx, progress, on_open=helper.receive)
         result = corpus.trend(queries, by=by, per=per, within=within, all_copies=all_copies, **filters)
     matched = sum(result.totals.values())
     if matched or fmt != "table":  # programs get [] or a CSV header; people get no empty chart

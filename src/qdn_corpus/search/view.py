@@ -10,6 +10,8 @@ import math
 from bisect import bisect_right
 from typing import Any, TypeVar
 
+import numpy as np
+
 from qdn_corpus.models import Hit, Record
 from qdn_corpus.search.plan import Plan, Sort
 from qdn_corpus.search.snippets import MentionCounter, in_section, occurrences
@@ -48,7 +50,6 @@ class View:
         """Each document number's copy group and each group's canonical document number, as
         numpy arrays (-1 for none): made once per relations file and segment layout
         (Relations.derived), not per request of a long-running reader."""
-        import numpy as np
 
         key = tuple((leaf.segment_id, leaf.offset) for leaf, _ in self.leaves)
         cache = self.relations.derived
@@ -82,7 +83,6 @@ class View:
     def collapse_mask(self, mask: Any) -> Any:
         """One document per copy group (a numpy boolean per document number in and out): the
         group's canonical when it is among them, else the first of them."""
-        import numpy as np
 
         group_of, head_of = self._copies()
         if not len(head_of):
@@ -99,7 +99,6 @@ class View:
     def live_mask(self) -> Any:
         """Every live document, a numpy boolean per document number."""
         if self._live is None:
-            import numpy as np
 
             live = np.ones(self.span(), dtype=bool)
             for leaf, _ in self.leaves:
@@ -110,7 +109,6 @@ class View:
 
     def mask_of(self, docs: set[int]) -> Any:
         """A set of document numbers as a numpy boolean per document number."""
-        import numpy as np
 
         mask = np.zeros(self.span(), dtype=bool)
         mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
@@ -118,7 +116,6 @@ class View:
 
     @staticmethod
     def set_of(mask: Any) -> set[int]:
-        import numpy as np
 
         return set(np.flatnonzero(mask).tolist())
 
@@ -169,7 +166,6 @@ class View:
 
     def nums(self, docs: Any) -> Any:
         """Document numbers, ascending, of a set or a numpy mask."""
-        import numpy as np
 
         if isinstance(docs, np.ndarray):
             return np.flatnonzero(docs)
@@ -179,7 +175,6 @@ class View:
         """BM25 of each matching document for the query's words (0.0 without any): a numpy
         array over every document number, computed a posting list at a time (a loop per hit
         cost 200 ms for 57,000 hits)."""
-        import numpy as np
 
         scores = np.zeros(self.span(), dtype=np.float64)
         if not words or not len(docs):
@@ -218,7 +213,6 @@ class View:
     def among(self, query: Any, nums: Any) -> Any:
         """mask(query)[nums] for ascending document numbers `nums`, a numpy boolean each: a
         full-text leaf checks only those documents where it can (SegmentSet.among)."""
-        import numpy as np
 
         if isinstance(query, SegmentSet):
             out = np.zeros(len(nums), dtype=bool)
@@ -239,7 +233,6 @@ class View:
     def add_bonus(self, scores: Any, docs: Any, exact: list[Any], bonus: float) -> None:
         """Add `bonus` to the score of each of the document numbers `docs`, once per query of
         `exact` it matches."""
-        import numpy as np
 
         nums = np.sort(np.asarray(docs, dtype=np.int64))
         for query in exact:
@@ -250,7 +243,6 @@ class View:
         `bonus` added (add_bonus) per query of `exact` it matches. The bonus is checked best
         first, a block at a time, until no document left could reach the page; a partition
         finds the cut, and only the documents at or above it are sorted."""
-        import numpy as np
 
         nums, limit = self.nums(docs), limit or None
         if exact and limit is not None and limit < len(nums):
@@ -267,7 +259,6 @@ class View:
         """The documents of `nums` whose bonus best() checked, ascending: best-scored first, a
         block at a time, until the page's last score beats every unchecked score plus the
         most bonus it could get (ties need it beaten: a tie goes to the lower number)."""
-        import numpy as np
 
         order = nums[np.lexsort((nums, -scores[nums]))]
         done, step = 0, max(4 * limit, 256)
@@ -281,7 +272,6 @@ class View:
 
     def by_date(self, docs: Any, sort: Sort, limit: int | None) -> list[int]:
         """Newest (or oldest) first, undated last; ties in index order."""
-        import numpy as np
 
         days = np.concatenate([np.frombuffer(store.days(), dtype=np.int32) for _leaf, store in self.leaves] or [np.zeros(0, np.int32)])
         keys = np.where(days == 0, np.int64(1 << 31), -days.astype(np.int64) if sort == "-date" else days.astype(np.int64))
@@ -315,7 +305,6 @@ class View:
         """mentions() of each document number of `nums` (ascending), as a numpy array: from
         each needle's count per document (fulltext.SegmentReader.counts, kept per segment) where
         snippets.MentionCounter can, else document by document."""
-        import numpy as np
 
         counter = MentionCounter(needles)
         if within is not None or not counter.usable:

@@ -34,15 +34,13 @@ import os
 import re
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from qdn_corpus.store import postings
-from qdn_corpus.store.postings import DOC_BITS, SHIFT, Grams, decode, distinct, numbers, pack, write_packed, write_parts, write_raw
-from qdn_corpus.text.tokens import END  # ends every body too, so each character starts a bigram
+from qdn_corpus.store.postings import SHIFT, decode, distinct, numbers
 
 TITLE_WEIGHT = 3  # a word in the title counts as three in the body
 PERMUTATIONS = 128  # a MinHash's digests (pairs.NUM_PERM)
@@ -60,105 +58,18 @@ def _code(gram: str) -> int:
     return (ord(gram[0]) << SHIFT) | ord(gram[1])
 
 
-class SegmentWriter:
-    """Collects one segment's documents, in document-number order, and writes its files.
+# containing()'s answers checked by another process (search/prefork.py), by the segment's real
+# base path and the needle: a segment's files never change once written.
+_CONTAINING: dict[tuple[str, str], Sequence[int]] = {}
 
-    Folded bodies go to disk as they come; postings stay in memory until write().
-    """
 
-    def __init__(self, folder: Path, segment_id: str) -> None:
-        self.base = f"{folder / segment_id}"
-        self.grams = Grams()
-        self.words: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))  # doc, weight, doc, …
-        self.text = open(f"{self.base}.qtxt", "wb")  # noqa: SIM115 - closed by write() or close()
-        self.text_offsets = array("Q", [0])
-        self.days = array("i")
-        self.lengths = array("I")
-        self.facets = open(f"{self.base}.qfac", "wb")  # noqa: SIM115 - closed by write() or close()
-        self.facet_offsets = array("Q", [0])
-        self.columns: dict[str, list[Any]] = {key: [] for key in COLUMNS}
-        self.minhashes = open(f"{self.base}.qmhs", "wb")  # noqa: SIM115 - closed by write() or close()
-        self.minhash_offsets = array("Q", [0])
+def remember_containing(found: dict[tuple[str, str], Sequence[int]]) -> None:
+    _CONTAINING.update(found)
 
-    @property
-    def count(self) -> int:
-        return len(self.days)
 
-    def add(
-        self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str],
-        facets: dict[str, object] | None = None, minhash: bytes = b"",
-    ) -> None:
-        if docnum != self.count:
-            raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
-        if docnum >> DOC_BITS:
-            raise ValueError(f"a segment holds at most {1 << DOC_BITS} documents")
-        import numpy as np
-
-        points = np.frombuffer((folded_body + END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        self.grams.add((distinct((points[:-1] << SHIFT) | points[1:]) << DOC_BITS) | docnum)
-        counts = Counter(body_words)
-        for w in title_words:
-            counts[w] += TITLE_WEIGHT
-        words = self.words
-        for word, n in counts.items():
-            post = words[word]
-            post.append(docnum)
-            post.append(n)
-        data = folded_body.encode("utf-8")
-        self.text.write(data)
-        self.text_offsets.append(self.text_offsets[-1] + len(data))
-        self.days.append(day)
-        self.lengths.append(len(body_words) + TITLE_WEIGHT * len(title_words))
-        rest = {k: v for k, v in (facets or {}).items() if k not in COLUMNS}  # the columns hold the others
-        data = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.facets.write(data)
-        self.facet_offsets.append(self.facet_offsets[-1] + len(data))
-        for key, column in self.columns.items():
-            column.append((facets or {}).get(key))
-        self.minhashes.write(minhash)
-        self.minhash_offsets.append(self.minhash_offsets[-1] + len(minhash))
-
-    def write(self) -> None:
-        import numpy as np
-
-        base = self.base
-        self.close()
-        codes: list[Any] = []
-        write_packed(base, ".qoff", ".qpst", self.grams.postings(codes))
-        write_raw(f"{base}.qkey", np.concatenate(codes))
-        words = sorted(self.words)
-        with open(f"{base}.qwrd", "w", encoding="utf-8") as f:
-            f.write("\n".join(words))
-        rows = [np.frombuffer(self.words[w], dtype=np.uint32) for w in words]  # doc, weight, doc, …
-        pairs = np.concatenate(rows).reshape(-1, 2) if rows else np.zeros((0, 2), dtype=np.uint32)
-        starts = np.cumsum([0, *(len(r) // 2 for r in rows[:-1])]).astype(np.int64) if rows else np.zeros(0, np.int64)
-        gaps = pairs[:, 0].copy()
-        gaps[1:] -= pairs[:-1, 0]
-        gaps[starts] = pairs[starts, 0]
-        write_packed(base, ".qwof", ".qwdc", [pack(gaps, starts)])
-        write_packed(base, ".qwwo", ".qwtf", [pack(np.minimum(pairs[:, 1], 65535), starts)])
-        write_raw(f"{base}.qtof", self.text_offsets)
-        write_raw(f"{base}.qday", self.days)
-        write_raw(f"{base}.qlen", self.lengths)
-        write_raw(f"{base}.qfof", self.facet_offsets)
-        write_raw(f"{base}.qmho", self.minhash_offsets)
-        distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
-        cited, cite_offsets = array("I"), array("Q", [0])  # arrays, not JSON lists: read at every update
-        for cs in self.columns["cites"]:
-            cited.extend(distinct.setdefault(tuple(c), len(distinct)) for c in cs or ())
-            cite_offsets.append(len(cited))
-        write_raw(f"{base}.qcio", cite_offsets)
-        write_raw(f"{base}.qcix", cited)
-        columns = {**self.columns, "citations": list(distinct)}  # what add() took stays as it came
-        for ext, names in COLUMN_FILES.items():
-            with open(f"{base}{ext}", "w", encoding="utf-8") as f:
-                f.write(json.dumps({k: columns[k] for k in names}, ensure_ascii=False, separators=(",", ":")))
-        write_parts(base, ".qsho", ".qsht", ((t or "").encode("utf-8") + b"\0" for k in SHORT_COLUMNS for t in self.columns[k]))
-
-    def close(self) -> None:
-        self.text.close()
-        self.facets.close()
-        self.minhashes.close()
+def segment_readers(folder: Path) -> list[SegmentReader]:
+    """A reader for each segment whose full-text files are in the generation folder `folder`."""
+    return [SegmentReader(str(folder), name[: -len(".qtxt")]) for name in sorted(os.listdir(folder)) if name.endswith(".qtxt")]
 
 
 class SegmentReader:
@@ -208,7 +119,15 @@ class SegmentReader:
         """
         import numpy as np
 
-        return self._kept(needle, lambda: np.array(sorted(self._containing(needle)), dtype=np.int64))
+        def make() -> Any:
+            known = _CONTAINING.pop((os.path.realpath(self.base), needle), None) if _CONTAINING else None
+            return np.array(known if known is not None else self.containing_list(needle), dtype=np.int64)
+
+        return self._kept(needle, make)
+
+    def containing_list(self, needle: str) -> list[int]:
+        """containing()'s answer as a sorted list, without numpy (for search/prefork.py's helper)."""
+        return sorted(self._containing(needle))
 
     def counts(self, needle: str) -> Any:
         """How often each document's folded body holds `needle` (non-overlapping places), a

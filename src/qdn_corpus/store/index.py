@@ -78,6 +78,15 @@ def live(data_dir: Path) -> Live | None:
     return Live(gen, manifest)
 
 
+def current_folder(data_dir: Path | str) -> Path | None:
+    """The folder CURRENT names, unchecked (live() checks it): for a helper that reads ahead."""
+    root = index_dir(Path(data_dir))
+    try:
+        return root / (root / "CURRENT").read_text("utf-8").strip()
+    except OSError:
+        return None
+
+
 def stamp(data_dir: Path) -> tuple[str, int] | None:
     """What changes whenever `qdn index` publishes: the live generation's name and its manifest's
     mtime (rewritten by every update), or None when there is no index. Two small reads, for a

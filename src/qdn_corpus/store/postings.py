@@ -1,4 +1,4 @@
-"""A segment's postings while it is written (fulltext.SegmentWriter): each document's distinct
+"""A segment's postings while it is written (fulltext_writer.SegmentWriter): each document's distinct
 bigrams packed with its number in 64-bit words by numpy, sorted one range of first characters
 at a time, and written as gaps (fulltext.py reads them, with decode); reading a segment's files.
 

@@ -206,10 +206,10 @@ def _run(first: Prepared, files: Iterator[Prepared]) -> Iterator[Prepared]:
 def write_segment(gen: Path, prepared: Iterable[Prepared]) -> Iterator[Item]:
     """Write one Whoosh segment and its companion files from files made ready (here or on a
     cluster); yield each file's FileDone, then the segment (none when no file had a record)."""
-    from qdn_corpus.store import engine, fulltext
+    from qdn_corpus.store import engine, fulltext_writer
 
     segment = engine.SegmentBuilder(gen)
-    texts = fulltext.SegmentWriter(gen, segment.id)
+    texts = fulltext_writer.SegmentWriter(gen, segment.id)
     try:
         for ready in prepared:
             for row in ready.rows:
