@@ -28,6 +28,10 @@ class IndexDamagedError(QdnError):
     """A file of the index is missing or unreadable: only a rebuild mends it."""
 
 
+class IndexChangedError(QdnError):
+    """A commit removed the state of the index a command was reading: running it again reads the new one."""
+
+
 class NotFoundError(QdnError):
     """A path or folder that does not exist."""
 

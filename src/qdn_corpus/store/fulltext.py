@@ -1,5 +1,5 @@
 """The full-text part of each Whoosh segment: body bigram sets, word postings, texts, dates,
-columns. Whoosh keeps the stored records and the metadata terms.
+columns, the records. Whoosh keeps the metadata terms.
 
 Whoosh's writer costs about 10 µs per posting in pure Python, and a 1,600-character body has
 about 1,100 distinct bigrams and 500 distinct jieba words: as Whoosh fields that capped the
@@ -24,6 +24,7 @@ order, document numbers Whoosh's within the segment, stored as gaps and weights 
   .qsht .qsho  the folded short fields field queries look into (SHORT_COLUMNS: title, source,
                文号, issuers, site), field after field, each text UTF-8 and NUL-ended; offsets
   .qmhs .qmho  each document's MinHash (relations.py; 128 uint32, empty for a short body), offsets
+  .qrec .qreo  each document's record as JSON, zlib-compressed one by one (a page reads 20), offsets
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import json
 import mmap
 import os
 import re
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -250,6 +252,10 @@ class SegmentReader:
         """A document's folded body."""
         offsets = self._get(".qtof", "Q")
         return bytes(self._map(".qtxt")[offsets[docnum] : offsets[docnum + 1]]).decode("utf-8")
+
+    def record_json(self, docnum: int) -> str:
+        """A document's record as JSON (Record.model_dump_json), as the build stored it."""
+        return zlib.decompress(self._part(".qrec", ".qreo", docnum)).decode("utf-8")
 
     def facets(self, docnum: int) -> dict[str, Any]:
         """A document's facets that are not columns (its outline)."""

@@ -33,6 +33,8 @@ class SegmentWriter:
         self.columns: dict[str, list[Any]] = {key: [] for key in COLUMNS}
         self.minhashes = open(f"{self.base}.qmhs", "wb")  # noqa: SIM115 - closed by write() or close()
         self.minhash_offsets = array("Q", [0])
+        self.records = open(f"{self.base}.qrec", "wb")  # noqa: SIM115 - closed by write() or close()
+        self.record_offsets = array("Q", [0])
 
     @property
     def count(self) -> int:
@@ -40,8 +42,9 @@ class SegmentWriter:
 
     def add(
         self, docnum: int, folded_body: str, day: int, body_words: list[str], title_words: list[str],
-        facets: dict[str, object] | None = None, minhash: bytes = b"",
+        facets: dict[str, object] | None = None, minhash: bytes = b"", record: bytes = b"",
     ) -> None:
+        """`record`: the record's JSON compressed by zlib (fulltext.SegmentReader.record_json)."""
         if docnum != self.count:
             raise ValueError(f"documents must come in order: got {docnum}, expected {self.count}")
         if docnum >> DOC_BITS:
@@ -71,6 +74,8 @@ class SegmentWriter:
             column.append((facets or {}).get(key))
         self.minhashes.write(minhash)
         self.minhash_offsets.append(self.minhash_offsets[-1] + len(minhash))
+        self.records.write(record)
+        self.record_offsets.append(self.record_offsets[-1] + len(record))
 
     def write(self) -> None:
         import numpy as np
@@ -96,6 +101,7 @@ class SegmentWriter:
         write_raw(f"{base}.qlen", self.lengths)
         write_raw(f"{base}.qfof", self.facet_offsets)
         write_raw(f"{base}.qmho", self.minhash_offsets)
+        write_raw(f"{base}.qreo", self.record_offsets)
         distinct: dict[tuple[Any, ...], int] = {}  # a corpus cites a few laws thousands of times: each once
         cited, cite_offsets = array("I"), array("Q", [0])  # arrays, not JSON lists: read at every update
         for cs in self.columns["cites"]:
@@ -113,3 +119,4 @@ class SegmentWriter:
         self.text.close()
         self.facets.close()
         self.minhashes.close()
+        self.records.close()

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # Whoosh, pydantic and the parsers are imported where they are used: nothing heavy loads
 # before a command needs it.
 
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 MANIFEST = "manifest.json"  # version, Whoosh TOC generation, mtime of each raw folder
 LINKS = "links.json"  # attachment URL or path -> the raw files holding it, the walk's first first
 OCR_CACHE = "ocr"  # OCR results by content hash (formats/ocr.py); kept across generations
