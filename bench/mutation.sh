@@ -44,6 +44,8 @@ declare -A tests_of=(
     [web/views]="test_serve"
     [reports/facets]="test_serve"
     [reports/trend]="test_trend test_serve"
+    [search/prefork]="test_prefork"
+    [store/engine]="test_engine test_index"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
 here=$PWD

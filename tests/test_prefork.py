@@ -3,6 +3,7 @@ and the search takes its answers instead of checking again."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def test_the_helper_checks_the_bodies_the_search_checks(query: str) -> None:
 def test_a_search_takes_the_helpers_answers_and_finds_the_same(qdn: Any, data_dir: Path) -> None:
     from qdn_corpus import Corpus
     from qdn_corpus.store import fulltext
+    from qdn_corpus.store.index import current_folder
 
     assert qdn("index").exit_code == 0
     query = '"营商环境" OR 优化营商环境 OR "商环境"'
@@ -46,10 +48,15 @@ def test_a_search_takes_the_helpers_answers_and_finds_the_same(qdn: Any, data_di
     alone = [(h.id, h.score) for h in corpus.search(query, limit=None)]
     assert alone and not fulltext._CONTAINING
 
+    gen = current_folder(data_dir)
+    assert gen is not None
+    for part in list(gen.glob("MAIN_*.q*")):  # a segment being written by an update: not committed
+        shutil.copy(part, gen / ("MAIN_uncommitted" + part.name[part.name.index(".") :]))
     helper = Tokenizer()
     helper.send(query, str(data_dir))
     helper.receive()
     sent = dict(fulltext._CONTAINING)
+    assert sent and not any("uncommitted" in base for base, _ in sent)  # only the commit's segments
     assert {needle for _, needle in sent} == {"营商环境", "商环境"}  # 优化营商环境 is three words of two
     for (base, needle), found in sent.items():  # the helper's answers are the segment's own
         segment = fulltext.SegmentReader(*base.rsplit("/", 1))

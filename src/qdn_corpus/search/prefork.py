@@ -7,7 +7,7 @@ parses the command line. The parent sends the query as soon as it has it, and ta
 once the index is open. Meanwhile the helper cuts the query's words and checks, in every
 segment's folded bodies, the texts the query's bigrams cannot settle alone (a phrase, a word of
 three characters or more): 85,000 bodies for "商环境" at 100,000 documents, 0.1 s, done while the
-parent imports numpy and Whoosh on the other core. Nothing is lost when it fails: the parent
+parent imports numpy and opens the index on the other core. Nothing is lost when it fails: the parent
 cuts and checks itself. Only os, json, base64 and array are imported here before the fork.
 """
 
@@ -92,29 +92,30 @@ def answer_for(request: dict[str, Any]) -> dict[str, Any]:
     """The helper's answer: every cut a compiled query will ask for, by mode and folded text,
     then (when told the index) its body texts' matches by segment, as base64 of u32 arrays."""
     from qdn_corpus.search.language import parse_query, terms_to_tokenize
+    from qdn_corpus.store.index import current_folder
     from qdn_corpus.text.tokens import cut, cut_for_search
 
     node = parse_query(request["query"])
     texts = terms_to_tokenize(node)
     answer: dict[str, Any] = {"cut": {t: cut(t) for t in texts}, "cut_for_search": {t: cut_for_search(t) for t in texts}}
-    if request.get("index"):
-        from qdn_corpus.store import fulltext
-        from qdn_corpus.store.index import current_folder
+    folder = current_folder(request["index"]) if request.get("index") else None
+    needles = body_checks(node) if folder is not None else []
+    if folder is not None and needles:
+        from qdn_corpus.store.engine import committed_segments
+        from qdn_corpus.store.fulltext import SegmentReader
 
-        folder = current_folder(request["index"])
-        if folder is not None:
-            needles = body_checks(node)
-            answer["contains"] = {
-                os.path.realpath(reader.base): {n: base64.b64encode(array("I", reader.containing_list(n))).decode() for n in needles}
-                for reader in fulltext.segment_readers(folder)
-            } if needles else {}
+        readers = [SegmentReader(str(folder), sid) for sid in committed_segments(folder)]  # complete files only
+        answer["contains"] = {
+            os.path.realpath(reader.base): {n: base64.b64encode(array("I", reader.containing_list(n))).decode() for n in needles}
+            for reader in readers
+        }
     return answer
 
 
 def body_checks(node: Any) -> list[str]:
     """The folded texts a compiled query's match looks for in every body with more than its
     bigrams: a phrase, a body: field, a word of three characters or more (plan.compile_node's
-    BodyContains leaves; test_querylang holds the two to the same answer)."""
+    BodyContains leaves; test_prefork holds the two to the same answer)."""
     from qdn_corpus.search.language import Bool, Not
     from qdn_corpus.text.tokens import query_words
 

@@ -99,6 +99,13 @@ def open_index(folder: Path) -> Index | None:
     return index
 
 
+def committed_segments(folder: Path) -> list[str]:
+    """The ids of the last commit's segments, from its list alone (never Whoosh): [] when the
+    list is missing or behind. For a process that reads ahead of opening the index."""
+    described = _described(folder)
+    return [sid for sid, _, _ in described.segments] if described else []
+
+
 def toc_generation(folder: Path) -> int:
     """The generation of the index's last committed table of contents, from Whoosh's file names
     (cheaper than opening the index); -1 when there is none."""

@@ -38,7 +38,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from qdn_corpus.store import postings
@@ -67,11 +66,6 @@ _CONTAINING: dict[tuple[str, str], Sequence[int]] = {}
 
 def remember_containing(found: dict[tuple[str, str], Sequence[int]]) -> None:
     _CONTAINING.update(found)
-
-
-def segment_readers(folder: Path) -> list[SegmentReader]:
-    """A reader for each segment whose full-text files are in the generation folder `folder`."""
-    return [SegmentReader(str(folder), name[: -len(".qtxt")]) for name in sorted(os.listdir(folder)) if name.endswith(".qtxt")]
 
 
 class SegmentReader:
