@@ -54,9 +54,9 @@ def _reuse_index_builds(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = update.build
 
-    def build(data_dir: Path, rebuild: bool = False, progress: Any = None, ocr: bool = False) -> Any:
-        if index.index_dir(data_dir).exists() or ocr:
-            return real(data_dir, rebuild, progress, ocr)
+    def build(data_dir: Path, rebuild: bool = False, progress: Any = None, ocr: bool = False, cluster: str | None = None) -> Any:
+        if index.index_dir(data_dir).exists() or ocr or cluster:
+            return real(data_dir, rebuild, progress, ocr, cluster)
         raw = data_dir / "raw"
         key = hashlib.sha256(f"{rebuild}\0".encode())
         for path in sorted(p for p in raw.rglob("*") if p.is_file()) if raw.is_dir() else ():
