@@ -52,11 +52,16 @@ def test_a_search_takes_the_helpers_answers_and_finds_the_same(qdn: Any, data_di
     assert gen is not None
     for part in list(gen.glob("MAIN_*.q*")):  # a segment being written by an update: not committed
         shutil.copy(part, gen / ("MAIN_uncommitted" + part.name[part.name.index(".") :]))
+    from qdn_corpus.text import tokens
+
+    tokens._PREFETCHED.clear()
     helper = Tokenizer()
     helper.send(query, str(data_dir))
     helper.receive()
     sent = dict(fulltext._CONTAINING)
     assert sent and not any("uncommitted" in base for base, _ in sent)  # only the commit's segments
+    for text in ("营商环境", "优化营商环境", "商环境"):  # the cuts came too: this process loads no dictionary
+        assert tokens._PREFETCHED["cut", text] and tokens._PREFETCHED["cut_for_search", text]
     assert {needle for _, needle in sent} == {"营商环境", "商环境"}  # 优化营商环境 is three words of two
     for (base, needle), found in sent.items():  # the helper's answers are the segment's own
         segment = fulltext.SegmentReader(*base.rsplit("/", 1))
