@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qdn_corpus.models import Attachment, Record
-from qdn_corpus.search.view import resolve_attachments as resolve_json
+from qdn_corpus.search.records import resolve_attachments as resolve_json
 
 PAGE = "raw/www.qdn.gov.cn/zwgk/tzgg/202303/t20230315_1.html"
 URL = "http://www.qdn.gov.cn/zwgk/tzgg/202303/t20230315_1.html"

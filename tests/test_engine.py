@@ -37,6 +37,15 @@ def test_a_search_and_a_list_read_no_whoosh(qdn: Any, data_dir: Path) -> None:
     assert second.endswith(" True")  # a metadata query asks Whoosh (as `qdn show` does, by id prefix)
 
 
+def test_a_record_by_id_reads_no_numpy(qdn: Any, data_dir: Path) -> None:
+    """`qdn show` reads one record: no numpy (0.04–0.09 s to import), which searches need."""
+    assert qdn("index").exit_code == 0
+    some = qdn("list", "--limit", "1", "--format", "jsonl").jsonl()[0]["id"]
+    code = "import sys\nfrom qdn_corpus import Corpus\nprint(Corpus(sys.argv[1]).get(sys.argv[2]).id, 'numpy' in sys.modules)\n"
+    run = subprocess.run([sys.executable, "-c", code, str(data_dir), some[:8]], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == [some, "False"]
+
+
 @pytest.mark.parametrize("damage", ["missing", "behind", "unreadable"])
 def test_without_a_true_list_of_segments_whoosh_answers_the_same(qdn: Any, data_dir: Path, damage: str) -> None:
     assert qdn("index").exit_code == 0

@@ -219,7 +219,7 @@ class Corpus:
 
     def get(self, record_id: str) -> Record:
         """The one record whose id starts with `record_id` (`qdn show`)."""
-        from qdn_corpus.search.searcher import check_id, get
+        from qdn_corpus.search.records import check_id, get
 
         check_id(record_id)
         return get(self.open(), record_id)
@@ -356,7 +356,7 @@ class Corpus:
     def dups(self, record_id: str | None = None, *, top: int | None = 20) -> Results[DupRow]:
         """Copy groups, largest first, or one record's copies (`qdn dups`); total: all groups."""
         from qdn_corpus.reports.refs import dups
-        from qdn_corpus.search.searcher import check_id
+        from qdn_corpus.search.records import check_id
 
         check_top(top)
         if record_id is not None:

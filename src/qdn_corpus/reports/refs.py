@@ -12,7 +12,7 @@ import regex
 from qdn_corpus.errors import NoSuchRecordError, UsageError
 from qdn_corpus.models import CitedByRow, DupRow, RefRow
 from qdn_corpus.search.plan import check_top
-from qdn_corpus.search.searcher import check_id, get
+from qdn_corpus.search.records import check_id, get
 from qdn_corpus.search.view import View
 from qdn_corpus.store.engine import Index
 from qdn_corpus.store.relations import Citing

@@ -5,20 +5,19 @@ and reading stored records. Used by search, list, get and every report.
 
 from __future__ import annotations
 
-import json
 import math
 from bisect import bisect_right
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from qdn_corpus.models import Hit, Record
 from qdn_corpus.search.plan import Plan, Sort
+from qdn_corpus.search.records import stored_record
 from qdn_corpus.search.snippets import MentionCounter, in_section, occurrences
 from qdn_corpus.search.tree import And, Native, Or, SegmentSet, Without
 from qdn_corpus.store import engine
 from qdn_corpus.store.index import links_of
-from qdn_corpus.store.relations import Relations
 
 
 def fulltext_of(leaf: engine.Leaf) -> Any:
@@ -345,41 +344,3 @@ class View:
         """The stored record of a document as a search hit (its snippets are set after)."""
         return stored_record(self.reader.record_json(docnum), self.relations, self.links, Hit, score=score)
 
-
-R = TypeVar("R", bound=Record)
-
-
-def stored_record(raw: str | bytes, relations: Relations, links: dict[str, str], model: type[R], **extra: Any) -> R:
-    """A record as the index stored it, completed by what is known only of the whole corpus."""
-    data = json.loads(raw)
-    data.update(relations.fields(data))
-    if data.get("attachments") and links:
-        data["attachments"] = resolve_attachments(data, links)
-    data.update(extra)
-    return model.model_validate(data)
-
-
-def resolve_attachments(record: dict[str, Any], links: dict[str, str]) -> list[dict[str, Any]]:
-    """A record's (JSON) attachments, each with `file` set when the linked document is in the
-    corpus: by its URL (a page's meta, a sidecar), or by the path the link names relative to
-    the page's file, as wget mirrors a site (the URL's path relative to the page's URL)."""
-    import posixpath
-    from urllib.parse import unquote, urlsplit
-
-    here = posixpath.dirname(record["file"])
-    page = urlsplit(record["url"]) if record.get("url") else None
-    out = []
-    for att in record.get("attachments") or []:
-        target = links.get(att["url"])
-        if target is None:
-            link = urlsplit(att["url"])
-            if not link.scheme:
-                rel = unquote(link.path)
-            elif page is not None and link.netloc == page.netloc:
-                rel = posixpath.relpath(unquote(link.path), posixpath.dirname(unquote(page.path)) or "/")
-            else:
-                rel = None
-            if rel:
-                target = links.get(posixpath.normpath(posixpath.join(here, rel)))
-        out.append({**att, "file": target})
-    return out
