@@ -82,11 +82,6 @@ class Tokenizer:
             remember_containing({(base, needle): array("I", base64.b64decode(found))
                                  for base, by_needle in answer["contains"].items() for needle, found in by_needle.items()})
 
-    def cut(self, query: str) -> None:
-        """Send the query, wait for its cuts and hand them over."""
-        self.send(query)
-        self.receive()
-
 
 def answer_for(request: dict[str, Any]) -> dict[str, Any]:
     """The helper's answer: every cut a compiled query will ask for, by mode and folded text,

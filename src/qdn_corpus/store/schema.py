@@ -16,7 +16,7 @@ def document_fields(record: Record) -> dict[str, Any]:
     The body, the words and the short fields' texts are not Whoosh fields: they go to
     fulltext.py's files.
     """
-    fields: dict[str, Any] = {"id": record.id, "file": record.file}  # the record itself: stored_record()
+    fields: dict[str, Any] = {"id": record.id, "file": record.file}  # the record itself: packed_record(), in fulltext.py's .qrec
     levels = [p for p in (record.region.province, record.region.prefecture, record.region.county) if p]
     if levels:
         fields["region"] = " ".join(levels)
@@ -27,7 +27,7 @@ def document_fields(record: Record) -> dict[str, Any]:
     return fields
 
 
-def stored_record(record: Record) -> bytes:
+def packed_record(record: Record) -> bytes:
     """The record as the index keeps it (fulltext.py's .qrec): its JSON, compressed on its own,
     so that a page of 20 reads 20 (zlib's level 3: what Whoosh used for its stored records)."""
     return zlib.compress(record.model_dump_json().encode("utf-8"), 3)

@@ -144,7 +144,7 @@ class Row(NamedTuple):
     title_words: list[str]
     facets: dict[str, Any]
     minhash: bytes
-    record: bytes  # schema.stored_record
+    record: bytes  # schema.packed_record
 
 
 @dataclass
@@ -159,7 +159,7 @@ class Prepared:
 def prepare(result: FileResult) -> Prepared:
     """Turn a file's records into rows the segment writers take."""
     from qdn_corpus.store.relations import minhash
-    from qdn_corpus.store.schema import document_fields, facets, stored_record
+    from qdn_corpus.store.schema import document_fields, facets, packed_record
     from qdn_corpus.text.normalize import fold
     from qdn_corpus.text.tokens import words
 
@@ -168,7 +168,7 @@ def prepare(result: FileResult) -> Prepared:
         body = fold(record.body)
         rows.append(Row(
             document_fields(record), body, record.date.toordinal() if record.date else 0, words(body),
-            words(fold(record.title or "")), facets(record, body), minhash(body), stored_record(record),
+            words(fold(record.title or "")), facets(record, body), minhash(body), packed_record(record),
         ))
     entry = result.entry
     urls = sorted({r.url for r in result.records if r.url} | {u for u in [entry.sidecar_url] if u})
