@@ -6,6 +6,7 @@ builds or updates before a search when raw files changed. The only writer of
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import operator
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from qdn_corpus.read.files import FileEntry
     from qdn_corpus.store.engine import Index
 
+from qdn_corpus.store import workers
 from qdn_corpus.store.index import (
     CHECK_EVERY_SECONDS,
     CHECKED,
@@ -123,7 +125,7 @@ def build(
 
     ocr_module.configure(ocr, index_dir(data_dir) / OCR_CACHE)  # before the workers fork
     started = time.monotonic()
-    with write_lock(data_dir), _collector_paused(cluster is None):
+    with write_lock(data_dir), _collector_paused(cluster is None), workers.preparer(cluster is None) as preparer:
         current = None if rebuild else live(data_dir)
         if open_generation(current) is None:
             current = None  # missing, or truncated: rebuild
@@ -132,7 +134,8 @@ def build(
         folders: dict[str, int] = {}  # each taken before its folder is listed (discover)
         entries = list(discover([raw], base=data_dir, folders=folders))
         try:
-            report = _update(data_dir, current, entries, folders, progress, _parser(cluster, ocr, index_dir(data_dir) / OCR_CACHE))
+            parse = _parser(cluster, ocr, index_dir(data_dir) / OCR_CACHE, preparer)
+            report = _update(data_dir, current, entries, folders, progress, parse)
         except OSError as exc:
             raise write_error(exc, index_dir(data_dir)) from None
     report.seconds = time.monotonic() - started
@@ -142,10 +145,11 @@ def build(
 Parser = Callable[[Path, "list[FileEntry]"], Iterator[Item]]  # a generation's folder, the files: what index_files yields
 
 
-def _parser(cluster: str | None, ocr: bool, cache: Path) -> Parser:
-    """Local worker processes, or a Dask cluster's workers (imported only then)."""
+def _parser(cluster: str | None, ocr: bool, cache: Path, preparer: workers.Preparer | None = None) -> Parser:
+    """Local worker processes (or the preparer forked before the walk), or a Dask cluster's
+    workers (imported only then)."""
     if cluster is None:
-        return index_files
+        return functools.partial(index_files, preparer=preparer)
 
     def on_cluster(gen: Path, todo: list[FileEntry]) -> Iterator[Item]:
         if not todo:  # only deletions: nothing to send
