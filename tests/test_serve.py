@@ -558,17 +558,21 @@ def test_the_cli_pauses_the_cycle_collector_only_for_commands_that_answer_and_ex
 ) -> None:
     # A server runs for days: its cyclic garbage must be collected. `qdn index` pauses the
     # collector itself where that pays (store/update.py); a query command never resumes it.
+    # Every command ends with its objects frozen (__main__.py).
     import gc
 
     from qdn_corpus.__main__ import main
 
     monkeypatch.setattr(sys, "argv", ["qdn", *argv])
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")  # main() sets it for its process
-    was = gc.isenabled()
+    was, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.enable()
     try:
         with pytest.raises(SystemExit):
             main()
         assert gc.isenabled() is collects
+        assert gc.get_freeze_count() > frozen  # what is left is frozen: Python's last collection skips it
     finally:
         gc.enable() if was else gc.disable()
+        if not frozen:
+            gc.unfreeze()

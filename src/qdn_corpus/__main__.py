@@ -1,5 +1,6 @@
 """`qdn` and `python -m qdn_corpus`: pause the cycle collector for a command that answers and
-exits, start the search helper early, then run the CLI."""
+exits, start the search helper early, run the CLI, and skip the collection Python makes as it
+exits."""
 
 import gc
 import os
@@ -36,7 +37,14 @@ def main() -> None:
         prefork.start()  # loads the tokeniser while typer starts (see prefork.py)
     from qdn_corpus.cli import main as run
 
-    run()
+    try:
+        run()
+    finally:
+        # Python's last act is a full collection of every object left, even with the collector
+        # paused: 0.08 s of a cold phrase search (dense 100k), 0.14 s of a one-file update.
+        # Nothing a command leaves needs it (files are closed where they are written; atexit's
+        # handlers, weakref.finalize's among them, still run): its objects are frozen instead.
+        gc.freeze()
 
 
 if __name__ == "__main__":
