@@ -150,7 +150,7 @@ class SegmentReader:
         def scan() -> Any:  # a valid UTF-8 needle matches only whole characters, never a NUL
             import numpy as np
 
-            offsets = np.frombuffer(self._get(".qsho", "Q"), dtype=np.uint64)
+            offsets = np.frombuffer(self._map(".qsho"), dtype=np.uint64)  # mapped: a title query reads a fifth
             n = (len(offsets) - 1) // len(SHORT_COLUMNS)
             f = SHORT_COLUMNS.index(key)
             starts = offsets[f * n : (f + 1) * n + 1]  # the field's texts, one after the other
