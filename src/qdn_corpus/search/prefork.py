@@ -8,7 +8,8 @@ once the index is open. Meanwhile the helper cuts the query's words and checks, 
 segment's folded bodies, the texts the query's bigrams cannot settle alone (a phrase, a word of
 three characters or more): 85,000 bodies for "商环境" at 100,000 documents, 0.1 s, done while the
 parent imports numpy and opens the index on the other core. Nothing is lost when it fails: the parent
-cuts and checks itself. Only os, json, base64 and array are imported here before the fork.
+cuts and checks itself. Only os, json, base64 and array (and store/forked.py) are imported here
+before the fork.
 """
 
 from __future__ import annotations
@@ -19,34 +20,13 @@ import os
 from array import array
 from typing import Any
 
+from qdn_corpus.store import forked
+
 
 class Tokenizer:
     def __init__(self) -> None:
-        self.pid = 0
         self.sent = False
-        if not hasattr(os, "fork"):
-            return
-        query_r, query_w = os.pipe()
-        answer_r, answer_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the helper: never returns, never touches the parent's output
-            try:
-                os.close(query_w)
-                os.close(answer_r)
-                from qdn_corpus.text import tokens
-
-                tokens.cut("预热")  # loads the dictionary while the parent works
-                with os.fdopen(query_r, encoding="utf-8") as f:
-                    line = f.readline()  # one JSON line: not EOF, which a forked grandchild could hold off
-                if line:
-                    answer = answer_for(json.loads(line))
-                    with os.fdopen(answer_w, "w", encoding="utf-8") as out:
-                        json.dump(answer, out, ensure_ascii=False)
-            finally:
-                os._exit(0)
-        os.close(query_r)
-        os.close(answer_w)
-        self.pid, self.query_w, self.answer_r = pid, query_w, answer_r
+        self.pid, self.query_w, self.answer_r = forked.fork(_helper)
 
     def send(self, query: str, index: str | None = None) -> None:
         """Give the helper the query, and the index folder whose bodies it may check, now."""
@@ -81,6 +61,19 @@ class Tokenizer:
 
             remember_containing({(base, needle): array("I", base64.b64decode(found))
                                  for base, by_needle in answer["contains"].items() for needle, found in by_needle.items()})
+
+
+def _helper(query_r: int, answer_w: int) -> None:
+    """The helper's process: load the dictionary, then answer the one query it is sent."""
+    from qdn_corpus.text import tokens
+
+    tokens.cut("预热")  # loads the dictionary while the parent works
+    with os.fdopen(query_r, encoding="utf-8") as f:
+        line = f.readline()  # one JSON line: not EOF, which a forked grandchild could hold off
+    if line:
+        answer = answer_for(json.loads(line))
+        with os.fdopen(answer_w, "w", encoding="utf-8") as out:
+            json.dump(answer, out, ensure_ascii=False)
 
 
 def answer_for(request: dict[str, Any]) -> dict[str, Any]:

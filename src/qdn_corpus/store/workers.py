@@ -192,29 +192,9 @@ class Preparer:
     does not send (it died), the update makes itself."""
 
     def __init__(self) -> None:
-        self.pid = 0
-        if not hasattr(os, "fork"):
-            return
-        todo_r, todo_w = os.pipe()
-        done_r, done_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns, never touches the parent's output
-            try:
-                os.close(todo_w)
-                os.close(done_r)
-                _die_with_parent()
-                _warm()
-                with os.fdopen(todo_r, "rb") as f:
-                    todo = pickle.load(f)  # EOF when stopped unused: the finally leaves
-                with os.fdopen(done_w, "wb") as out:
-                    for ready in _read_here(todo):
-                        pickle.dump(ready, out, pickle.HIGHEST_PROTOCOL)
-                        out.flush()
-            finally:
-                os._exit(0)
-        os.close(todo_r)
-        os.close(done_w)
-        self.pid, self.todo_w, self.done_r = pid, todo_w, done_r
+        from qdn_corpus.store import forked
+
+        self.pid, self.todo_w, self.done_r = forked.fork(_prepare_sent)
 
     def prepare(self, todo: list[FileEntry]) -> Iterator[Prepared]:
         """`todo` made ready, in order: by the worker, the rest here if it fails."""
@@ -245,6 +225,18 @@ class Preparer:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+
+
+def _prepare_sent(todo_r: int, done_w: int) -> None:
+    """The preparer's process: warm up, then make ready the files it is sent, one by one."""
+    _die_with_parent()
+    _warm()
+    with os.fdopen(todo_r, "rb") as f:
+        todo = pickle.load(f)  # EOF when stopped unused: the fork's exit follows
+    with os.fdopen(done_w, "wb") as out:
+        for ready in _read_here(todo):
+            pickle.dump(ready, out, pickle.HIGHEST_PROTOCOL)
+            out.flush()
 
 
 @contextlib.contextmanager
