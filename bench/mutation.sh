@@ -46,6 +46,7 @@ declare -A tests_of=(
     [reports/trend]="test_trend test_serve"
     [search/prefork]="test_prefork"
     [store/engine]="test_engine test_index"
+    [store/workers]="test_workers"
 )
 python -m pip install --quiet "mutmut>=3.8,<4"
 here=$PWD

@@ -22,14 +22,25 @@ def _made(prepared: Any) -> list[tuple[list[str], list[str], list[list[str]], by
     return [(p.done.ids, [r.body for r in p.rows], [r.words for r in p.rows], b"".join(r.record for r in p.rows)) for p in prepared]
 
 
-def test_the_preparer_makes_what_the_update_would_and_is_reaped(data_dir: Path) -> None:
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+
+
+def test_the_preparer_makes_what_the_update_would_and_is_reaped(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     todo = list(discover([data_dir / "raw"], base=data_dir))
     here = _made(workers._read_here(todo))
     assert len(here) == 5 and sum(len(ids) for ids, *_ in here) == 19
+    fds = _open_fds()
     preparer = workers.Preparer()
     pid = preparer.pid
+
+    def not_here(files: list[Any]) -> Any:
+        assert not files, "the update made files itself: the preparer sent none"
+        return iter(())
+
+    monkeypatch.setattr(workers, "_read_here", not_here)  # in this process only: the preparer forked before
     assert pid and _made(preparer.prepare(todo)) == here
-    assert preparer.pid == 0
+    assert preparer.pid == 0 and _open_fds() == fds  # its pipes closed, and nothing else
     with pytest.raises(ChildProcessError):  # stopped and reaped: no process left behind
         os.waitpid(pid, os.WNOHANG)
 
@@ -55,10 +66,12 @@ def test_an_update_stops_an_unused_preparer_and_forks_none_beside_threads(data_d
         return started[-1]
 
     monkeypatch.setattr(workers, "Preparer", spy)
+    fds = _open_fds()
     with monkeypatch.context() as alone:
         alone.setattr(threading, "active_count", lambda: 1)  # earlier tests may leave threads running
         report = build(data_dir)  # nothing changed: the preparer is stopped unused
     assert report.parsed_files == 0 and len(started) == 1 and started[0].pid == 0
+    assert _open_fds() == fds  # its pipes closed
     stop = threading.Event()
     running = threading.Thread(target=stop.wait)
     running.start()
