@@ -58,12 +58,15 @@ def test_a_search_takes_the_helpers_answers_and_finds_the_same(qdn: Any, data_di
     helper = Tokenizer()
     helper.send(query, str(data_dir))
     helper.receive()
+    assert fulltext._AWAITED and not fulltext._CONTAINING  # the bodies' answers are taken when first needed
+    assert fulltext._known(str(gen / "MAIN_x"), "营商") is None and fulltext._AWAITED  # a bigram's never waits
+    fulltext._known(str(gen / "MAIN_x"), "营商环境")  # the first body check takes them all
     sent = dict(fulltext._CONTAINING)
     assert sent and not any("uncommitted" in base for base, _ in sent)  # only the commit's segments
     for text in ("营商环境", "优化营商环境", "商环境"):  # the cuts came too: this process loads no dictionary
         assert tokens._PREFETCHED["cut", text] and tokens._PREFETCHED["cut_for_search", text]
     assert {needle for _, needle in sent} == {"营商环境", "商环境"}  # 优化营商环境 is three words of two
-    for (base, needle), found in sent.items():  # the helper's answers are the segment's own
+    for (base, needle), found in sent.items():  # the answers are the segment's own
         segment = fulltext.SegmentReader(*base.rsplit("/", 1))
         assert list(found) == segment.containing_list(needle)
     fulltext.reader.cache_clear()  # a new process's segment readers: no answer kept yet
@@ -71,3 +74,47 @@ def test_a_search_takes_the_helpers_answers_and_finds_the_same(qdn: Any, data_di
     fresh.open()
     assert [(h.id, h.score) for h in fresh.search(query, limit=None)] == alone
     assert not fulltext._CONTAINING  # every answer was taken, none checked again
+
+
+def test_the_command_checks_the_segments_the_helper_has_not_reached(qdn: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper answers segment by segment from the first. When a body check is first needed,
+    the command takes what has come and checks the rest itself, from the last segment back,
+    then stops the helper."""
+    import base64
+    import json
+    import os
+    from array import array
+
+    import qdn_corpus.store.workers as workers
+    from qdn_corpus.search.prefork import _Answers
+    from qdn_corpus.store import fulltext
+    from qdn_corpus.store.engine import committed_segments
+    from qdn_corpus.store.index import current_folder
+
+    monkeypatch.setattr(workers, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(workers, "WORKERS", 2)  # two segments
+    assert qdn("index").exit_code == 0
+    gen = current_folder(data_dir)
+    assert gen is not None
+    bases = [os.path.realpath(gen / sid) for sid in committed_segments(gen)]
+    assert len(bases) == 2
+    read_fd, write_fd = os.pipe()
+    sent = {"base": bases[0], "found": {"商环境": base64.b64encode(array("I", [7])).decode()}}
+    os.write(write_fd, (json.dumps(sent) + "\n").encode())
+    pid = os.fork()
+    if pid == 0:  # stands for the helper, still checking the second segment
+        import time
+
+        time.sleep(60)
+        os._exit(0)
+    try:
+        fulltext._CONTAINING.clear()
+        _Answers(read_fd, pid).share(bases, ["商环境"])
+        assert list(fulltext._CONTAINING.pop((bases[0], "商环境"))) == [7]  # the helper's, as it sent it
+        second = fulltext.SegmentReader(*os.path.split(bases[1]))
+        assert list(fulltext._CONTAINING.pop((bases[1], "商环境"))) == second.containing_list("商环境")  # checked here
+        assert not fulltext._CONTAINING
+        with pytest.raises(ChildProcessError):  # the helper was stopped and reaped
+            os.waitpid(pid, os.WNOHANG)
+    finally:
+        os.close(write_fd)

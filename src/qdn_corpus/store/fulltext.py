@@ -62,10 +62,25 @@ def _code(gram: str) -> int:
 # containing()'s answers checked by another process (search/prefork.py), by the segment's real
 # base path and the needle: a segment's files never change once written.
 _CONTAINING: dict[tuple[str, str], Sequence[int]] = {}
+_AWAITED: list[Callable[[], None]] = []  # answers still on their way: each fills _CONTAINING
 
 
 def remember_containing(found: dict[tuple[str, str], Sequence[int]]) -> None:
     _CONTAINING.update(found)
+
+
+def await_containing(fetch: Callable[[], None]) -> None:
+    """search/prefork.py's helper is still checking bodies: `fetch` takes its answers (and
+    checks what it has not reached), called when a body check is first asked for."""
+    _AWAITED.append(fetch)
+
+
+def _known(base: str, needle: str) -> Sequence[int] | None:
+    """The answer given for a segment's needle, if any (the helper checks only texts of three
+    characters or more: shorter ones never wait for it)."""
+    while _AWAITED and len(needle) > 2:
+        _AWAITED.pop(0)()
+    return _CONTAINING.pop((os.path.realpath(base), needle), None) if _CONTAINING else None
 
 
 class SegmentReader:
@@ -116,7 +131,7 @@ class SegmentReader:
         import numpy as np
 
         def make() -> Any:
-            known = _CONTAINING.pop((os.path.realpath(self.base), needle), None) if _CONTAINING else None
+            known = _known(self.base, needle)
             return np.array(known if known is not None else self.containing_list(needle), dtype=np.int64)
 
         return self._kept(needle, make)
