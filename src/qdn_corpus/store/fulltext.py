@@ -59,8 +59,9 @@ def _code(gram: str) -> int:
     return (ord(gram[0]) << SHIFT) | ord(gram[1])
 
 
-# containing()'s answers checked by another process (search/prefork.py), by the segment's real
-# base path and the needle: a segment's files never change once written.
+# containing()'s answers checked ahead (search/prefork.py: by the helper process, or by the
+# command for the segments the helper has not reached), by the segment's real base path and
+# the needle: a segment's files never change once written.
 _CONTAINING: dict[tuple[str, str], Sequence[int]] = {}
 _AWAITED: list[Callable[[], None]] = []  # answers still on their way: each fills _CONTAINING
 

@@ -242,7 +242,7 @@ def _prepare_sent(todo_r: int, done_w: int) -> None:
 @contextlib.contextmanager
 def preparer(local: bool) -> Iterator[Preparer | None]:
     """A Preparer for a local update (a cluster's client parses nothing), stopped at the end;
-    none in a process running threads (a notebook's kernel, qdn serve), where forking risks a
+    none in a process running threads (a notebook's kernel), where forking risks a
     lock held by another thread (and Python 3.12 warns)."""
     threading = sys.modules.get("threading")
     started = Preparer() if local and (threading is None or threading.active_count() == 1) else None
